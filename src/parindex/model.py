@@ -1,0 +1,232 @@
+"""The typed criteria model: packs, nodes and their metadata.
+
+Everything here is a frozen attrs class: a pack, once loaded, cannot change
+under a running score. Rules live in :mod:`parindex.rules`; (un)structuring in
+:mod:`parindex.serialization`; checks in :mod:`parindex.validation`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator
+from decimal import Decimal
+
+import attrs
+
+from parindex.rules.base import Rule
+
+
+class PointsSource(enum.Enum):
+    """Where a criterion's points come from; inherited down the tree."""
+
+    #: Self-assessment checked by the appraisal body (tự đánh giá, thẩm định).
+    SELF_ASSESSMENT = "self_assessment"
+    #: Sociological survey of officials, citizens and businesses (điều tra XHH).
+    SURVEY = "survey"
+
+
+class UnitGroup(enum.Enum):
+    """The kind of unit a pack scores; units are ranked within their group."""
+
+    PROVINCE = "province"
+    MINISTRY = "ministry"
+    DEPARTMENT = "department"
+    PUBLIC_SERVICE_UNIT = "public_service_unit"
+    CENTRAL_AGENCY = "central_agency"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
+class NotApplicable(enum.Enum):
+    """What "không phát sinh" (nothing arose this year) means for a leaf."""
+
+    NOT_ALLOWED = "not_allowed"
+    FULL_POINTS = "full_points"
+    EXCLUDED = "excluded"
+    ZERO = "zero"
+
+
+class ProvenanceStatus(enum.Enum):
+    OFFICIAL = "official"
+    DERIVED = "derived"
+    REPORTED = "reported"
+    MISSING = "missing"
+    SYNTHETIC = "synthetic"
+
+
+@attrs.frozen
+class LegalBasis:
+    """A document the pack rests on (số hiệu văn bản, date)."""
+
+    number: str
+    date: dt.date | None = None
+    title: str = ""
+    issuer: str = ""
+    url: str = ""
+
+
+@attrs.frozen
+class Provenance:
+    """Where a node's figures come from, and how sure we are."""
+
+    document: str
+    status: ProvenanceStatus = ProvenanceStatus.OFFICIAL
+    section: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@attrs.frozen
+class YearRange:
+    first: int
+    last: int | None = None
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, int) and self.first <= year and (
+            self.last is None or year <= self.last
+        )
+
+    def __str__(self) -> str:
+        return f"{self.first}–{self.last}" if self.last is not None else f"{self.first}–"
+
+
+@attrs.frozen
+class Grade:
+    """One class of the classification: index ≥ ``minimum`` (or > when not inclusive)."""
+
+    label: str
+    minimum: Decimal | None
+    inclusive: bool = True
+
+
+def _default_grades() -> tuple[Grade, ...]:
+    return (
+        Grade("A", Decimal(90)),
+        Grade("B", Decimal(80)),
+        Grade("C", Decimal(70)),
+        Grade("D", None),
+    )
+
+
+@attrs.frozen
+class Classification:
+    """Grades from best to worst; the last one has no minimum."""
+
+    grades: tuple[Grade, ...] = attrs.field(factory=_default_grades)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(grade.label for grade in self.grades)
+
+
+@attrs.frozen
+class ClassCondition:
+    """Eligibility: a unit gets ``grade`` only if node ``code`` reaches ``minimum`` %."""
+
+    grade: str
+    code: str
+    minimum: Decimal
+
+
+@attrs.frozen
+class RoundingRule:
+    """How published points and indices are rounded; ranks use the rounded index."""
+
+    decimals: int = 2
+    mode: str = "half_up"
+
+
+@attrs.frozen
+class DeclaredStructure:
+    """What the legal text says the tree contains; validation checks the tree against it."""
+
+    fields: int | None = None
+    criteria: int | None = None
+    sub_criteria: int | None = None
+    maximum: dict[PointsSource, Decimal] = attrs.field(factory=dict)
+
+
+DEFAULT_STAGES = ("self", "appraisal_1", "explanation", "appraisal_2")
+DEFAULT_STAGE_POLICY = ("appraisal_2", "appraisal_1", "self")
+
+
+@attrs.frozen
+class Node:
+    """A field, criterion or sub-criterion (any depth).
+
+    ``maximum`` is required on leaves; on an internal node it is either omitted
+    (the sum of the children) or must equal that sum, unless ``capped`` says
+    the node's points are capped below it ("tổng không quá 5 điểm").
+    ``floor`` and ``ceiling`` bound the node's points after deductions and
+    bonuses; ``floor`` defaults to 0 and ``ceiling`` to maximum + bonus cap.
+    """
+
+    code: str
+    title: str
+    maximum: Decimal | None = None
+    source: PointsSource | None = None
+    rule: Rule | None = None
+    not_applicable: NotApplicable = NotApplicable.NOT_ALLOWED
+    children: tuple[Node, ...] = ()
+    capped: bool = False
+    bonus_cap: Decimal | None = None
+    deduction_cap: Decimal | None = None
+    floor: Decimal | None = None
+    ceiling: Decimal | None = None
+    provenance: tuple[Provenance, ...] = ()
+    gap: str = ""
+    note: str = ""
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self, depth: int = 1) -> Iterator[tuple[int, Node]]:
+        """Depth-first pre-order traversal with the node's depth (fields are depth 1)."""
+        yield depth, self
+        for child in self.children:
+            yield from child.walk(depth + 1)
+
+
+@attrs.frozen
+class Pack:
+    """A versioned criteria set for one unit group."""
+
+    id: str
+    title: str
+    version: str
+    unit_group: UnitGroup
+    years: YearRange
+    tree: tuple[Node, ...]
+    legal_basis: tuple[LegalBasis, ...] = ()
+    classification: Classification = attrs.field(factory=Classification)
+    eligibility: tuple[ClassCondition, ...] = ()
+    rounding: RoundingRule = attrs.field(factory=RoundingRule)
+    point_decimals: int = 4
+    declared: DeclaredStructure = attrs.field(factory=DeclaredStructure)
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    stage_policy: tuple[str, ...] = DEFAULT_STAGE_POLICY
+    total_bonus_cap: Decimal | None = None
+    total_deduction_cap: Decimal | None = None
+    synthetic: bool = False
+    description: str = ""
+    #: What the sources do not give (pack-wide); node-level gaps live on nodes.
+    gaps: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps and not any(node.gap for _, node in self.walk())
+
+    def walk(self) -> Iterator[tuple[int, Node]]:
+        for field in self.tree:
+            yield from field.walk(1)
+
+    def node(self, code: str) -> Node:
+        for _, node in self.walk():
+            if node.code == code:
+                return node
+        raise KeyError(f"pack {self.id!r} has no node {code!r}")
+
+    def leaves(self) -> list[Node]:
+        return [node for _, node in self.walk() if node.is_leaf]

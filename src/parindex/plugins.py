@@ -1,0 +1,205 @@
+"""Plugin system: packs and rule kinds arrive through pluggy hooks.
+
+Built-in packs register through the entry-point group ``parindex.packs``,
+exactly like a third-party province pack, so an external pack is a
+first-class citizen. Set ``PARINDEX_BLOCK_PLUGINS`` to a comma-separated
+list of entry-point names to keep them from loading (``*`` blocks all).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+import attrs
+import cattrs
+import pluggy
+
+from parindex.errors import ParIndexError
+from parindex.model import Pack
+from parindex.rules import BUILTIN_RULES, Rule
+
+PROJECT = "parindex"
+ENTRY_POINT_GROUP = "parindex.packs"
+BLOCK_ENV = "PARINDEX_BLOCK_PLUGINS"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class RuleRegistry:
+    """Collects rule kinds; handed to :func:`parindex_register_rules`."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, type[Rule]] = {}
+
+    def add(self, kind: type[Rule]) -> None:
+        """Register a rule kind (a frozen attrs subclass of :class:`Rule` with a ``kind`` tag)."""
+        if not (isinstance(kind, type) and issubclass(kind, Rule) and attrs.has(kind)):
+            raise ParIndexError(f"{kind!r} is not an attrs subclass of parindex.rules.Rule")
+        tag = getattr(kind, "kind", "")
+        if not tag:
+            raise ParIndexError(f"rule class {kind.__name__} has no 'kind' tag")
+        existing = self._kinds.get(tag)
+        if existing is not None and existing is not kind:
+            raise ParIndexError(
+                f"rule kind {tag!r} registered twice: {existing.__qualname__} and {kind.__qualname__}"
+            )
+        self._kinds[tag] = kind
+
+    def kinds(self) -> tuple[type[Rule], ...]:
+        return tuple(self._kinds.values())
+
+
+@attrs.frozen
+class PackEntry:
+    """A registered pack: loaded lazily, because its rules may come from later plugins."""
+
+    pack_id: str
+    origin: str
+    load: Callable[[cattrs.Converter], Pack]
+
+
+class PackRegistry:
+    """Collects packs; handed to :func:`parindex_register_packs`."""
+
+    def __init__(self, origin: str = "") -> None:
+        self._entries: dict[str, PackEntry] = {}
+        self.origin = origin
+
+    def add_file(self, path: str | Path, pack_id: str | None = None) -> None:
+        """Register a pack file (TOML or JSON); its id defaults to the file's stem."""
+        from parindex.serialization import read_pack_file
+
+        file = Path(path)
+        self._add(
+            PackEntry(pack_id or file.stem, f"{self.origin}:{file.name}", functools.partial(_read, file, read_pack_file))
+        )
+
+    def add(self, pack: Pack) -> None:
+        """Register a pack object built in Python."""
+        self._add(PackEntry(pack.id, self.origin or "python", lambda _: pack))
+
+    def _add(self, entry: PackEntry) -> None:
+        existing = self._entries.get(entry.pack_id)
+        if existing is not None:
+            raise ParIndexError(
+                f"pack id {entry.pack_id!r} registered twice: by {existing.origin} and {entry.origin}"
+            )
+        self._entries[entry.pack_id] = entry
+
+    def entries(self) -> tuple[PackEntry, ...]:
+        return tuple(self._entries.values())
+
+
+def _read(
+    file: Path, reader: Callable[[Path, cattrs.Converter], Pack], converter: cattrs.Converter
+) -> Pack:
+    return reader(file, converter)
+
+
+class HookSpecs:
+    """The hooks a parindex plugin may implement."""
+
+    @hookspec
+    def parindex_register_rules(self, registry: RuleRegistry) -> None:
+        """Add rule kinds with ``registry.add(RuleClass)``.
+
+        .. versionadded:: 0.1
+        """
+
+    @hookspec
+    def parindex_register_packs(self, registry: PackRegistry) -> None:
+        """Add criteria packs with ``registry.add_file(path)`` or ``registry.add(pack)``.
+
+        .. versionadded:: 0.1
+        """
+
+
+class _BuiltinRules:
+    @hookimpl
+    def parindex_register_rules(self, registry: RuleRegistry) -> None:
+        for kind in BUILTIN_RULES:
+            registry.add(kind)
+
+
+class Plugins:
+    """A typed facade over :class:`pluggy.PluginManager` holding the loaded packs and rules."""
+
+    def __init__(self, load_entry_points: bool = True, extra: tuple[object, ...] = ()) -> None:
+        self.manager = pluggy.PluginManager(PROJECT)
+        self.manager.add_hookspecs(HookSpecs)
+        self.manager.register(_BuiltinRules(), name="parindex.builtin-rules")
+        for plugin in extra:
+            self.manager.register(plugin)
+        if load_entry_points:
+            blocked = {n.strip() for n in os.environ.get(BLOCK_ENV, "").split(",") if n.strip()}
+            if "*" not in blocked:
+                for name in blocked:
+                    self.manager.set_blocked(name)
+                self.manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        self.manager.check_pending()
+
+        rules = RuleRegistry()
+        self.manager.hook.parindex_register_rules(registry=rules)
+        self.rule_kinds = rules.kinds()
+        from parindex.serialization import make_converter
+
+        self.converter = make_converter(self.rule_kinds)
+
+        self._packs: dict[str, PackEntry] = {}
+        # Each implementation gets its own registry so that a duplicate id names
+        # both distributions that registered it.
+        for impl in self.manager.hook.parindex_register_packs.get_hookimpls():
+            registry = PackRegistry(origin=impl.plugin_name)
+            impl.function(registry=registry)
+            for entry in registry.entries():
+                if entry.pack_id in self._packs:
+                    raise ParIndexError(
+                        f"pack id {entry.pack_id!r} registered twice: by "
+                        f"{self._packs[entry.pack_id].origin} and {entry.origin}"
+                    )
+                self._packs[entry.pack_id] = entry
+        self._loaded: dict[str, Pack] = {}
+
+    def pack_ids(self) -> list[str]:
+        return sorted(self._packs)
+
+    def pack(self, pack_id: str) -> Pack:
+        """Load (once) and return a pack by id."""
+        if pack_id not in self._packs:
+            known = ", ".join(self.pack_ids()) or "none"
+            raise ParIndexError(f"no pack {pack_id!r} is installed (installed: {known})")
+        if pack_id not in self._loaded:
+            pack = self._packs[pack_id].load(self.converter)
+            if pack.id != pack_id:
+                raise ParIndexError(
+                    f"pack registered as {pack_id!r} declares id {pack.id!r} "
+                    f"({self._packs[pack_id].origin})"
+                )
+            self._loaded[pack_id] = pack
+        return self._loaded[pack_id]
+
+    def origin(self, pack_id: str) -> str:
+        return self._packs[pack_id].origin
+
+    def packs(self) -> Iterator[Pack]:
+        for pack_id in self.pack_ids():
+            yield self.pack(pack_id)
+
+
+@functools.cache
+def default_plugins() -> Plugins:
+    """The process-wide plugin set loaded from installed entry points."""
+    return Plugins()
+
+
+def get_pack(pack_id: str) -> Pack:
+    return default_plugins().pack(pack_id)
+
+
+def converter() -> cattrs.Converter:
+    """The converter knowing every installed rule kind."""
+    return default_plugins().converter
+

@@ -1,0 +1,212 @@
+"""Scored results: points, maxima, index %, grade and rank per unit and node.
+
+Arrays hold exact fixed-point integers (points in ticks, the index scaled by
+10**decimals of the pack's rounding rule); accessors return ``Decimal``, so
+what a report prints is exactly what ranked the units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from parindex.compiled import ROOT, CompiledPack
+from parindex.errors import ParIndexError
+from parindex.fixedpoint import BoolArray, Int64Array, quantize_decimal, ticks_to_decimal
+from parindex.inputs import Override, ScoringInput, Unit
+from parindex.model import Pack
+
+NO_GRADE = -1
+UNRANKED = 0
+
+
+@attrs.frozen(eq=False)
+class StageScores:
+    """Scores computed from one stage view (e.g. self-assessment, or the final values)."""
+
+    #: The stages consulted, highest priority first.
+    stages_used: tuple[str, ...]
+    points: npt.NDArray[np.signedinteger[Any]]
+    #: Per-unit maxima (units × nodes), or one broadcast row when nothing was excluded.
+    maximum: Int64Array
+    index: Int64Array
+    grade: npt.NDArray[np.int8]
+    rank: Int64Array
+    limited: BoolArray | None
+    missing: BoolArray
+    not_applicable: BoolArray
+
+    def unit_maximum(self) -> Int64Array:
+        return np.broadcast_to(self.maximum, self.points.shape)
+
+
+@attrs.frozen
+class NodeResult:
+    """One (unit, node) row of results in plain form (rounded per the pack's rule)."""
+
+    unit: str
+    name: str
+    group: str
+    code: str
+    title: str
+    depth: int
+    points: Decimal
+    maximum: Decimal
+    index: Decimal | None
+    grade: str | None
+    rank: int | None
+
+
+@attrs.frozen(eq=False)
+class Results:
+    compiled: CompiledPack
+    units: tuple[Unit, ...]
+    final: StageScores
+    stages: Mapping[str, StageScores]
+    overrides: tuple[Override, ...]
+    input: ScoringInput
+    _positions: dict[str, int] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_positions", {u.id: i for i, u in enumerate(self.units)})
+
+    @property
+    def pack(self) -> Pack:
+        return self.compiled.pack
+
+    @property
+    def unit_ids(self) -> tuple[str, ...]:
+        return tuple(unit.id for unit in self.units)
+
+    def position(self, unit: str) -> int:
+        try:
+            return self._positions[unit]
+        except KeyError:
+            raise ParIndexError(f"no unit {unit!r} in these results") from None
+
+    def node(self, code: str) -> int:
+        try:
+            return self.compiled.node_index[code]
+        except KeyError:
+            raise ParIndexError(f"pack {self.pack.id!r} has no node {code!r}") from None
+
+    def scores(self, stage: str | None = None) -> StageScores:
+        if stage is None or stage == "final":
+            return self.final
+        try:
+            return self.stages[stage]
+        except KeyError:
+            raise ParIndexError(
+                f"no scores for stage {stage!r} (have: {', '.join(self.stages)})"
+            ) from None
+
+    # -- exact accessors ----------------------------------------------------------
+    def points(self, unit: str, code: str = "", stage: str | None = None) -> Decimal:
+        """Exact points (at the pack's internal precision)."""
+        return self._points(self.scores(stage), self.position(unit), self.node(code))
+
+    def maximum(self, unit: str, code: str = "", stage: str | None = None) -> Decimal:
+        return self._maximum(self.scores(stage), self.position(unit), self.node(code))
+
+    def rounded_points(self, unit: str, code: str = "", stage: str | None = None) -> Decimal:
+        """Points rounded by the pack's rounding rule, as published."""
+        return self._rounded(self.points(unit, code, stage))
+
+    def index(self, unit: str, code: str = "", stage: str | None = None) -> Decimal | None:
+        """Index % rounded by the pack's rule; None when the node's maximum is 0."""
+        return self._index(self.scores(stage), self.position(unit), self.node(code))
+
+    def grade(self, unit: str, code: str = "", stage: str | None = None) -> str | None:
+        return self._grade(self.scores(stage), self.position(unit), self.node(code))
+
+    def rank(self, unit: str, stage: str | None = None) -> int | None:
+        value = int(self.scores(stage).rank[self.position(unit)])
+        return None if value == UNRANKED else value
+
+    def _points(self, scores: StageScores, row: int, node: int) -> Decimal:
+        return ticks_to_decimal(int(scores.points[row, node]), self.pack.point_decimals)
+
+    def _maximum(self, scores: StageScores, row: int, node: int) -> Decimal:
+        value = scores.unit_maximum()[row, node]
+        return ticks_to_decimal(int(value), self.pack.point_decimals)
+
+    def _rounded(self, value: Decimal) -> Decimal:
+        rule = self.pack.rounding
+        return quantize_decimal(value, rule.decimals, rule.mode)
+
+    def _index(self, scores: StageScores, row: int, node: int) -> Decimal | None:
+        if scores.unit_maximum()[row, node] == 0:
+            return None
+        return Decimal(int(scores.index[row, node])).scaleb(-self.pack.rounding.decimals)
+
+    def _grade(self, scores: StageScores, row: int, node: int) -> str | None:
+        value = int(scores.grade[row, node])
+        return None if value == NO_GRADE else self.pack.classification.grades[value].label
+
+    # -- tables -------------------------------------------------------------------
+    def ranking(self, stage: str | None = None) -> list[NodeResult]:
+        """Total rows of every unit, by group then rank (ties in input order)."""
+        scores = self.scores(stage)
+        unranked_last = np.where(scores.rank == UNRANKED, np.iinfo(np.int64).max, scores.rank)
+        order = sorted(
+            range(len(self.units)),
+            key=lambda i: (self.units[i].group, int(unranked_last[i]), i),
+        )
+        return [self._row(i, ROOT, scores) for i in order]
+
+    def rows(self, stage: str | None = None, max_depth: int | None = None) -> list[NodeResult]:
+        scores = self.scores(stage)
+        depth = self.compiled.depth
+        nodes = [n for n in range(self.compiled.n_nodes) if max_depth is None or depth[n] <= max_depth]
+        return [self._row(i, n, scores) for i in range(len(self.units)) for n in nodes]
+
+    def _row(self, row: int, node: int, scores: StageScores) -> NodeResult:
+        unit = self.units[row]
+        rank = int(scores.rank[row]) if node == ROOT else UNRANKED
+        return NodeResult(
+            unit=unit.id,
+            name=unit.name,
+            group=unit.group,
+            code=self.compiled.codes[node],
+            title=self.compiled.titles[node],
+            depth=int(self.compiled.depth[node]),
+            points=self._rounded(self._points(scores, row, node)),
+            maximum=self._maximum(scores, row, node),
+            index=self._index(scores, row, node),
+            grade=self._grade(scores, row, node),
+            rank=None if rank == UNRANKED else rank,
+        )
+
+    def to_records(self, stage: str | None = None, max_depth: int | None = None) -> list[dict[str, Any]]:
+        """Plain records (one per unit and node), unstructured with cattrs."""
+        from parindex.plugins import converter
+
+        rows: list[dict[str, Any]] = converter().unstructure(self.rows(stage, max_depth))
+        return rows
+
+    def to_arrays(self, stage: str | None = None) -> dict[str, npt.NDArray[Any]]:
+        """Exact arrays: points and maxima in ticks, index scaled by 10**decimals."""
+        scores = self.scores(stage)
+        return {
+            "unit_ids": np.array(self.unit_ids, dtype=object),
+            "codes": np.array(self.compiled.codes, dtype=object),
+            "points_ticks": scores.points,
+            "maximum_ticks": scores.unit_maximum(),
+            "index_scaled": scores.index,
+            "grade": scores.grade,
+            "rank": scores.rank,
+        }
+
+    def to_pandas(self, stage: str | None = None, max_depth: int | None = None) -> Any:
+        """A long DataFrame of :meth:`to_records` (needs the optional pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ParIndexError("to_pandas needs pandas: pip install 'parindex[pandas]'") from exc
+        return pd.DataFrame(self.to_records(stage, max_depth))
+

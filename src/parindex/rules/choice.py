@@ -1,0 +1,156 @@
+"""Rules whose input is a choice: achieved / not achieved, and named levels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+import numpy as np
+
+from parindex.fixedpoint import VALUE_SCALE, BoolArray, Int64Array, decimal_to_ticks
+from parindex.rules.base import GroupEvaluator, Rule, fmt_number, normalise_label
+
+_YES = frozenset({"1", "đạt", "có", "x", "yes", "true", "achieved", "đạt yêu cầu"})
+_NO = frozenset({"0", "không đạt", "không", "no", "false", "not achieved", "không đạt yêu cầu"})
+
+
+@attrs.frozen
+class Achieved(Rule):
+    """Đạt / không đạt: the full maximum when achieved, zero otherwise. Input 1 or 0."""
+
+    kind: ClassVar[str] = "achieved"
+
+    def parameter_problems(self, maximum: Decimal) -> list[str]:
+        return []
+
+    def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        if lang == "vi":
+            return f"Đạt: {fmt_number(maximum)}; không đạt: 0"
+        return f"achieved: {fmt_number(maximum, 'en')}; not achieved: 0"
+
+    def expected(self, maximum: Decimal, lang: str = "en") -> str:
+        return "1 (đạt) or 0 (không đạt)"
+
+    def accepts(self, value: Decimal, maximum: Decimal) -> bool:
+        return value in (0, 1)
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        return maximum if value == 1 else Decimal(0)
+
+    def encode(self, raw: object) -> float:
+        if isinstance(raw, bool):
+            return 1.0 if raw else 0.0
+        if isinstance(raw, str):
+            label = normalise_label(raw)
+            if label in _YES:
+                return 1.0
+            if label in _NO:
+                return 0.0
+        if isinstance(raw, int | float | Decimal) and raw in (0, 1):
+            return float(raw)
+        raise ValueError(self.expected(Decimal(0)))
+
+    @classmethod
+    def evaluator(
+        cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
+    ) -> GroupEvaluator:
+        return _AchievedEvaluator(maxima)
+
+
+class _AchievedEvaluator(GroupEvaluator):
+    def __init__(self, maxima: Int64Array) -> None:
+        self._maxima = maxima
+
+    def invalid(self, micro: Int64Array) -> BoolArray:
+        return (micro != 0) & (micro != VALUE_SCALE)
+
+    def points(self, micro: Int64Array, best: Int64Array | None) -> Int64Array:
+        return np.where(micro == VALUE_SCALE, self._maxima, 0).astype(np.int64)
+
+
+@attrs.frozen
+class Level:
+    label: str
+    points: Decimal
+
+
+@attrs.frozen
+class Levels(Rule):
+    """Named levels, e.g. ban hành kịp thời 1; không kịp thời 0,5; không ban hành 0.
+
+    The numeric input is the level's position in ``levels`` (0 = first); entries
+    may also give the label itself.
+    """
+
+    kind: ClassVar[str] = "levels"
+    monotone: ClassVar[bool] = False
+
+    levels: tuple[Level, ...]
+
+    def parameter_problems(self, maximum: Decimal) -> list[str]:
+        problems = []
+        if len(self.levels) < 2:
+            problems.append("a levels rule needs at least two levels")
+        labels = [normalise_label(level.label) for level in self.levels]
+        if len(set(labels)) != len(labels):
+            problems.append("level labels must be distinct")
+        for level in self.levels:
+            if not Decimal(0) <= level.points <= maximum:
+                problems.append(
+                    f"level {level.label!r} gives {level.points}, outside 0..{maximum}"
+                )
+        if self.levels and max(level.points for level in self.levels) != maximum:
+            problems.append(f"no level reaches the maximum {maximum}")
+        return problems
+
+    def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        return "; ".join(f"{lv.label}: {fmt_number(lv.points, lang)}" for lv in self.levels)
+
+    def expected(self, maximum: Decimal, lang: str = "en") -> str:
+        return "one of: " + ", ".join(level.label for level in self.levels)
+
+    def accepts(self, value: Decimal, maximum: Decimal) -> bool:
+        return value == value.to_integral_value() and 0 <= value < len(self.levels)
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        return self.levels[int(value)].points
+
+    def encode(self, raw: object) -> float:
+        if isinstance(raw, str):
+            wanted = normalise_label(raw)
+            for position, level in enumerate(self.levels):
+                if normalise_label(level.label) == wanted:
+                    return float(position)
+        raise ValueError(self.expected(Decimal(0)))
+
+    @classmethod
+    def evaluator(
+        cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
+    ) -> GroupEvaluator:
+        typed = [rule for rule in rules if isinstance(rule, Levels)]
+        width = max(len(rule.levels) for rule in typed)
+        table = np.zeros((len(typed), width), dtype=np.int64)
+        counts = np.array([len(rule.levels) for rule in typed], dtype=np.int64)
+        decimals = len(str(ticks_per_point)) - 1
+        for row, rule in enumerate(typed):
+            for column, level in enumerate(rule.levels):
+                table[row, column] = decimal_to_ticks(level.points, decimals)
+        return _LevelsEvaluator(table, counts)
+
+
+class _LevelsEvaluator(GroupEvaluator):
+    def __init__(self, table: Int64Array, counts: Int64Array) -> None:
+        self._table = table
+        self._counts = counts
+        self._rows = np.arange(len(counts))[None, :]
+
+    def invalid(self, micro: Int64Array) -> BoolArray:
+        whole = micro % VALUE_SCALE == 0
+        position = micro // VALUE_SCALE
+        return ~whole | (position < 0) | (position >= self._counts[None, :])
+
+    def points(self, micro: Int64Array, best: Int64Array | None) -> Int64Array:
+        position = np.clip(micro // VALUE_SCALE, 0, self._table.shape[1] - 1)
+        return self._table[self._rows, position]

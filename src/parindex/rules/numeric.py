@@ -1,0 +1,427 @@
+"""Rules whose input is a number: points, rates, counts, survey figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+import numpy as np
+
+from parindex.fixedpoint import (
+    VALUE_DECIMALS,
+    VALUE_SCALE,
+    BoolArray,
+    Int64Array,
+    decimal_to_ticks,
+    mul_div_round,
+)
+from parindex.rules.base import GroupEvaluator, Rule, fmt_number
+
+HUNDRED = Decimal(100)
+
+
+def _micro(values: Sequence[Decimal]) -> Int64Array:
+    return np.array([decimal_to_ticks(v, VALUE_DECIMALS) for v in values], dtype=np.int64)
+
+
+def _decimals_problem(name: str, value: Decimal) -> list[str]:
+    try:
+        decimal_to_ticks(value, VALUE_DECIMALS)
+    except ValueError:
+        return [f"{name} {value} has more than {VALUE_DECIMALS} decimals"]
+    return []
+
+
+def _max_micro(maxima: Int64Array, ticks_per_point: int) -> Int64Array:
+    return maxima * (VALUE_SCALE // ticks_per_point)
+
+
+class _Evaluator(GroupEvaluator):
+    """An evaluator built from two closures; enough for the stateless numeric kinds."""
+
+    def __init__(
+        self,
+        invalid: Callable[[Int64Array], BoolArray],
+        points: Callable[[Int64Array, Int64Array | None], Int64Array],
+    ) -> None:
+        self._invalid = invalid
+        self._points = points
+
+    def invalid(self, micro: Int64Array) -> BoolArray:
+        return self._invalid(micro)
+
+    def points(self, micro: Int64Array, best: Int64Array | None) -> Int64Array:
+        return self._points(micro, best)
+
+
+@attrs.frozen
+class Direct(Rule):
+    """Points entered directly, 0..maximum (the appraisal body's own figure)."""
+
+    kind: ClassVar[str] = "direct"
+
+    def parameter_problems(self, maximum: Decimal) -> list[str]:
+        return []
+
+    def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        if lang == "vi":
+            return f"Chấm điểm trực tiếp, từ 0 đến {fmt_number(maximum)}"
+        return f"points entered directly, 0 to {fmt_number(maximum, 'en')}"
+
+    def expected(self, maximum: Decimal, lang: str = "en") -> str:
+        return f"points between 0 and {fmt_number(maximum, 'en')}"
+
+    def accepts(self, value: Decimal, maximum: Decimal) -> bool:
+        return Decimal(0) <= value <= maximum
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        return value
+
+    @classmethod
+    def evaluator(
+        cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
+    ) -> GroupEvaluator:
+        upper = _max_micro(maxima, ticks_per_point)
+        per_tick = VALUE_SCALE // ticks_per_point
+        return _Evaluator(
+            lambda m: (m < 0) | (m > upper),
+            lambda m, _: mul_div_round(m, 1, per_tick),
+        )
+
+
+@attrs.frozen
+class Band:
+    """Points when the value is above ``threshold`` (at or above it when inclusive)."""
+
+    threshold: Decimal
+    points: Decimal
+    inclusive: bool = True
+
+
+@attrs.frozen
+class Bands(Rule):
+    """Rate thresholds, e.g. "trên 90 %: 2; từ 70 % đến 90 %: 1; dưới 70 %: 0".
+
+    Bands are listed from the highest threshold down; the first band the value
+    satisfies gives the points, otherwise ``otherwise``. Each band says whether
+    its bound is inclusive ("từ 90 %") or not ("trên 90 %").
+    """
+
+    kind: ClassVar[str] = "bands"
+
+    bands: tuple[Band, ...]
+    otherwise: Decimal = Decimal(0)
+    lower: Decimal = Decimal(0)
+    upper: Decimal | None = HUNDRED
+
+    def parameter_problems(self, maximum: Decimal) -> list[str]:
+        problems: list[str] = []
+        if not self.bands:
+            problems.append("a bands rule needs at least one band")
+        thresholds = [band.threshold for band in self.bands]
+        if thresholds != sorted(thresholds, reverse=True) or len(set(thresholds)) != len(
+            thresholds
+        ):
+            problems.append("band thresholds must be listed strictly from highest to lowest")
+        points = [band.points for band in self.bands] + [self.otherwise]
+        if points != sorted(points, reverse=True):
+            problems.append("band points must not increase as thresholds fall")
+        for value in points:
+            if not Decimal(0) <= value <= maximum:
+                problems.append(f"band points {value} outside 0..{maximum}")
+        if self.bands and self.bands[0].points != maximum:
+            problems.append(f"the top band gives {self.bands[0].points}, not the maximum {maximum}")
+        if self.upper is not None and self.upper < self.lower:
+            problems.append(f"upper bound {self.upper} below lower bound {self.lower}")
+        for band in self.bands:
+            problems += _decimals_problem("threshold", band.threshold)
+        return problems
+
+    def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        parts = []
+        for band in self.bands:
+            if lang == "vi":
+                word = "từ" if band.inclusive else "trên"
+            else:
+                word = "≥" if band.inclusive else ">"
+            parts.append(f"{word} {fmt_number(band.threshold, lang)}: {fmt_number(band.points, lang)}")
+        parts.append(("còn lại: " if lang == "vi" else "otherwise: ") + fmt_number(self.otherwise, lang))
+        return "; ".join(parts)
+
+    def expected(self, maximum: Decimal, lang: str = "en") -> str:
+        upper = "" if self.upper is None else f" and {fmt_number(self.upper, 'en')}"
+        return f"a value between {fmt_number(self.lower, 'en')}{upper}"
+
+    def accepts(self, value: Decimal, maximum: Decimal) -> bool:
+        return value >= self.lower and (self.upper is None or value <= self.upper)
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        for band in self.bands:
+            if value > band.threshold or (band.inclusive and value == band.threshold):
+                return band.points
+        return self.otherwise
+
+    @classmethod
+    def evaluator(
+        cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
+    ) -> GroupEvaluator:
+        typed = [rule for rule in rules if isinstance(rule, Bands)]
+        width = max(len(rule.bands) for rule in typed)
+        decimals = len(str(ticks_per_point)) - 1
+        never = np.iinfo(np.int64).max
+        thresholds = np.full((width, len(typed)), never, dtype=np.int64)
+        inclusive = np.zeros((width, len(typed)), dtype=bool)
+        points = np.zeros((width, len(typed)), dtype=np.int64)
+        for column, rule in enumerate(typed):
+            for row, band in enumerate(rule.bands):
+                thresholds[row, column] = decimal_to_ticks(band.threshold, VALUE_DECIMALS)
+                inclusive[row, column] = band.inclusive
+                points[row, column] = decimal_to_ticks(band.points, decimals)
+        otherwise = np.array(
+            [decimal_to_ticks(rule.otherwise, decimals) for rule in typed], dtype=np.int64
+        )
+        lower = _micro([rule.lower for rule in typed])
+        upper = np.array(
+            [
+                never if rule.upper is None else decimal_to_ticks(rule.upper, VALUE_DECIMALS)
+                for rule in typed
+            ],
+            dtype=np.int64,
+        )
+
+        def evaluate(micro: Int64Array, _: Int64Array | None) -> Int64Array:
+            result = np.broadcast_to(otherwise, micro.shape).copy()
+            for row in range(width - 1, -1, -1):
+                hit = (micro > thresholds[row]) | (inclusive[row] & (micro == thresholds[row]))
+                np.copyto(result, np.broadcast_to(points[row], micro.shape), where=hit)
+            return result
+
+        return _Evaluator(lambda m: (m < lower) | (m > upper), evaluate)
+
+
+@attrs.frozen
+class Proportional(Rule):
+    """Points proportional to a rate: maximum × value / ``full_at``.
+
+    Values from ``full_at`` up to ``upper`` (default ``full_at``) earn the maximum;
+    values below ``floor`` (when set) earn nothing.
+    """
+
+    kind: ClassVar[str] = "proportional"
+
+    full_at: Decimal = HUNDRED
+    floor: Decimal | None = None
+    upper: Decimal | None = None
+
+    @property
+    def accepted_upper(self) -> Decimal:
+        return self.full_at if self.upper is None else self.upper
+
+    def parameter_problems(self, maximum: Decimal) -> list[str]:
+        problems: list[str] = []
+        if self.full_at <= 0:
+            problems.append(f"full_at must be positive, not {self.full_at}")
+        if self.floor is not None and not Decimal(0) <= self.floor <= self.full_at:
+            problems.append(f"floor {self.floor} outside 0..{self.full_at}")
+        if self.upper is not None and self.upper < self.full_at:
+            problems.append(f"upper {self.upper} below full_at {self.full_at}")
+        for name, value in (("full_at", self.full_at), ("floor", self.floor), ("upper", self.upper)):
+            if value is not None:
+                problems += _decimals_problem(name, value)
+        return problems
+
+    def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        full = fmt_number(self.full_at, lang)
+        if lang == "vi":
+            text = f"Điểm = {fmt_number(maximum)} × giá trị / {full}"
+            if self.floor is not None:
+                text += f"; dưới {fmt_number(self.floor)}: 0"
+            return text
+        text = f"points = {fmt_number(maximum, lang)} × value / {full}"
+        if self.floor is not None:
+            text += f"; below {fmt_number(self.floor, lang)}: 0"
+        return text
+
+    def expected(self, maximum: Decimal, lang: str = "en") -> str:
+        return f"a value between 0 and {fmt_number(self.accepted_upper, 'en')}"
+
+    def accepts(self, value: Decimal, maximum: Decimal) -> bool:
+        return Decimal(0) <= value <= self.accepted_upper
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        if self.floor is not None and value < self.floor:
+            return Decimal(0)
+        return maximum * min(value, self.full_at) / self.full_at
+
+    @classmethod
+    def evaluator(
+        cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
+    ) -> GroupEvaluator:
+        typed = [rule for rule in rules if isinstance(rule, Proportional)]
+        full = _micro([rule.full_at for rule in typed])
+        floor = _micro([rule.floor if rule.floor is not None else Decimal(0) for rule in typed])
+        upper = _micro([rule.accepted_upper for rule in typed])
+
+        def evaluate(micro: Int64Array, _: Int64Array | None) -> Int64Array:
+            ticks = mul_div_round(np.minimum(micro, full), maxima, full)
+            return np.where(micro < floor, 0, ticks)
+
+        return _Evaluator(lambda m: (m < 0) | (m > upper), evaluate)
+
+
+@attrs.frozen
+class RelativeToBest(Rule):
+    """Relative to the group: maximum × value / the best value among the group's units.
+
+    As official rules put it: "tỷ lệ chuẩn hóa = giá trị của đơn vị / giá trị lớn
+    nhất trong các đơn vị". When every unit has 0, every unit gets 0.
+    """
+
+    kind: ClassVar[str] = "relative_to_best"
+    uses_group_best: ClassVar[bool] = True
+
+    def parameter_problems(self, maximum: Decimal) -> list[str]:
+        return []
+
+    def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        if lang == "vi":
+            return f"Điểm = {fmt_number(maximum)} × giá trị / giá trị lớn nhất trong nhóm"
+        return f"points = {fmt_number(maximum, lang)} × value / best value in the group"
+
+    def expected(self, maximum: Decimal, lang: str = "en") -> str:
+        return "a value of at least 0"
+
+    def accepts(self, value: Decimal, maximum: Decimal) -> bool:
+        return value >= 0
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        if best is None or best == 0:
+            return Decimal(0)
+        return maximum * value / best
+
+    @classmethod
+    def evaluator(
+        cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
+    ) -> GroupEvaluator:
+        def evaluate(micro: Int64Array, best: Int64Array | None) -> Int64Array:
+            if best is None:
+                raise ValueError("relative_to_best needs the group's best values")
+            safe = np.where(best > 0, best, 1)
+            return np.where(best > 0, mul_div_round(micro, maxima, safe), 0)
+
+        return _Evaluator(lambda m: m < 0, evaluate)
+
+
+@attrs.frozen
+class CappedCount(Rule):
+    """A fixed amount per item, capped at the maximum ("mỗi ứng dụng 1 điểm, tổng không quá 5")."""
+
+    kind: ClassVar[str] = "capped_count"
+
+    per_item: Decimal
+
+    def parameter_problems(self, maximum: Decimal) -> list[str]:
+        if not Decimal(0) < self.per_item <= maximum:
+            return [f"per_item {self.per_item} outside (0, {maximum}]"]
+        return []
+
+    def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        if lang == "vi":
+            return f"Mỗi mục {fmt_number(self.per_item)} điểm, tổng không quá {fmt_number(maximum)}"
+        return f"{fmt_number(self.per_item, lang)} per item, at most {fmt_number(maximum, lang)}"
+
+    def expected(self, maximum: Decimal, lang: str = "en") -> str:
+        return "a whole count of at least 0"
+
+    def accepts(self, value: Decimal, maximum: Decimal) -> bool:
+        return value >= 0 and value == value.to_integral_value()
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        return min(value * self.per_item, maximum)
+
+    @classmethod
+    def evaluator(
+        cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
+    ) -> GroupEvaluator:
+        decimals = len(str(ticks_per_point)) - 1
+        per_item = np.array(
+            [decimal_to_ticks(r.per_item, decimals) for r in rules if isinstance(r, CappedCount)],
+            dtype=np.int64,
+        )
+        cap_items = maxima // np.maximum(per_item, 1) + 1
+
+        def evaluate(micro: Int64Array, _: Int64Array | None) -> Int64Array:
+            items = np.minimum(micro // VALUE_SCALE, cap_items)
+            return np.minimum(items * per_item, maxima)
+
+        return _Evaluator(lambda m: (m < 0) | (m % VALUE_SCALE != 0), evaluate)
+
+
+@attrs.frozen
+class SurveyScale(Rule):
+    """Survey answers mapped to points.
+
+    ``measure = "mean"``: the mean answer on a ``scale_min``..``scale_max`` scale,
+    points = maximum × (mean − min) / (max − min). ``measure = "share"``: the
+    percentage of positive answers, points = maximum × share / 100.
+    """
+
+    kind: ClassVar[str] = "survey_scale"
+
+    measure: str = "mean"
+    scale_min: Decimal = Decimal(1)
+    scale_max: Decimal = Decimal(5)
+
+    @property
+    def bounds(self) -> tuple[Decimal, Decimal]:
+        if self.measure == "share":
+            return Decimal(0), HUNDRED
+        return self.scale_min, self.scale_max
+
+    def parameter_problems(self, maximum: Decimal) -> list[str]:
+        problems: list[str] = []
+        if self.measure not in ("mean", "share"):
+            problems.append(f"measure must be 'mean' or 'share', not {self.measure!r}")
+        if self.scale_max <= self.scale_min:
+            problems.append(f"scale {self.scale_min}..{self.scale_max} is empty")
+        problems += _decimals_problem("scale_min", self.scale_min)
+        problems += _decimals_problem("scale_max", self.scale_max)
+        return problems
+
+    def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        low, high = (fmt_number(b, lang) for b in self.bounds)
+        top = fmt_number(maximum, lang)
+        if self.measure == "share":
+            if lang == "vi":
+                return f"Điểm = {top} × tỷ lệ trả lời tích cực (%) / 100"
+            return f"points = {top} × share of positive answers (%) / 100"
+        if lang == "vi":
+            return f"Điểm = {top} × (điểm trung bình − {low}) / ({high} − {low})"
+        return f"points = {top} × (mean answer − {low}) / ({high} − {low})"
+
+    def expected(self, maximum: Decimal, lang: str = "en") -> str:
+        low, high = (fmt_number(b, "en") for b in self.bounds)
+        return f"a value between {low} and {high}"
+
+    def accepts(self, value: Decimal, maximum: Decimal) -> bool:
+        low, high = self.bounds
+        return low <= value <= high
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        low, high = self.bounds
+        return maximum * (value - low) / (high - low)
+
+    @classmethod
+    def evaluator(
+        cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
+    ) -> GroupEvaluator:
+        typed = [rule for rule in rules if isinstance(rule, SurveyScale)]
+        low = _micro([rule.bounds[0] for rule in typed])
+        high = _micro([rule.bounds[1] for rule in typed])
+        return _Evaluator(
+            lambda m: (m < low) | (m > high),
+            lambda m, _: mul_div_round(m - low, maxima, high - low),
+        )
+

@@ -1,0 +1,205 @@
+"""cattrs (un)structuring of packs: the flat pack document used by TOML and JSON files.
+
+A pack file lists its nodes flat, each with its dotted code ("3.2.1"); the
+tree is rebuilt from the codes. Authors edit one row per criterion, exactly as
+the official appendix prints it, instead of nesting tables five levels deep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Union
+
+import attrs
+import cattrs
+from cattrs.strategies import configure_tagged_union
+
+from parindex.errors import PackError, Severity, Violation
+from parindex.model import Node, Pack
+from parindex.rules import BUILTIN_RULES, Rule
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError("expected a number, not a boolean")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | str):
+        text = str(value).strip().replace(",", ".") if isinstance(value, str) else value
+        try:
+            return Decimal(text)
+        except ArithmeticError as exc:
+            raise ValueError(f"{value!r} is not a number") from exc
+    if isinstance(value, float):
+        # repr gives the shortest text that reads back as the same float,
+        # which is what the author typed.
+        return Decimal(repr(value))
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def _structure_date(value: object, _: type) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    raise TypeError(f"expected a date, got {type(value).__name__}")
+
+
+def make_converter(rule_kinds: Sequence[type[Rule]] = BUILTIN_RULES) -> cattrs.Converter:
+    """A converter that knows the given rule kinds as a tagged union on ``kind``."""
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(dt.date, _structure_date)
+    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+
+    kinds = {kind.kind: kind for kind in rule_kinds}
+    if len(kinds) != len(rule_kinds):
+        raise ValueError("two rule kinds share one tag")
+    rule_union: Any = Union[tuple(rule_kinds)] if len(rule_kinds) > 1 else rule_kinds[0]  # noqa: UP007
+    if len(rule_kinds) > 1:
+        configure_tagged_union(
+            rule_union, converter, tag_generator=lambda cls: cls.kind, tag_name="kind"
+        )
+    converter.register_structure_hook(Rule, lambda data, _: converter.structure(data, rule_union))
+    converter.register_unstructure_hook(
+        Rule, lambda rule: converter.unstructure(rule, unstructure_as=rule_union)
+    )
+    return converter
+
+
+def _drop_defaults(instance: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Keep pack files short: leave out fields that still hold their defaults."""
+    kept: dict[str, Any] = {}
+    for field in attrs.fields(type(instance)):
+        value = getattr(instance, field.name)
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()  # type: ignore[call-arg]
+        if field.name in data and (default is attrs.NOTHING or value != default):
+            kept[field.name] = data[field.name]
+    return kept
+
+
+def _flatten(node: Node, converter: cattrs.Converter) -> Iterable[dict[str, Any]]:
+    flat = attrs.evolve(node, children=())
+    yield _drop_defaults(flat, converter.unstructure(flat))
+    for child in node.children:
+        yield from _flatten(child, converter)
+
+
+def pack_to_document(pack: Pack, converter: cattrs.Converter) -> dict[str, Any]:
+    """The flat document form of a pack (plain data, ready for JSON or TOML)."""
+    head = attrs.evolve(pack, tree=())
+    document = _drop_defaults(head, converter.unstructure(head))
+    document.pop("tree", None)
+    document["nodes"] = [entry for field in pack.tree for entry in _flatten(field, converter)]
+    return document
+
+
+def _parent_code(code: str) -> str:
+    return code.rpartition(".")[0]
+
+
+def _describe_error(exc: Exception) -> str:
+    if isinstance(exc, cattrs.BaseValidationError):
+        return "; ".join(cattrs.transform_error(exc))
+    return str(exc)
+
+
+def pack_from_document(
+    document: Mapping[str, Any],
+    converter: cattrs.Converter,
+    where: Callable[[int], str] = lambda index: f"nodes[{index}]",
+) -> Pack:
+    """Structure a flat document into a :class:`Pack`, reporting every problem at once.
+
+    ``where`` names the place of node ``index`` in the source file (for example a
+    spreadsheet row), so that each violation can be found by the author.
+    """
+    pack_id = str(document.get("id", "<unnamed>"))
+    violations: list[Violation] = []
+    entries = document.get("nodes", [])
+    head = {key: value for key, value in document.items() if key != "nodes"}
+    pack: Pack | None = None
+    try:
+        pack = converter.structure({**head, "tree": []}, Pack)
+    except Exception as exc:
+        violations.append(Violation("", Severity.ERROR, "structure", _describe_error(exc)))
+
+    nodes: list[Node] = []
+    places: dict[str, str] = {}
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        code = str(entry.get("code", "")) if isinstance(entry, Mapping) else ""
+        try:
+            node = converter.structure(entry, Node)
+        except Exception as exc:
+            violations.append(
+                Violation(code, Severity.ERROR, "structure", _describe_error(exc), where(index))
+            )
+            continue
+        if node.children:
+            violations.append(
+                Violation(code, Severity.ERROR, "structure", "flat nodes may not nest children", where(index))
+            )
+        if node.code in places:
+            violations.append(
+                Violation(
+                    node.code,
+                    Severity.ERROR,
+                    "duplicate-code",
+                    f"code also defined at {places[node.code]}",
+                    where(index),
+                )
+            )
+            continue
+        places[node.code] = where(index)
+        nodes.append(node)
+    if not isinstance(entries, list) or not entries:
+        violations.append(Violation("", Severity.ERROR, "structure", "a pack needs a 'nodes' list"))
+
+    known = set(places)
+    children: dict[str, list[Node]] = {}
+    for node in nodes:
+        parent = _parent_code(node.code)
+        if parent and parent not in known:
+            violations.append(
+                Violation(
+                    node.code,
+                    Severity.ERROR,
+                    "orphan",
+                    f"parent {parent!r} is not defined",
+                    places[node.code],
+                )
+            )
+            continue
+        children.setdefault(parent, []).append(node)
+
+    def build(node: Node) -> Node:
+        kids = tuple(build(child) for child in children.get(node.code, ()))
+        return attrs.evolve(node, children=kids) if kids else node
+
+    if violations or pack is None:
+        raise PackError(pack_id, violations)
+    return attrs.evolve(pack, tree=tuple(build(field) for field in children.get("", ())))
+
+
+def read_pack_file(path: Path, converter: cattrs.Converter) -> Pack:
+    """Read a pack from a ``.toml`` or ``.json`` file (numbers read as exact decimals)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        document = json.loads(text, parse_float=Decimal)
+    else:
+        document = tomllib.loads(text, parse_float=Decimal)
+    return pack_from_document(document, converter)
+
+
+def pack_to_json(pack: Pack, converter: cattrs.Converter) -> str:
+    return json.dumps(pack_to_document(pack, converter), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,224 @@
+"""Pack validation: every problem at once, each naming the node it concerns."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+
+from parindex.errors import PackError, Severity, Violation
+from parindex.fixedpoint import decimal_to_ticks
+from parindex.model import NotApplicable, Node, Pack, PointsSource
+
+CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
+ROUNDING_MODES = ("half_up", "half_even")
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+def effective_maximum(node: Node) -> Decimal:
+    """A node's maximum: stated on leaves; children's sum, or the cap, on internal nodes."""
+    if node.is_leaf:
+        return node.maximum if node.maximum is not None else Decimal(0)
+    total = sum((effective_maximum(child) for child in node.children), Decimal(0))
+    if node.capped and node.maximum is not None:
+        return min(node.maximum, total)
+    return total
+
+
+def source_maxima(node: Node, inherited: PointsSource | None) -> dict[PointsSource | None, Decimal]:
+    """Maximum points per source under ``node`` (capped nodes count at their cap)."""
+    source = node.source or inherited
+    if node.is_leaf:
+        return {source: effective_maximum(node)}
+    totals: dict[PointsSource | None, Decimal] = {}
+    for child in node.children:
+        for key, value in source_maxima(child, source).items():
+            totals[key] = totals.get(key, Decimal(0)) + value
+    if node.capped and node.maximum is not None and len(totals) == 1:
+        (key,) = totals
+        totals[key] = effective_maximum(node)
+    return totals
+
+
+def _check_node(
+    node: Node, depth: int, parent: Node | None, source: PointsSource | None, pack: Pack
+) -> Iterator[Violation]:
+    code = node.code
+
+    def error(check: str, message: str) -> Violation:
+        return Violation(code, ERROR, check, message)
+
+    if not CODE_PATTERN.match(code):
+        yield error("malformed-code", f"code {code!r} is not dotted segments of letters and digits")
+    if parent is not None:
+        prefix = parent.code + "."
+        if not code.startswith(prefix) or "." in code[len(prefix) :]:
+            yield error("misplaced-code", f"child of {parent.code!r} must be coded {prefix}<n>")
+    elif "." in code:
+        yield error("misplaced-code", "a field (top-level node) must have a one-segment code")
+    if not node.title.strip():
+        yield error("missing-title", "node has no title")
+
+    if node.maximum is not None:
+        if node.maximum < 0:
+            yield error("negative-maximum", f"maximum {node.maximum} is negative")
+        try:
+            decimal_to_ticks(node.maximum, pack.point_decimals)
+        except ValueError:
+            yield error(
+                "maximum-precision",
+                f"maximum {node.maximum} has more than {pack.point_decimals} decimals",
+            )
+
+    if node.is_leaf:
+        if node.maximum is None:
+            yield error("missing-maximum", "a leaf needs a maximum")
+        if node.rule is None:
+            yield error("missing-rule", "a leaf needs a scoring rule")
+        elif node.maximum is not None:
+            for problem in node.rule.parameter_problems(node.maximum):
+                yield error("rule-parameters", f"{node.rule.kind}: {problem}")
+        if source is None:
+            yield error("missing-source", "no points source on the leaf or any ancestor")
+    else:
+        if node.rule is not None:
+            yield error("rule-on-internal-node", "only leaves carry a scoring rule")
+        if node.not_applicable is not NotApplicable.NOT_ALLOWED:
+            yield Violation(code, WARNING, "na-on-internal-node", "not_applicable is read on leaves only")
+        total = sum((effective_maximum(child) for child in node.children), Decimal(0))
+        if node.capped:
+            if node.maximum is None or node.maximum >= total:
+                yield error(
+                    "cap-not-below-sum",
+                    f"capped node needs a maximum below its children's sum {total}",
+                )
+        elif node.maximum is not None and node.maximum != total:
+            yield error(
+                "maxima-do-not-add-up",
+                f"maximum {node.maximum} but the children add up to {total}",
+            )
+    if node.capped and node.is_leaf:
+        yield error("cap-on-leaf", "only internal nodes can be capped")
+
+    for name in ("bonus_cap", "deduction_cap"):
+        value = getattr(node, name)
+        if value is not None and value < 0:
+            yield error("negative-cap", f"{name} {value} is negative")
+    if node.floor is not None and node.ceiling is not None and node.floor > node.ceiling:
+        yield error("floor-above-ceiling", f"floor {node.floor} above ceiling {node.ceiling}")
+    if node.floor is not None and node.floor > effective_maximum(node):
+        yield error("floor-above-maximum", f"floor {node.floor} above the maximum")
+
+
+def _walk_checks(pack: Pack) -> Iterator[Violation]:
+    def visit(
+        node: Node, depth: int, parent: Node | None, inherited: PointsSource | None
+    ) -> Iterator[Violation]:
+        source = node.source or inherited
+        yield from _check_node(node, depth, parent, source, pack)
+        for child in node.children:
+            yield from visit(child, depth + 1, node, source)
+
+    for field in pack.tree:
+        yield from visit(field, 1, None, None)
+
+
+def _pack_checks(pack: Pack) -> Iterator[Violation]:
+    def error(check: str, message: str, code: str = "") -> Violation:
+        return Violation(code, ERROR, check, message)
+
+    if not pack.tree:
+        yield error("empty-tree", "the pack has no fields")
+    codes = Counter(node.code for _, node in pack.walk())
+    for code, count in sorted(codes.items()):
+        if count > 1:
+            yield error("duplicate-code", f"code used by {count} nodes", code)
+    if pack.years.last is not None and pack.years.last < pack.years.first:
+        yield error("years", f"years {pack.years} run backwards")
+    if not pack.synthetic and not pack.legal_basis:
+        yield error("legal-basis", "an official pack must cite its legal basis")
+    if not 0 <= pack.point_decimals <= 6:
+        yield error("precision", "point_decimals must be between 0 and 6")
+    if pack.rounding.mode not in ROUNDING_MODES:
+        yield error("rounding", f"rounding mode must be one of {ROUNDING_MODES}")
+    if not 0 <= pack.rounding.decimals <= 4:
+        yield error("rounding", "rounding decimals must be between 0 and 4")
+
+    stages = set(pack.stages)
+    if len(stages) != len(pack.stages):
+        yield error("stages", "stage names must be distinct")
+    unknown = [s for s in pack.stage_policy if s not in stages]
+    if unknown or not pack.stage_policy:
+        yield error("stage-policy", f"policy must name declared stages; unknown: {unknown}")
+
+    grades = pack.classification.grades
+    minima = [g.minimum for g in grades[:-1]]
+    if not grades or grades[-1].minimum is not None or any(m is None for m in minima):
+        yield error("classification", "every grade but the last needs a minimum; the last none")
+    elif minima != sorted(minima, reverse=True):  # type: ignore[type-var]
+        yield error("classification", "grade minima must fall from the first grade to the last")
+    labels = {g.label for g in grades}
+    for condition in pack.eligibility:
+        if condition.grade not in labels:
+            yield error("eligibility", f"unknown grade {condition.grade!r}")
+        if condition.code not in codes:
+            yield error("eligibility", f"condition names unknown node {condition.code!r}")
+
+    declared = pack.declared
+    # An incomplete pack cannot match its declared structure; say so, without failing.
+    mismatch = WARNING if not pack.complete else ERROR
+    depth_counts = Counter(depth for depth, _ in pack.walk())
+    for depth, name, expected in (
+        (1, "fields", declared.fields),
+        (2, "criteria", declared.criteria),
+        (3, "sub-criteria", declared.sub_criteria),
+    ):
+        if expected is not None and depth_counts.get(depth, 0) != expected:
+            yield Violation(
+                "",
+                mismatch,
+                "declared-structure",
+                f"declares {expected} {name} but the tree has {depth_counts.get(depth, 0)}",
+            )
+    if declared.maximum:
+        totals: dict[PointsSource | None, Decimal] = {}
+        for field in pack.tree:
+            for key, value in source_maxima(field, None).items():
+                totals[key] = totals.get(key, Decimal(0)) + value
+        for source, expected_total in declared.maximum.items():
+            actual = totals.get(source, Decimal(0))
+            if actual != expected_total:
+                yield Violation(
+                    "",
+                    mismatch,
+                    "declared-maximum",
+                    f"declares {expected_total} points from {source.value} but the tree gives {actual}",
+                )
+
+    if not pack.synthetic:
+        for node in _unsourced_leaves(pack.tree, cited=False):
+            yield Violation(node.code, WARNING, "provenance", "no source cited for this node")
+
+
+def _unsourced_leaves(nodes: tuple[Node, ...], cited: bool) -> Iterator[Node]:
+    for node in nodes:
+        here = cited or bool(node.provenance)
+        if node.is_leaf and not here:
+            yield node
+        yield from _unsourced_leaves(node.children, here)
+
+
+def validate(pack: Pack) -> list[Violation]:
+    """Every problem with ``pack``, errors and warnings together."""
+    return [*_pack_checks(pack), *_walk_checks(pack)]
+
+
+def check(pack: Pack) -> Pack:
+    """Return ``pack`` unchanged, or raise :class:`PackError` listing every error."""
+    violations = validate(pack)
+    if any(v.severity is ERROR for v in violations):
+        raise PackError(pack.id, violations)
+    return pack
