@@ -1,0 +1,35 @@
+"""The ``parindex`` command line. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from parindex.cli import basic
+from parindex.errors import ParIndexError
+
+#: Modules contributing commands; each has ``register(subparsers)``.
+COMMAND_MODULES = (basic,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parindex",
+        description="Score Vietnam's PAR Index (Chỉ số cải cách hành chính) exactly.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.handler(args)
+    except ParIndexError as exc:
+        print(f"parindex: {exc}", file=sys.stderr)
+        return 2
+    return result
