@@ -138,6 +138,19 @@ def pack_from_document(
     places: dict[str, str] = {}
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         code = str(entry.get("code", "")) if isinstance(entry, Mapping) else ""
+        if code and code in places:
+            violations.append(
+                Violation(
+                    code,
+                    Severity.ERROR,
+                    "duplicate-code",
+                    f"code also defined at {places[code]}",
+                    where(index),
+                )
+            )
+            continue
+        if code:
+            places[code] = where(index)
         try:
             node = converter.structure(entry, Node)
         except Exception as exc:
@@ -147,20 +160,10 @@ def pack_from_document(
             continue
         if node.children:
             violations.append(
-                Violation(code, Severity.ERROR, "structure", "flat nodes may not nest children", where(index))
-            )
-        if node.code in places:
-            violations.append(
                 Violation(
-                    node.code,
-                    Severity.ERROR,
-                    "duplicate-code",
-                    f"code also defined at {places[node.code]}",
-                    where(index),
+                    code, Severity.ERROR, "structure", "flat nodes may not nest children", where(index)
                 )
             )
-            continue
-        places[node.code] = where(index)
         nodes.append(node)
     if not isinstance(entries, list) or not entries:
         violations.append(Violation("", Severity.ERROR, "structure", "a pack needs a 'nodes' list"))
