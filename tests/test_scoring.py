@@ -312,7 +312,8 @@ def test_input_errors_are_collected_not_stopped_at_the_first() -> None:
     with pytest.raises(parindex.InputError) as info:
         parindex.score(compiled, parindex.from_records(compiled, records))
     messages = [str(p) for p in info.value.problems]
-    assert len(messages) == 5, messages
+    assert len(messages) == 6, messages
+    assert any("1.1: value 9 is not accepted" in m for m in messages)
     assert any("1.9" in m and "unknown" in m for m in messages)
     assert any("criterion 1:" in m and "internal node" in m for m in messages)
     assert any("abc" in m for m in messages)

@@ -291,13 +291,11 @@ def from_records(
             problems.append(
                 InputProblem("an override needs a reason and an author", override.unit, override.code)
             )
-    if problems:
-        raise InputError(problems)
     if not stages:
         stages[compiled.pack.stages[0]] = _empty_stage(
             len(unit_tuple), compiled.n_leaves, len(compiled.adjustable_codes)
         )
-    return ScoringInput(
+    data = ScoringInput(
         pack_id=compiled.pack.id,
         leaf_codes=compiled.leaf_codes,
         adjustable_codes=compiled.adjustable_codes,
@@ -306,6 +304,12 @@ def from_records(
         overrides=tuple(overrides),
         allow_missing=allow_missing,
     )
+    if problems:
+        # Report the values' problems too, so one run lists everything wrong.
+        from parindex.scoring import check_input
+
+        raise InputError([*problems, *check_input(compiled, data)])
+    return data
 
 
 def from_mappings(
