@@ -19,6 +19,7 @@ LABELS: dict[str, dict[str, str]] = {
     "diff": {"vi": "Chênh lệch", "en": "Difference"},
     "mean_lost": {"vi": "Mất TB/đơn vị", "en": "Mean lost"},
     "full_share": {"vi": "Đạt tối đa (%)", "en": "At full marks (%)"},
+    "mean_diff": {"vi": "Chênh lệch TB", "en": "Mean difference"},
     "gain": {"vi": "Tăng chỉ số", "en": "Index gain"},
     "gain_mean": {"vi": "Tăng chỉ số TB", "en": "Mean index gain"},
     "units": {"vi": "Số đơn vị", "en": "Units"},
