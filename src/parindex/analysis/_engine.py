@@ -144,3 +144,39 @@ def require_stage(results: Results, stage: str) -> StageScores:
             f"no scores for stage {stage!r} (have: final, {', '.join(results.stages)})"
         )
     return results.scores(stage)
+
+
+@attrs.frozen(eq=False)
+class LeafState:
+    """Raw leaf points and maxima of some rows of a view, ready to re-aggregate."""
+
+    rows: Int64Array
+    leaf_points: Int64Array
+    leaf_max: Int64Array
+    bonus: FloatArray
+    deduction: FloatArray
+
+
+def leaf_state(results: Results, stage: str | None = None, rows: Int64Array | None = None) -> LeafState:
+    """Evaluate the rules of the given rows (all when None) of a view."""
+    compiled = results.compiled
+    inputs = view_inputs(results, stage)
+    selected = np.arange(len(results.units), dtype=np.int64) if rows is None else rows
+    best = group_best(compiled, inputs)
+    leaf_points, leaf_max = evaluate_leaves(
+        compiled,
+        inputs.values[selected],
+        inputs.not_applicable[selected],
+        inputs.group_of[selected],
+        best,
+    )
+    return LeafState(selected, leaf_points, leaf_max, inputs.bonus[selected], inputs.deduction[selected])
+
+
+def improved(compiled: CompiledPack, state: LeafState, nodes: list[int]) -> Int64Array:
+    """Leaf points with every leaf under ``nodes`` raised to its (unit's) maximum."""
+    points = state.leaf_points.copy()
+    for node in nodes:
+        s, e = int(compiled.start[node]), int(compiled.end[node])
+        points[:, s:e] = state.leaf_max[:, s:e]
+    return points
