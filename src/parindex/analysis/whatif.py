@@ -55,6 +55,15 @@ class Change:
 
 
 @attrs.frozen
+class AppliedChange:
+    """A change as recorded in results: the entry as text ("không phát sinh" for NA)."""
+
+    unit: str
+    code: str
+    value: str
+
+
+@attrs.frozen
 class UnitOutcome:
     unit: str
     name: str
@@ -72,7 +81,7 @@ class UnitOutcome:
 @attrs.frozen
 class WhatIf:
     stage: str
-    changes: tuple[Change, ...]
+    changes: tuple[AppliedChange, ...]
     #: Units whose rows were re-evaluated (changed units, plus whole groups whose best value moved).
     rescored: int
     #: Leaf codes whose group best value moved (relative-to-best rules).
@@ -203,7 +212,11 @@ def what_if(results: Results, changes: tuple[Change, ...] | list[Change], stage:
                 rank_after=rank_value(int(after.rank[row])),
             )
         )
-    return WhatIf(name, tuple(changes), int(after.rescored.size), after.best_moved, tuple(outcomes))
+    applied = tuple(
+        AppliedChange(c.unit, c.code, "không phát sinh" if _is_not_applicable(c.value) else str(c.value))
+        for c in changes
+    )
+    return WhatIf(name, applied, int(after.rescored.size), after.best_moved, tuple(outcomes))
 
 
 # -- targets ----------------------------------------------------------------------
