@@ -31,12 +31,15 @@ GROUPS = ("Huyện A", "Huyện B")
 
 def _grouped(data: ScoringInput, groups: int) -> ScoringInput:
     units = tuple(
-        attrs.evolve(u, group=GROUPS[i % groups] if groups > 1 else "") for i, u in enumerate(data.units)
+        attrs.evolve(u, group=GROUPS[i % groups] if groups > 1 else "")
+        for i, u in enumerate(data.units)
     )
     return attrs.evolve(data, units=units)
 
 
-def _data(compiled: CompiledPack, n: int, seed: int, groups: int = 1, appraisal: bool = True) -> ScoringInput:
+def _data(
+    compiled: CompiledPack, n: int, seed: int, groups: int = 1, appraisal: bool = True
+) -> ScoringInput:
     data = _grouped(synthetic_input(compiled, n, seed=seed), groups)
     return synthetic_appraisal(compiled, data, seed=seed) if appraisal else data
 
@@ -45,7 +48,9 @@ def _data(compiled: CompiledPack, n: int, seed: int, groups: int = 1, appraisal:
 
 
 @given(seed=st.integers(0, 10_000), n=st.integers(2, 25), groups=st.integers(1, 2))
-def test_explanation_adds_up_to_the_scored_totals(commune: CompiledPack, seed: int, n: int, groups: int) -> None:
+def test_explanation_adds_up_to_the_scored_totals(
+    commune: CompiledPack, seed: int, n: int, groups: int
+) -> None:
     results = parindex.score(commune, _data(commune, n, seed, groups))
     for unit in results.unit_ids:
         e = explain(results, unit)
@@ -62,7 +67,9 @@ def test_explanation_adds_up_to_the_scored_totals(commune: CompiledPack, seed: i
                 assert node.children == children
                 assert node.points == children + node.cap + node.bonus - node.deduction + node.bound
         leaves = sum((n.points for n in e.nodes if n.is_leaf), Decimal(0))
-        adjustments = sum((n.cap + n.bonus - n.deduction + n.bound for n in e.nodes if not n.is_leaf), Decimal(0))
+        adjustments = sum(
+            (n.cap + n.bonus - n.deduction + n.bound for n in e.nodes if not n.is_leaf), Decimal(0)
+        )
         assert leaves + adjustments + root_adjustments(e) == e.points
         assert by_code  # the tree is there
 
@@ -98,7 +105,9 @@ def test_explain_field_level_province_pack(province_1150: CompiledPack) -> None:
 # -- what-if ---------------------------------------------------------------------------
 
 
-def _apply_to_input(compiled: CompiledPack, data: ScoringInput, changes: list[Change]) -> ScoringInput:
+def _apply_to_input(
+    compiled: CompiledPack, data: ScoringInput, changes: list[Change]
+) -> ScoringInput:
     """The changes written into the top stage of the policy: the full re-score's input."""
     top = next(s for s in compiled.pack.stage_policy if s in data.stages)
     stage = data.stages[top]
@@ -134,13 +143,17 @@ def _changes(draw: st.DrawFn, compiled: CompiledPack, data: ScoringInput) -> lis
         if code == "3.4.1":
             options.append(5000.0)  # beyond every synthetic value: moves the group's best
         na_ok = compiled.leaf_na[column] is not NotApplicable.NOT_ALLOWED
-        value: object = NOT_APPLICABLE if na_ok and draw(st.booleans()) else draw(st.sampled_from(options))
+        value: object = (
+            NOT_APPLICABLE if na_ok and draw(st.booleans()) else draw(st.sampled_from(options))
+        )
         changes.append(Change(data.unit_ids[row], code, value))
     return changes
 
 
 @given(data=st.data(), seed=st.integers(0, 1000), groups=st.integers(1, 2))
-def test_what_if_equals_a_full_rescore(commune: CompiledPack, data: st.DataObject, seed: int, groups: int) -> None:
+def test_what_if_equals_a_full_rescore(
+    commune: CompiledPack, data: st.DataObject, seed: int, groups: int
+) -> None:
     inputs = _data(commune, 12, seed, groups)
     results = parindex.score(commune, inputs)
     changes = data.draw(_changes(commune, inputs))
@@ -172,9 +185,20 @@ def test_what_if_rescores_the_group_when_the_best_value_moves(commune: CompiledP
 def test_what_if_rejects_bad_values_with_unit_and_code(commune: CompiledPack) -> None:
     results = parindex.score(commune, synthetic_input(commune, 5))
     with pytest.raises(parindex.InputError) as info:
-        what_if(results, [Change("SYN-1", "1.4", "có lẽ"), Change("SYN-9", "1.4", "đạt"), Change("SYN-1", "2.3", 140)])
+        what_if(
+            results,
+            [
+                Change("SYN-1", "1.4", "có lẽ"),
+                Change("SYN-9", "1.4", "đạt"),
+                Change("SYN-1", "2.3", 140),
+            ],
+        )
     problems = info.value.problems
-    assert [(p.unit, p.code) for p in problems] == [("SYN-1", "1.4"), ("SYN-9", "1.4"), ("SYN-1", "2.3")]
+    assert [(p.unit, p.code) for p in problems] == [
+        ("SYN-1", "1.4"),
+        ("SYN-9", "1.4"),
+        ("SYN-1", "2.3"),
+    ]
 
 
 # -- targets: greedy against exhaustive ------------------------------------------------
@@ -189,16 +213,36 @@ def _small_pack(spec: list[list[int]], capped: bool) -> Pack:
             code = f"{f}.{c}"
             leaves = (
                 Node(code=f"{code}.1", title="mô phỏng", maximum=Decimal(weight), rule=Achieved()),
-                Node(code=f"{code}.2", title="mô phỏng", maximum=Decimal(weight), rule=Proportional()),
+                Node(
+                    code=f"{code}.2", title="mô phỏng", maximum=Decimal(weight), rule=Proportional()
+                ),
             )
             cap = capped and c == 1
             kids.append(
-                Node(code=code, title="mô phỏng", children=leaves, capped=cap, maximum=Decimal(weight) if cap else None)
+                Node(
+                    code=code,
+                    title="mô phỏng",
+                    children=leaves,
+                    capped=cap,
+                    maximum=Decimal(weight) if cap else None,
+                )
             )
-        fields.append(Node(code=str(f), title="mô phỏng", source=PointsSource.SELF_ASSESSMENT, children=tuple(kids)))
+        fields.append(
+            Node(
+                code=str(f),
+                title="mô phỏng",
+                source=PointsSource.SELF_ASSESSMENT,
+                children=tuple(kids),
+            )
+        )
     return Pack(
-        id="tiny-synthetic", title="SYNTHETIC", version="1", unit_group=UnitGroup.COMMUNE,
-        years=YearRange(2000), tree=tuple(fields), synthetic=True,
+        id="tiny-synthetic",
+        title="SYNTHETIC",
+        version="1",
+        unit_group=UnitGroup.COMMUNE,
+        years=YearRange(2000),
+        tree=tuple(fields),
+        synthetic=True,
     )
 
 
@@ -215,8 +259,14 @@ def test_greedy_target_against_exhaustive_search(
     compiled = parindex.compile_pack(_small_pack(spec, capped))
     rng = np.random.default_rng(seed)
     n = 6
-    values = np.where(np.arange(compiled.n_leaves) % 2 == 0, rng.integers(0, 2, (n, compiled.n_leaves)), rng.integers(0, 101, (n, compiled.n_leaves)))
-    results = parindex.score(compiled, parindex.from_array(compiled, [f"U{i}" for i in range(n)], values.astype(float)))
+    values = np.where(
+        np.arange(compiled.n_leaves) % 2 == 0,
+        rng.integers(0, 2, (n, compiled.n_leaves)),
+        rng.integers(0, 101, (n, compiled.n_leaves)),
+    )
+    results = parindex.score(
+        compiled, parindex.from_array(compiled, [f"U{i}" for i in range(n)], values.astype(float))
+    )
     unit = results.unit_ids[int(np.argmin(results.final.index[:, ROOT]))]
     goal = {"grade": "ABC"[target - 1]} if by_grade else {"rank": target}
     plan = plan_target(results, unit, **goal)  # type: ignore[arg-type]
@@ -248,7 +298,9 @@ def test_lost_points_cover_every_leaf_once_and_add_up(commune: CompiledPack) -> 
     results = parindex.score(commune, _data(commune, 50, 5))
     for level in (1, 2, None):
         nodes = partition(commune, level)
-        covered = sorted(i for n in nodes for i in range(int(commune.start[n]), int(commune.end[n])))
+        covered = sorted(
+            i for n in nodes for i in range(int(commune.start[n]), int(commune.end[n]))
+        )
         assert covered == list(range(commune.n_leaves))
     table = lost_points(results, level=2)
     maxima = results.final.unit_maximum()
@@ -280,12 +332,16 @@ def test_discrepancy_totals(commune: CompiledPack) -> None:
     own, final = results.stages["self"], results.final
     for u in result.units:
         row = results.position(u.unit)
-        assert u.difference == Decimal(int(own.points[row, ROOT]) - int(final.points[row, ROOT])).scaleb(-4)
+        assert u.difference == Decimal(
+            int(own.points[row, ROOT]) - int(final.points[row, ROOT])
+        ).scaleb(-4)
     diffs = [u.difference for u in result.units]
     assert diffs == sorted(diffs, reverse=True)
     total_leaf = sum((c.total for c in result.criteria), Decimal(0))
     leaves = commune.leaf_nodes
-    assert total_leaf == Decimal(int((own.points[:, leaves].astype(int) - final.points[:, leaves]).sum())).scaleb(-4)
+    assert total_leaf == Decimal(
+        int((own.points[:, leaves].astype(int) - final.points[:, leaves]).sum())
+    ).scaleb(-4)
     # Survey leaves are never appraised in the synthetic appraisal.
     survey = [c for c in result.criteria if c.code.startswith("8.")]
     assert all(c.units_over == 0 for c in survey)
@@ -302,7 +358,9 @@ def test_discrepancy_needs_two_views(commune: CompiledPack) -> None:
 
 
 @given(seed=st.integers(0, 1000), groups=st.integers(1, 2))
-def test_zero_width_bounds_reproduce_base_ranks(commune: CompiledPack, seed: int, groups: int) -> None:
+def test_zero_width_bounds_reproduce_base_ranks(
+    commune: CompiledPack, seed: int, groups: int
+) -> None:
     results = parindex.score(commune, _data(commune, 40, seed, groups))
     fields = [n for n in range(1, commune.n_nodes) if commune.depth[n] == 1]
     weights = np.tile(commune.node_max[fields] / commune.ticks_per_point, (3, 1))
@@ -318,13 +376,17 @@ def test_zero_width_bounds_reproduce_base_ranks(commune: CompiledPack, seed: int
     groups=st.lists(st.integers(0, 2), min_size=7, max_size=7),
     defined=st.lists(st.booleans(), min_size=7, max_size=7),
 )
-def test_row_ranks_match_the_scorer(keys: list[list[int]], groups: list[int], defined: list[bool]) -> None:
+def test_row_ranks_match_the_scorer(
+    keys: list[list[int]], groups: list[int], defined: list[bool]
+) -> None:
     matrix = np.array(keys, dtype=np.int64)
     group_of = np.array(groups, dtype=np.int64)
     mask = np.broadcast_to(np.array(defined), matrix.shape)
     ranks = competition_ranks_2d(matrix, mask, group_of)
     for k in range(matrix.shape[0]):
-        np.testing.assert_array_equal(ranks[k], competition_ranks(matrix[k], np.array(defined), group_of))
+        np.testing.assert_array_equal(
+            ranks[k], competition_ranks(matrix[k], np.array(defined), group_of)
+        )
 
 
 def test_sensitivity_moves_ranks_within_bounds(commune: CompiledPack) -> None:
@@ -374,7 +436,11 @@ def test_cli_commands_run(argv: list[str], capsys: pytest.CaptureFixture[str]) -
 
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert ("SYN-" in out) if argv[0] != "lost-points" or "--unit" in argv else ("Tiêu chí mô phỏng" in out)
+    assert (
+        ("SYN-" in out)
+        if argv[0] != "lost-points" or "--unit" in argv
+        else ("Tiêu chí mô phỏng" in out)
+    )
 
 
 def test_cli_reports_a_bad_change(capsys: pytest.CaptureFixture[str]) -> None:
@@ -385,6 +451,8 @@ def test_cli_reports_a_bad_change(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_units_keep_their_names(commune: CompiledPack) -> None:
-    data = attrs.evolve(synthetic_input(commune, 3), units=(Unit("a", "Xã A"), Unit("b", "Xã B"), Unit("c", "Xã C")))
+    data = attrs.evolve(
+        synthetic_input(commune, 3), units=(Unit("a", "Xã A"), Unit("b", "Xã B"), Unit("c", "Xã C"))
+    )
     results = parindex.score(commune, data)
     assert explain(results, "b").name == "Xã B"

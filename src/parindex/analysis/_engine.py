@@ -23,9 +23,9 @@ from parindex.scoring import (
     _apply_bounds,
     _apply_eligibility,
     _effective,
+    _grades,
     _group_best,
     _group_index,
-    _grades,
 )
 
 
@@ -68,7 +68,9 @@ def view_inputs(results: Results, stage: str | None = None) -> ViewInputs:
 
 def group_best(compiled: CompiledPack, inputs: ViewInputs) -> dict[str, Int64Array]:
     """Best value per (group, column) of every relative-to-best rule group."""
-    return _group_best(compiled, inputs.values, inputs.not_applicable, inputs.group_of, inputs.n_groups)
+    return _group_best(
+        compiled, inputs.values, inputs.not_applicable, inputs.group_of, inputs.n_groups
+    )
 
 
 def evaluate_leaves(
@@ -157,7 +159,9 @@ class LeafState:
     deduction: FloatArray
 
 
-def leaf_state(results: Results, stage: str | None = None, rows: Int64Array | None = None) -> LeafState:
+def leaf_state(
+    results: Results, stage: str | None = None, rows: Int64Array | None = None
+) -> LeafState:
     """Evaluate the rules of the given rows (all when None) of a view."""
     compiled = results.compiled
     inputs = view_inputs(results, stage)
@@ -170,7 +174,9 @@ def leaf_state(results: Results, stage: str | None = None, rows: Int64Array | No
         inputs.group_of[selected],
         best,
     )
-    return LeafState(selected, leaf_points, leaf_max, inputs.bonus[selected], inputs.deduction[selected])
+    return LeafState(
+        selected, leaf_points, leaf_max, inputs.bonus[selected], inputs.deduction[selected]
+    )
 
 
 def improved(compiled: CompiledPack, state: LeafState, nodes: list[int]) -> Int64Array:

@@ -107,7 +107,9 @@ def discrepancy(
                 units_over=int(np.count_nonzero(column > 0)),
                 units_under=int(np.count_nonzero(column < 0)),
                 total=points(results, int(column.sum())),
-                mean=(points(results, int(column.sum())) / n_units).quantize(Decimal("0.0001")) if n_units else Decimal(0),
+                mean=(points(results, int(column.sum())) / n_units).quantize(Decimal("0.0001"))
+                if n_units
+                else Decimal(0),
                 largest_unit=results.units[worst].id if n_units and column[worst] > 0 else None,
                 largest=points(results, int(column[worst])) if n_units else Decimal(0),
             )
@@ -171,8 +173,14 @@ def render_discrepancy(result: Discrepancy, *, lang: str = "vi", top: int = 10) 
     ]
     unit_table = format_table(
         [
-            label("unit", lang), label("name", lang), label("self", lang), label("appraised", lang),
-            label("diff", lang), label("over", lang), label("under", lang), label("title", lang),
+            label("unit", lang),
+            label("name", lang),
+            label("self", lang),
+            label("appraised", lang),
+            label("diff", lang),
+            label("over", lang),
+            label("under", lang),
+            label("title", lang),
         ],
         unit_rows,
         right=(2, 3, 4, 5, 6),
@@ -191,8 +199,12 @@ def render_discrepancy(result: Discrepancy, *, lang: str = "vi", top: int = 10) 
     ]
     crit_table = format_table(
         [
-            label("code", lang), label("title", lang), label("over", lang), label("under", lang),
-            label("diff", lang), label("mean_diff", lang),
+            label("code", lang),
+            label("title", lang),
+            label("over", lang),
+            label("under", lang),
+            label("diff", lang),
+            label("mean_diff", lang),
             label("unit", lang),
         ],
         crit_rows,

@@ -85,7 +85,11 @@ class Explanation:
 
 
 def _value_text(rule: object, value: Decimal, lang: str) -> str:
-    if isinstance(rule, Levels) and value == value.to_integral_value() and 0 <= value < len(rule.levels):
+    if (
+        isinstance(rule, Levels)
+        and value == value.to_integral_value()
+        and 0 <= value < len(rule.levels)
+    ):
         return rule.levels[int(value)].label
     if isinstance(rule, Achieved):
         if lang == "vi":
@@ -94,7 +98,9 @@ def _value_text(rule: object, value: Decimal, lang: str) -> str:
     return fmt_number(value, lang)
 
 
-def _entry(results: Results, preference: tuple[str, ...], row: int, column: int) -> tuple[str, float, str]:
+def _entry(
+    results: Results, preference: tuple[str, ...], row: int, column: int
+) -> tuple[str, float, str]:
     """(entry kind, value, stage) of the first stage of ``preference`` with an entry."""
     for stage in preference:
         data = results.input.stages[stage]
@@ -128,7 +134,9 @@ def explain(
     best = group_best(compiled, inputs)
     decimals = pack.point_decimals
     tick = Decimal(1).scaleb(-decimals)
-    overrides = {o.code: o for o in results.input.overrides if o.unit == unit} if name == "final" else {}
+    overrides = (
+        {o.code: o for o in results.input.overrides if o.unit == unit} if name == "final" else {}
+    )
     compare_scores = None
     compare_name = None
     if compare is not None and compare != name and compare in results.stages:
@@ -143,7 +151,9 @@ def explain(
     for group in compiled.groups:
         if group.uses_group_best:
             for k, column in enumerate(group.columns.tolist()):
-                best_column[column] = micro_to_decimal(int(best[group.kind][inputs.group_of[row], k]))
+                best_column[column] = micro_to_decimal(
+                    int(best[group.kind][inputs.group_of[row], k])
+                )
 
     for column, node in enumerate(compiled.leaf_nodes.tolist()):
         rule = compiled.leaf_rules[column]
@@ -153,7 +163,9 @@ def explain(
         code = compiled.codes[node]
         if code in overrides:
             kind, value_f, source = "value", rule.encode(overrides[code].value), "override"
-            extra[node]["note"] = f"{label('override', lang)}: {overrides[code].reason} ({overrides[code].author})"
+            extra[node]["note"] = (
+                f"{label('override', lang)}: {overrides[code].reason} ({overrides[code].author})"
+            )
         else:
             kind, value_f, source = _entry(results, scores.stages_used, row, column)
         value = micro_to_decimal(quantize_value(value_f)) if kind == "value" else None
@@ -181,34 +193,43 @@ def explain(
     deduction_ticks = points_to_ticks(inputs.deduction[row : row + 1], compiled.ticks_per_point)[0]
     bounded = {b.node: b for b in compiled.bounded}
     for node in range(n - 1, -1, -1):
-        kids = [k for k in range(node + 1, n) if compiled.parent[k] == node] if not compiled.is_leaf(node) else []
+        kids = (
+            [k for k in range(node + 1, n) if compiled.parent[k] == node]
+            if not compiled.is_leaf(node)
+            else []
+        )
         raw = sum(pts[k] for k in kids) if kids else pts[node]
         if kids:
             mx[node] = sum(mx[k] for k in kids)
             extra[node]["children"] = raw
         b = bounded.get(node)
-        value = raw
+        total = raw
         if b is not None:
             if b.cap is not None:
                 mx[node] = min(mx[node], b.cap)
-                value = min(raw, b.cap)
-                extra[node]["cap"] = value - raw
+                total = min(raw, b.cap)
+                extra[node]["cap"] = total - raw
             if b.slot is not None:
                 extra[node]["bonus"] = int(bonus_ticks[b.slot])
                 extra[node]["deduction"] = int(deduction_ticks[b.slot])
-                value = value + int(bonus_ticks[b.slot]) - int(deduction_ticks[b.slot])
+                total = total + int(bonus_ticks[b.slot]) - int(deduction_ticks[b.slot])
             ceiling = b.ceiling if b.ceiling is not None else mx[node] + b.subtree_bonus
-            clipped = min(max(value, b.floor), ceiling)
-            extra[node]["bound"] = clipped - value
-            value = clipped
-        pts[node] = value
+            clipped = min(max(total, b.floor), ceiling)
+            extra[node]["bound"] = clipped - total
+            total = clipped
+        pts[node] = total
 
     scored = np.asarray(scores.points[row], dtype=np.int64)
     scored_max = np.asarray(scores.unit_maximum()[row], dtype=np.int64)
     if not (np.array_equal(scored, pts) and np.array_equal(scored_max, mx)):
-        bad = [compiled.codes[i] or "(total)" for i in range(n) if scored[i] != pts[i] or scored_max[i] != mx[i]]
+        bad = [
+            compiled.codes[i] or "(total)"
+            for i in range(n)
+            if scored[i] != pts[i] or scored_max[i] != mx[i]
+        ]
         raise ParIndexError(
-            f"explanation of {unit!r} does not reproduce the scored points at {', '.join(bad[:5])}; "
+            f"explanation of {unit!r} does not reproduce the scored points at "
+            f"{', '.join(bad[:5])}; "
             "please report this as a bug"
         )
 
@@ -299,17 +320,29 @@ def render_explanation(
     head = [
         f"{e.unit} {e.name}".strip() + (f" · {label('group', lang)}: {e.group}" if e.group else ""),
         f"{e.pack} · {e.stage}"
-        + (f" ({label('diff', lang).lower()}: {e.stage} − {e.compare_stage})" if e.compare_stage else ""),
+        + (
+            f" ({label('diff', lang).lower()}: {e.stage} − {e.compare_stage})"
+            if e.compare_stage
+            else ""
+        ),
         f"{label('points', lang)}: {fmt(e.points, 4, lang)} / {fmt(e.maximum, 4, lang)}"
         f" · {label('index', lang)}: {fmt(e.index, decimals, lang)}"
         f" · {label('grade', lang)}: {e.grade or ''} · {label('rank', lang)}: {e.rank or ''}",
     ]
     headers = [
-        label("code", lang), label("title", lang), label("value", lang), label("points", lang),
-        label("maximum", lang), label("lost", lang), label("adjust", lang),
+        label("code", lang),
+        label("title", lang),
+        label("value", lang),
+        label("points", lang),
+        label("maximum", lang),
+        label("lost", lang),
+        label("adjust", lang),
     ]
     if e.compare_stage:
-        headers += [label("self", lang) if e.compare_stage == "self" else e.compare_stage, label("diff", lang)]
+        headers += [
+            label("self", lang) if e.compare_stage == "self" else e.compare_stage,
+            label("diff", lang),
+        ]
     rows = []
     for node in e.nodes:
         if max_depth is not None and node.depth > max_depth:
@@ -317,7 +350,12 @@ def render_explanation(
         cells: list[object] = [
             "  " * (node.depth - 1) + node.code,
             node.title if len(node.title) <= 48 else node.title[:47] + "…",
-            node.value + (f" [{node.source_stage}]" if node.source_stage and node.source_stage != "self" else ""),
+            node.value
+            + (
+                f" [{node.source_stage}]"
+                if node.source_stage and node.source_stage != "self"
+                else ""
+            ),
             fmt(node.points, 4, lang),
             fmt(node.maximum, 4, lang),
             fmt(node.lost, 4, lang) if node.lost else "",
@@ -327,15 +365,24 @@ def render_explanation(
             changed = node.difference is not None and node.difference != 0
             shown = node.compare_value if node.is_leaf and changed else ""
             compare_points = fmt(node.compare_points, 4, lang) if changed else ""
-            cells += [f"{shown} {compare_points}".strip(), fmt(node.difference, 4, lang, signed=True) if changed else ""]
+            cells += [
+                f"{shown} {compare_points}".strip(),
+                fmt(node.difference, 4, lang, signed=True) if changed else "",
+            ]
         rows.append(cells)
     right = (3, 4, 5, *((8,) if e.compare_stage else ()))
     adjust = root_adjustments(e)
     tail = []
     if adjust:
-        tail.append(f"{label('adjust', lang)} ({label('total', lang)}): {fmt(adjust, 4, lang, signed=True)}")
+        tail.append(
+            f"{label('adjust', lang)} ({label('total', lang)}): {fmt(adjust, 4, lang, signed=True)}"
+        )
     notes = [f"{n.code}: {n.note}" for n in e.nodes if n.note]
-    rules = [f"{n.code}: {n.rule}" for n in e.nodes if n.is_leaf and n.lost and (max_depth is None or n.depth <= max_depth)]
+    rules = [
+        f"{n.code}: {n.rule}"
+        for n in e.nodes
+        if n.is_leaf and n.lost and (max_depth is None or n.depth <= max_depth)
+    ]
     if rules:
         tail.append(label("rule", lang) + ":")
         tail += ["  " + r for r in rules]

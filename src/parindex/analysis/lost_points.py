@@ -86,7 +86,9 @@ def _rows(results: Results, group: str | None) -> Int64Array:
     return rows
 
 
-def _index_gains(results: Results, stage: str | None, rows: Int64Array, nodes: list[int]) -> Int64Array:
+def _index_gains(
+    results: Results, stage: str | None, rows: Int64Array, nodes: list[int]
+) -> Int64Array:
     """(rows × nodes) exact gain of the total index (scaled) at full marks on each node."""
     compiled = results.compiled
     _, scores = resolve_stage(results, stage)
@@ -95,7 +97,11 @@ def _index_gains(results: Results, stage: str | None, rows: Int64Array, nodes: l
     gains = np.zeros((rows.size, len(nodes)), dtype=np.int64)
     for k, node in enumerate(nodes):
         new_points, new_max = aggregate(
-            compiled, improved(compiled, state, [node]), state.leaf_max, state.bonus, state.deduction
+            compiled,
+            improved(compiled, state, [node]),
+            state.leaf_max,
+            state.bonus,
+            state.deduction,
         )
         index, _ = index_and_grade(compiled, new_points[:, :1], new_max[:, :1])
         gains[:, k] = index[:, 0] - base
@@ -208,6 +214,7 @@ def top_lost_criteria(
 
 def render_lost_points(result: LostPoints, *, lang: str = "vi", top: int = 10) -> str:
     """The field table, then the ranked criteria."""
+
     def row(c: CriterionLoss) -> tuple[object, ...]:
         return (
             c.code,
@@ -219,12 +226,21 @@ def render_lost_points(result: LostPoints, *, lang: str = "vi", top: int = 10) -
         )
 
     headers = [
-        label("code", lang), label("title", lang), label("lost", lang), label("mean_lost", lang),
-        label("full_share", lang), label("gain_mean", lang),
+        label("code", lang),
+        label("title", lang),
+        label("lost", lang),
+        label("mean_lost", lang),
+        label("full_share", lang),
+        label("gain_mean", lang),
     ]
     scope = result.group if result.group is not None else "*"
-    head = f"{result.pack} · {result.stage} · {label('group', lang)}: {scope} · {label('units', lang)}: {result.units}"
-    fields = format_table(headers, [row(c) for c in result.nodes if c.depth == 1], right=(2, 3, 4, 5))
+    head = (
+        f"{result.pack} · {result.stage} · {label('group', lang)}: {scope} · "
+        f"{label('units', lang)}: {result.units}"
+    )
+    fields = format_table(
+        headers, [row(c) for c in result.nodes if c.depth == 1], right=(2, 3, 4, 5)
+    )
     ranked = format_table(headers, [row(c) for c in result.ranked[:top]], right=(2, 3, 4, 5))
     return "\n\n".join([head, fields, ranked])
 
@@ -243,7 +259,12 @@ def render_unit_gains(unit: str, gains: tuple[UnitGain, ...], *, lang: str = "vi
         for g in gains
     ]
     headers = [
-        label("code", lang), label("title", lang), label("points", lang), label("maximum", lang),
-        label("lost", lang), label("gain", lang), label("index", lang),
+        label("code", lang),
+        label("title", lang),
+        label("points", lang),
+        label("maximum", lang),
+        label("lost", lang),
+        label("gain", lang),
+        label("index", lang),
     ]
     return f"{unit}\n" + format_table(headers, rows, right=(2, 3, 4, 5, 6))

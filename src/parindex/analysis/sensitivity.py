@@ -22,12 +22,13 @@ from decimal import Decimal
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from parindex.analysis._common import fmt, label, rank_value
 from parindex.analysis._engine import resolve_stage
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
-from parindex.fixedpoint import FloatArray, Int64Array, div_round, ticks_to_decimal
+from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round, ticks_to_decimal
 from parindex.results import Results
 from parindex.scoring import _group_index
 from parindex.textable import format_table
@@ -94,12 +95,15 @@ def field_bounds(
     return tuple(out)
 
 
-def sample_weights(results: Results, bounds: tuple[WeightBounds, ...], samples: int, seed: int = 0) -> FloatArray:
+def sample_weights(
+    results: Results, bounds: tuple[WeightBounds, ...], samples: int, seed: int = 0
+) -> FloatArray:
     """(samples × fields) field maxima drawn uniformly within ``bounds``."""
     rng = np.random.Generator(np.random.PCG64(seed))
     low = np.array([float(b.low) for b in bounds])
     high = np.array([float(b.high) for b in bounds])
-    return low + (high - low) * rng.uniform(size=(samples, len(bounds)))
+    drawn: FloatArray = low + (high - low) * rng.uniform(size=(samples, len(bounds)))
+    return drawn
 
 
 def _multipliers(results: Results, weights: FloatArray) -> Int64Array:
@@ -117,7 +121,7 @@ def _matmul(a: Int64Array, q: Int64Array) -> Int64Array:
     return a @ q.T
 
 
-def competition_ranks_2d(keys: Int64Array, defined: np.ndarray, group_of: Int64Array) -> Int64Array:  # type: ignore[type-arg]
+def competition_ranks_2d(keys: Int64Array, defined: BoolArray, group_of: Int64Array) -> Int64Array:
     """Competition ranks (1-2-2-4, higher key better) within groups, per row of ``keys``.
 
     Rows are samples, columns units; the same ranks as ``scoring.competition_ranks``
@@ -143,7 +147,9 @@ def competition_ranks_2d(keys: Int64Array, defined: np.ndarray, group_of: Int64A
     return np.where(defined, ranks, 0)
 
 
-def sample_ranks(results: Results, weights: FloatArray, *, stage: str | None = None, block: int = 128) -> Int64Array:
+def sample_ranks(
+    results: Results, weights: FloatArray, *, stage: str | None = None, block: int = 128
+) -> npt.NDArray[np.int32]:
     """(samples × units) ranks under each row of field ``weights`` (field maxima, points)."""
     compiled = results.compiled
     _, scores = resolve_stage(results, stage)
@@ -162,7 +168,9 @@ def sample_ranks(results: Results, weights: FloatArray, *, stage: str | None = N
         if int(np.abs(numerator).max(initial=0)) >= 2**62 // scale:
             raise ParIndexError("weights too large for exact 64-bit arithmetic")
         defined = denominator > 0
-        index = div_round(numerator * scale, np.where(defined, denominator, 1), compiled.pack.rounding.mode)
+        index = div_round(
+            numerator * scale, np.where(defined, denominator, 1), compiled.pack.rounding.mode
+        )
         out[first : first + block] = competition_ranks_2d(index, defined, group_of)
     return out
 
@@ -182,7 +190,7 @@ def sensitivity(
     name, scores = resolve_stage(results, stage)
     field = field_bounds(results, spread=spread, bounds=bounds)
     ranks = sample_ranks(results, sample_weights(results, field, samples, seed), stage=stage)
-    ranked = (ranks > 0).all(axis=0)
+    ranked: BoolArray = np.asarray((ranks > 0).all(axis=0))
     quantiles = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
     units = []
     for row, unit in enumerate(results.units):
@@ -203,7 +211,14 @@ def sensitivity(
 
 def render_sensitivity(result: Sensitivity, *, lang: str = "vi", top: int | None = 20) -> str:
     """Units by median rank with their 5–95 % interval."""
-    order = sorted(result.units, key=lambda u: (u.group, u.median if u.median is not None else float("inf"), u.base_rank or 0))
+    order = sorted(
+        result.units,
+        key=lambda u: (
+            u.group,
+            u.median if u.median is not None else float("inf"),
+            u.base_rank or 0,
+        ),
+    )
     rows = [
         (
             u.unit,
@@ -218,6 +233,11 @@ def render_sensitivity(result: Sensitivity, *, lang: str = "vi", top: int | None
     bounds = ", ".join(
         f"{b.code}: {fmt(b.low, 2, lang)}–{fmt(b.high, 2, lang)}" for b in result.bounds
     )
-    head = f"{result.pack} · {result.stage} · {result.samples} samples (seed {result.seed})\n{label('field', lang)}: {bounds}"
-    headers = [label(k, lang) for k in ("unit", "name", "base_rank", "median_rank", "rank_5", "rank_95")]
+    head = (
+        f"{result.pack} · {result.stage} · {result.samples} samples (seed {result.seed})\n"
+        f"{label('field', lang)}: {bounds}"
+    )
+    headers = [
+        label(k, lang) for k in ("unit", "name", "base_rank", "median_rank", "rank_5", "rank_95")
+    ]
     return head + "\n" + format_table(headers, rows, right=(2, 3, 4, 5))

@@ -49,7 +49,11 @@ def synthetic_appraisal(
             new = np.where(down, 0.0, np.where(up, 1.0, block))
         elif group.kind == "levels":
             counts = np.array([len(r.levels) for r in group.rules])  # type: ignore[attr-defined]
-            new = np.where(down, np.minimum(block + 1, counts - 1), np.where(up, np.maximum(block - 1, 0), block))
+            new = np.where(
+                down,
+                np.minimum(block + 1, counts - 1),
+                np.where(up, np.maximum(block - 1, 0), block),
+            )
         elif group.kind in ("bands", "proportional"):
             new = np.where(down, np.maximum(np.round(block - 20, 2), 0), block)
         elif group.kind in ("relative_to_best", "direct"):

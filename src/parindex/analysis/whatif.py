@@ -24,7 +24,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from parindex.analysis._common import fmt, grade_label, index_value, label, partition, points, rank_value
+from parindex.analysis._common import (
+    fmt,
+    grade_label,
+    index_value,
+    label,
+    partition,
+    points,
+    rank_value,
+)
 from parindex.analysis._engine import (
     LeafState,
     aggregate,
@@ -47,7 +55,11 @@ from parindex.textable import format_table
 
 @attrs.frozen
 class Change:
-    """Unit ``unit`` reaches ``value`` (a number, a level label, "không phát sinh") on leaf ``code``."""
+    """Unit ``unit`` reaches ``value`` on leaf ``code``.
+
+    ``value`` is an entry as in input files: a number, a level label, or
+    "không phát sinh".
+    """
 
     unit: str
     code: str
@@ -94,7 +106,7 @@ class WhatIf:
 class Scenario:
     """Full arrays of a view after the changes (what a full re-score would give)."""
 
-    points: npt.NDArray[np.signedinteger[object]]  # type: ignore[type-var]
+    points: Int64Array
     maximum: Int64Array
     index: Int64Array
     grade: npt.NDArray[np.int8]
@@ -113,19 +125,32 @@ def _encode(results: Results, changes: tuple[Change, ...]) -> list[tuple[int, in
             continue
         column = compiled.leaf_index.get(change.code)
         if column is None:
-            problems.append(InputProblem("what-if needs a leaf code", change.unit, change.code, expected="a leaf code of the pack"))
+            problems.append(
+                InputProblem(
+                    "what-if needs a leaf code",
+                    change.unit,
+                    change.code,
+                    expected="a leaf code of the pack",
+                )
+            )
             continue
         rule = compiled.leaf_rules[column]
         if _is_not_applicable(change.value):
             if compiled.leaf_na[column] is NotApplicable.NOT_ALLOWED:
-                problems.append(InputProblem("'không phát sinh' is not allowed here", change.unit, change.code))
+                problems.append(
+                    InputProblem("'không phát sinh' is not allowed here", change.unit, change.code)
+                )
                 continue
             cells.append((results.position(change.unit), column, float("nan"), True))
             continue
         try:
             number = rule.encode(change.value)
         except ValueError as exc:
-            problems.append(InputProblem(f"cannot read {change.value!r}", change.unit, change.code, expected=str(exc)))
+            problems.append(
+                InputProblem(
+                    f"cannot read {change.value!r}", change.unit, change.code, expected=str(exc)
+                )
+            )
             continue
         group = next(g for g in compiled.groups if column in g.columns)
         k = int(np.nonzero(group.columns == column)[0][0])
@@ -135,7 +160,12 @@ def _encode(results: Results, changes: tuple[Change, ...]) -> list[tuple[int, in
             maximum = results.pack.node(change.code).maximum
             assert maximum is not None
             problems.append(
-                InputProblem(f"value {change.value!r} is not accepted", change.unit, change.code, expected=rule.expected(maximum))
+                InputProblem(
+                    f"value {change.value!r} is not accepted",
+                    change.unit,
+                    change.code,
+                    expected=rule.expected(maximum),
+                )
             )
             continue
         cells.append((results.position(change.unit), column, number, False))
@@ -144,7 +174,9 @@ def _encode(results: Results, changes: tuple[Change, ...]) -> list[tuple[int, in
     return cells
 
 
-def scenario(results: Results, changes: tuple[Change, ...] | list[Change], stage: str | None = None) -> Scenario:
+def scenario(
+    results: Results, changes: tuple[Change, ...] | list[Change], stage: str | None = None
+) -> Scenario:
     """Apply ``changes`` to a view and return its full arrays, re-scoring only what moves."""
     compiled = results.compiled
     _, scores = resolve_stage(results, stage)
@@ -157,7 +189,9 @@ def scenario(results: Results, changes: tuple[Change, ...] | list[Change], stage
         na[row, column] = is_na
     changed_rows = sorted({row for row, _, _, _ in cells})
     rows: set[int] = set(changed_rows)
-    best_old = _group_best(compiled, inputs.values, inputs.not_applicable, inputs.group_of, inputs.n_groups)
+    best_old = _group_best(
+        compiled, inputs.values, inputs.not_applicable, inputs.group_of, inputs.n_groups
+    )
     best_new = _group_best(compiled, values, na, inputs.group_of, inputs.n_groups)
     moved: list[str] = []
     for group in compiled.groups:
@@ -179,12 +213,19 @@ def scenario(results: Results, changes: tuple[Change, ...] | list[Change], stage
     mx = np.array(scores.unit_maximum(), dtype=np.int64)
     index = scores.index.copy()
     grade = scores.grade.copy()
-    pts[selected], mx[selected], index[selected], grade[selected] = new_points, new_max, new_index, new_grade
+    pts[selected], mx[selected], index[selected], grade[selected] = (
+        new_points,
+        new_max,
+        new_index,
+        new_grade,
+    )
     rank = competition_ranks(index[:, ROOT], mx[:, ROOT] > 0, inputs.group_of)
     return Scenario(pts, mx, index, grade, rank, selected, tuple(sorted(set(moved))))
 
 
-def what_if(results: Results, changes: tuple[Change, ...] | list[Change], stage: str | None = None) -> WhatIf:
+def what_if(
+    results: Results, changes: tuple[Change, ...] | list[Change], stage: str | None = None
+) -> WhatIf:
     """Outcomes of ``changes`` for every unit whose points, class or rank moved."""
     name, scores = resolve_stage(results, stage)
     after = scenario(results, changes, stage)
@@ -204,8 +245,12 @@ def what_if(results: Results, changes: tuple[Change, ...] | list[Change], stage:
                 group=unit.group,
                 points_before=points(results, int(scores.points[row, ROOT])),
                 points_after=points(results, int(after.points[row, ROOT])),
-                index_before=index_value(results, int(scores.index[row, ROOT]), int(before_max[row, ROOT])),
-                index_after=index_value(results, int(after.index[row, ROOT]), int(after.maximum[row, ROOT])),
+                index_before=index_value(
+                    results, int(scores.index[row, ROOT]), int(before_max[row, ROOT])
+                ),
+                index_after=index_value(
+                    results, int(after.index[row, ROOT]), int(after.maximum[row, ROOT])
+                ),
                 grade_before=grade_label(results, int(scores.grade[row, ROOT])),
                 grade_after=grade_label(results, int(after.grade[row, ROOT])),
                 rank_before=rank_value(int(scores.rank[row])),
@@ -213,7 +258,9 @@ def what_if(results: Results, changes: tuple[Change, ...] | list[Change], stage:
             )
         )
     applied = tuple(
-        AppliedChange(c.unit, c.code, "không phát sinh" if _is_not_applicable(c.value) else str(c.value))
+        AppliedChange(
+            c.unit, c.code, "không phát sinh" if _is_not_applicable(c.value) else str(c.value)
+        )
         for c in changes
     )
     return WhatIf(name, applied, int(after.rescored.size), after.best_moved, tuple(outcomes))
@@ -254,7 +301,9 @@ class _Target:
     rank: int | None
     grade: int | None
 
-    def evaluate(self, results: Results, leaf_points: Int64Array) -> tuple[Int64Array, Int64Array, npt.NDArray[np.int8], Int64Array]:
+    def evaluate(
+        self, results: Results, leaf_points: Int64Array
+    ) -> tuple[Int64Array, Int64Array, npt.NDArray[np.int8], Int64Array]:
         compiled = results.compiled
         n = leaf_points.shape[0]
         pts, mx = aggregate(
@@ -277,7 +326,9 @@ class _Target:
         return ok
 
 
-def _target(results: Results, unit: str, rank: int | None, grade: str | None, stage: str | None) -> _Target:
+def _target(
+    results: Results, unit: str, rank: int | None, grade: str | None, stage: str | None
+) -> _Target:
     if rank is None and grade is None:
         raise ParIndexError("give a target rank, a target class, or both")
     if rank is not None and rank < 1:
@@ -291,7 +342,12 @@ def _target(results: Results, unit: str, rank: int | None, grade: str | None, st
     same = np.array([u.group == results.units[row].group for u in results.units])
     same[row] = False
     ranked = same & (scores.unit_maximum()[:, ROOT] > 0)
-    return _Target(state, scores.index[ranked, ROOT].astype(np.int64), rank, labels.index(grade) if grade else None)
+    return _Target(
+        state,
+        scores.index[ranked, ROOT].astype(np.int64),
+        rank,
+        labels.index(grade) if grade else None,
+    )
 
 
 def plan_target(
@@ -325,7 +381,12 @@ def plan_target(
             break
         node = candidates.pop(best)
         current = trial[best : best + 1].copy()
-        total, index, grades, ranks = new_total[best : best + 1], new_index[best : best + 1], new_grades[best : best + 1], new_ranks[best : best + 1]
+        total, index, grades, ranks = (
+            new_total[best : best + 1],
+            new_index[best : best + 1],
+            new_grades[best : best + 1],
+            new_ranks[best : best + 1],
+        )
         reached = bool(target.met(grades, ranks)[0])
         steps.append(
             Step(
@@ -342,7 +403,9 @@ def plan_target(
         target_rank=rank,
         target_grade=grade,
         reached=reached,
-        index_before=index_value(results, int(scores.index[row, ROOT]), int(scores.unit_maximum()[row, ROOT])),
+        index_before=index_value(
+            results, int(scores.index[row, ROOT]), int(scores.unit_maximum()[row, ROOT])
+        ),
         rank_before=rank_value(int(scores.rank[row])),
         grade_before=grade_label(results, int(scores.grade[row, ROOT])),
         steps=tuple(steps),
@@ -373,7 +436,9 @@ def exhaustive_target(
         subsets = list(itertools.combinations(candidates, size))
         trial = np.repeat(target.state.leaf_points, len(subsets), axis=0)
         for k, subset in enumerate(subsets):
-            trial[k] = improved(compiled, attrs.evolve(target.state, leaf_points=trial[k : k + 1]), list(subset))[0]
+            trial[k] = improved(
+                compiled, attrs.evolve(target.state, leaf_points=trial[k : k + 1]), list(subset)
+            )[0]
         _, _, grades, ranks = target.evaluate(results, trial)
         hits = np.nonzero(target.met(grades, ranks))[0]
         if hits.size:
@@ -402,11 +467,16 @@ def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> st
     ]
     b, a = label("before", lang), label("after", lang)
     headers = [
-        label("unit", lang), label("name", lang),
-        f"{label('points', lang)} {b}", f"{label('points', lang)} {a}",
-        f"{label('index', lang)} {b}", f"{label('index', lang)} {a}",
-        f"{label('grade', lang)} {b}", f"{label('grade', lang)} {a}",
-        f"{label('rank', lang)} {b}", f"{label('rank', lang)} {a}",
+        label("unit", lang),
+        label("name", lang),
+        f"{label('points', lang)} {b}",
+        f"{label('points', lang)} {a}",
+        f"{label('index', lang)} {b}",
+        f"{label('index', lang)} {a}",
+        f"{label('grade', lang)} {b}",
+        f"{label('grade', lang)} {a}",
+        f"{label('rank', lang)} {b}",
+        f"{label('rank', lang)} {a}",
     ]
     changes = "; ".join(f"{c.unit} {c.code} = {c.value}" for c in result.changes)
     head = f"{result.stage}: {changes}"
@@ -414,7 +484,8 @@ def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> st
         head += "\n" + (
             f"giá trị lớn nhất của nhóm thay đổi ở {', '.join(result.best_moved)}: chấm lại cả nhóm"
             if lang == "vi"
-            else f"the group's best value moved at {', '.join(result.best_moved)}: whole group re-scored"
+            else f"the group's best value moved at {', '.join(result.best_moved)}: "
+            "whole group re-scored"
         )
     return head + "\n" + format_table(headers, rows, right=(2, 3, 4, 5, 8, 9))
 
@@ -425,17 +496,38 @@ def render_target(plan: TargetPlan, *, lang: str = "vi", decimals: int = 2) -> s
         goal.append(f"{label('rank', lang)} ≤ {plan.target_rank}")
     if plan.target_grade is not None:
         goal.append(f"{label('grade', lang)} {plan.target_grade}")
-    status = ("đạt" if plan.reached else "không đạt") if lang == "vi" else ("reached" if plan.reached else "not reachable")
+    status = (
+        ("đạt" if plan.reached else "không đạt")
+        if lang == "vi"
+        else ("reached" if plan.reached else "not reachable")
+    )
     head = (
         f"{plan.unit}: {' & '.join(goal)} · {status} · "
-        f"{label('index', lang)} {fmt(plan.index_before, decimals, lang)}, {label('rank', lang)} {plan.rank_before or ''}, "
+        f"{label('index', lang)} {fmt(plan.index_before, decimals, lang)}, "
+        f"{label('rank', lang)} {plan.rank_before or ''}, "
         f"{label('grade', lang)} {plan.grade_before or ''}\n{plan.method}"
     )
     rows = [
-        (i, s.code, s.title, fmt(s.points_gained, 4, lang, signed=True), fmt(s.index_after, decimals, lang), s.grade_after or "", s.rank_after or "")
+        (
+            i,
+            s.code,
+            s.title,
+            fmt(s.points_gained, 4, lang, signed=True),
+            fmt(s.index_after, decimals, lang),
+            s.grade_after or "",
+            s.rank_after or "",
+        )
         for i, s in enumerate(plan.steps, start=1)
     ]
-    headers = [label("step", lang), label("code", lang), label("title", lang), label("points", lang), label("index", lang), label("grade", lang), label("rank", lang)]
+    headers = [
+        label("step", lang),
+        label("code", lang),
+        label("title", lang),
+        label("points", lang),
+        label("index", lang),
+        label("grade", lang),
+        label("rank", lang),
+    ]
     return head + "\n" + format_table(headers, rows, right=(0, 3, 4, 6))
 
 

@@ -12,20 +12,45 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from parindex.analysis.discrepancy import discrepancy, render_discrepancy
+from parindex.analysis.explain import explain, render_explanation
+from parindex.analysis.lost_points import (
+    lost_points,
+    render_lost_points,
+    render_unit_gains,
+    top_lost_criteria,
+)
+from parindex.analysis.sensitivity import render_sensitivity, sensitivity
+from parindex.analysis.synthetic_appraisal import synthetic_appraisal
+from parindex.analysis.whatif import Change, plan_target, render_target, render_what_if, what_if
 from parindex.compiled import compile_pack
 from parindex.errors import ParIndexError
+from parindex.io import read_long_csv
 from parindex.plugins import converter, default_plugins
 from parindex.results import Results
 from parindex.scoring import score
+from parindex.synthetic import synthetic_input
 
-DEMO_NOTE = "DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — không phải kết quả chính thức, not official results"
+DEMO_NOTE = (
+    "DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — không phải kết quả chính thức, not official results"
+)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pack", help="pack id, e.g. synthetic-commune")
-    parser.add_argument("input", nargs="?", help="long CSV (unit, code, value[, stage, entry, name, group])")
-    parser.add_argument("--demo", type=int, metavar="N", help="use N units of SYNTHETIC data instead of a file")
-    parser.add_argument("--level", dest="pack_level", type=int, default=None, help="score nodes at this depth directly")
+    parser.add_argument(
+        "input", nargs="?", help="long CSV (unit, code, value[, stage, entry, name, group])"
+    )
+    parser.add_argument(
+        "--demo", type=int, metavar="N", help="use N units of SYNTHETIC data instead of a file"
+    )
+    parser.add_argument(
+        "--level",
+        dest="pack_level",
+        type=int,
+        default=None,
+        help="score nodes at this depth directly",
+    )
     parser.add_argument("--allow-missing", action="store_true")
     parser.add_argument("--stage", default=None, help="stage view to analyse (default: final)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
@@ -40,9 +65,13 @@ def register(commands: Any) -> None:
     explain.add_argument("--depth", type=int, default=None, help="deepest level shown")
     explain.set_defaults(handler=cmd_explain)
 
-    lost = commands.add_parser("lost-points", help="where points were lost, and what full marks would gain")
+    lost = commands.add_parser(
+        "lost-points", help="where points were lost, and what full marks would gain"
+    )
     _common(lost)
-    lost.add_argument("--criteria-level", type=int, default=2, help="depth of the ranked criteria (0: leaves)")
+    lost.add_argument(
+        "--criteria-level", type=int, default=2, help="depth of the ranked criteria (0: leaves)"
+    )
     lost.add_argument("--group", default=None, help="only units of this ranking group")
     lost.add_argument("--unit", default=None, help="rank criteria for this unit instead")
     lost.add_argument("--top", type=int, default=10)
@@ -55,20 +84,41 @@ def register(commands: Any) -> None:
     disc.add_argument("--top", type=int, default=10)
     disc.set_defaults(handler=cmd_discrepancy)
 
-    whatif = commands.add_parser("what-if", help="new points, class and rank after changes, or a plan to a target")
+    whatif = commands.add_parser(
+        "what-if", help="new points, class and rank after changes, or a plan to a target"
+    )
     _common(whatif)
-    whatif.add_argument("--set", action="append", default=[], metavar="UNIT:CODE=VALUE", help="a change (repeatable)")
+    whatif.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="UNIT:CODE=VALUE",
+        help="a change (repeatable)",
+    )
     whatif.add_argument("--unit", default=None, help="unit for --target-rank / --target-class")
     whatif.add_argument("--target-rank", type=int, default=None)
     whatif.add_argument("--target-class", default=None)
-    whatif.add_argument("--criteria-level", type=int, default=2, help="depth of criteria in a target plan (0: leaves)")
+    whatif.add_argument(
+        "--criteria-level",
+        type=int,
+        default=2,
+        help="depth of criteria in a target plan (0: leaves)",
+    )
     whatif.set_defaults(handler=cmd_what_if)
 
     sens = commands.add_parser("sensitivity", help="rank uncertainty under varying field weights")
     _common(sens)
     sens.add_argument("--samples", type=int, default=1000)
-    sens.add_argument("--spread", type=float, default=0.2, help="relative half-width of each field's bounds")
-    sens.add_argument("--bound", action="append", default=[], metavar="FIELD=LOW:HIGH", help="explicit bounds (points)")
+    sens.add_argument(
+        "--spread", type=float, default=0.2, help="relative half-width of each field's bounds"
+    )
+    sens.add_argument(
+        "--bound",
+        action="append",
+        default=[],
+        metavar="FIELD=LOW:HIGH",
+        help="explicit bounds (points)",
+    )
     sens.add_argument("--seed", type=int, default=0)
     sens.add_argument("--top", type=int, default=20)
     sens.set_defaults(handler=cmd_sensitivity)
@@ -80,17 +130,12 @@ def _results(args: argparse.Namespace) -> Results:
     if (args.demo is None) == (args.input is None):
         raise ParIndexError("give an input file or --demo N (not both)")
     if args.demo is not None:
-        from parindex.analysis.synthetic_appraisal import synthetic_appraisal
-        from parindex.synthetic import synthetic_input
-
         if not args.json:
             print(DEMO_NOTE + "\n")
         data = synthetic_input(compiled, args.demo)
         if "self" in data.stages and "appraisal_1" in pack.stages:
             data = synthetic_appraisal(compiled, data)
     else:
-        from parindex.io import read_long_csv
-
         data = read_long_csv(compiled, args.input, allow_missing=args.allow_missing)
     return score(compiled, data)
 
@@ -104,24 +149,24 @@ def _level(value: int) -> int | None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from parindex.analysis.explain import explain, render_explanation
 
     results = _results(args)
     result = explain(results, args.unit, stage=args.stage, compare=args.compare, lang=args.lang)
     if args.json:
         _print_json(result)
     else:
-        print(render_explanation(result, lang=args.lang, decimals=results.pack.rounding.decimals, max_depth=args.depth))
+        print(
+            render_explanation(
+                result,
+                lang=args.lang,
+                decimals=results.pack.rounding.decimals,
+                max_depth=args.depth,
+            )
+        )
     return 0
 
 
 def cmd_lost(args: argparse.Namespace) -> int:
-    from parindex.analysis.lost_points import (
-        lost_points,
-        render_lost_points,
-        render_unit_gains,
-        top_lost_criteria,
-    )
 
     results = _results(args)
     level = _level(args.criteria_level)
@@ -141,7 +186,6 @@ def cmd_lost(args: argparse.Namespace) -> int:
 
 
 def cmd_discrepancy(args: argparse.Namespace) -> int:
-    from parindex.analysis.discrepancy import discrepancy, render_discrepancy
 
     results = _results(args)
     result = discrepancy(results, against=args.against, level=_level(args.criteria_level))
@@ -161,7 +205,6 @@ def _parse_change(text: str) -> tuple[str, str, str]:
 
 
 def cmd_what_if(args: argparse.Namespace) -> int:
-    from parindex.analysis.whatif import Change, plan_target, render_target, render_what_if, what_if
 
     results = _results(args)
     if args.target_rank is not None or args.target_class is not None:
@@ -203,12 +246,16 @@ def _parse_bound(text: str) -> tuple[str, tuple[Decimal, Decimal]]:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from parindex.analysis.sensitivity import render_sensitivity, sensitivity
 
     results = _results(args)
     bounds = dict(_parse_bound(text) for text in args.bound)
     result = sensitivity(
-        results, spread=args.spread, bounds=bounds, samples=args.samples, seed=args.seed, stage=args.stage
+        results,
+        spread=args.spread,
+        bounds=bounds,
+        samples=args.samples,
+        seed=args.seed,
+        stage=args.stage,
     )
     if args.json:
         _print_json(result)
