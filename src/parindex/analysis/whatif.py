@@ -263,6 +263,8 @@ def what_if(
         )
         for c in changes
     )
+    # Units whose own points changed first, then the others by their new rank.
+    outcomes.sort(key=lambda o: (o.points_after == o.points_before, o.rank_after or 0, o.unit))
     return WhatIf(name, applied, int(after.rescored.size), after.best_moved, tuple(outcomes))
 
 
