@@ -20,8 +20,8 @@ from parindex.history.mapping import (
 from parindex.history.records import (
     FigureRecord,
     Origin,
-    ResultSetRecord,
     ResultsDocument,
+    ResultSetRecord,
     UnitRecord,
     document_from_json,
     document_to_json,
@@ -39,7 +39,14 @@ from parindex.history.targets import (
     check_targets,
     read_plan,
 )
-from parindex.history.yoy import Aggregate, Predecessor, YearComparer, YoyReport, YoyRow, year_over_year
+from parindex.history.yoy import (
+    Aggregate,
+    Predecessor,
+    YearComparer,
+    YoyReport,
+    YoyRow,
+    year_over_year,
+)
 
 __all__ = [
     "Aggregate",

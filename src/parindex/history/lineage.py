@@ -69,7 +69,9 @@ class LineageEvent:
             )
         for side in (self.predecessors, self.successors):
             if len(set(side)) != len(side) or any(not unit.strip() for unit in side):
-                raise ParIndexError(f"{self.kind.value} event of {self.date:%d/%m/%Y}: empty or repeated unit id")
+                raise ParIndexError(
+                    f"{self.kind.value} event of {self.date:%d/%m/%Y}: empty or repeated unit id"
+                )
 
     @property
     def year(self) -> int:
@@ -172,7 +174,9 @@ def lineage_from_document(document: Mapping[str, Any], origin: str = "") -> Line
     try:
         events = CONVERTER.structure(document.get("events", []), tuple[LineageEvent, ...])
     except cattrs.BaseValidationError as exc:
-        raise ParIndexError(f"{origin or 'lineage'}: {'; '.join(cattrs.transform_error(exc))}") from exc
+        raise ParIndexError(
+            f"{origin or 'lineage'}: {'; '.join(cattrs.transform_error(exc))}"
+        ) from exc
     return Lineage(events)
 
 

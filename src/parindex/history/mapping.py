@@ -86,7 +86,13 @@ class CodeLink:
             ("new", self.new, new_min, new_max),
         ):
             if len(codes) < low or (high is not None and len(codes) > high):
-                wanted = f"{low}" if low == high else f"at least {low}" if high is None else f"{low}–{high}"
+                wanted = (
+                    f"{low}"
+                    if low == high
+                    else f"at least {low}"
+                    if high is None
+                    else f"{low}–{high}"
+                )
                 found.append(
                     f"{self.kind.value} link {list(self.old)} → {list(self.new)} needs {wanted} "
                     f"{side} code(s), has {len(codes)}"
@@ -145,7 +151,9 @@ class VersionMapping:
         return None if link is None else link.old
 
 
-def identity_mapping(source: PackRef, target: PackRef, codes: Iterable[str], note: str = "") -> VersionMapping:
+def identity_mapping(
+    source: PackRef, target: PackRef, codes: Iterable[str], note: str = ""
+) -> VersionMapping:
     """Declare that ``codes`` mean the same in both packs (the root is always included)."""
     unique = dict.fromkeys([ROOT_CODE, *codes])
     links = tuple(CodeLink(LinkKind.ONE_TO_ONE, (code,), (code,)) for code in unique)
@@ -186,7 +194,11 @@ def mapping_from_document(document: Mapping[str, Any], origin: str = "") -> Vers
     try:
         return _CONVERTER.structure(dict(document), VersionMapping)
     except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
-        detail = "; ".join(cattrs.transform_error(exc)) if isinstance(exc, cattrs.BaseValidationError) else str(exc)
+        detail = (
+            "; ".join(cattrs.transform_error(exc))
+            if isinstance(exc, cattrs.BaseValidationError)
+            else str(exc)
+        )
         raise ParIndexError(f"{origin or 'mapping'}: {detail}") from exc
 
 

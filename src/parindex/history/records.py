@@ -134,7 +134,9 @@ def document_from_json(text: str, origin: str = "") -> ResultsDocument:
     try:
         return CONVERTER.structure(data, ResultsDocument)
     except cattrs.BaseValidationError as exc:
-        raise ParIndexError(f"{where}: " + "; ".join(cattrs.transform_error(exc, path="$"))) from exc
+        raise ParIndexError(
+            f"{where}: " + "; ".join(cattrs.transform_error(exc, path="$"))
+        ) from exc
 
 
 def read_document(path: str | Path) -> ResultsDocument:
@@ -147,4 +149,5 @@ def read_document(path: str | Path) -> ResultsDocument:
 
 
 def document_to_json(document: ResultsDocument) -> str:
-    return json.dumps(CONVERTER.unstructure(document), ensure_ascii=False, indent=1) + "\n"
+    data = {"format": document.format, **CONVERTER.unstructure(document)}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

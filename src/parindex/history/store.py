@@ -11,6 +11,7 @@ scales kept on the result set, so every figure reads back exactly.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -107,7 +108,8 @@ class ResultSetInfo:
 
     def describe(self) -> str:
         extra = f" [{self.label}]" if self.label else ""
-        return f"#{self.id} {self.year} {self.pack} ({self.version}) {self.origin.value}/{self.stage}{extra}"
+        kind = f"{self.origin.value}/{self.stage}"
+        return f"#{self.id} {self.year} {self.pack} ({self.version}) {kind}{extra}"
 
 
 @attrs.frozen
@@ -169,7 +171,9 @@ def _unscaled(value: int | None, decimals: int) -> Decimal | None:
     return None if value is None else Decimal(int(value)).scaleb(-decimals)
 
 
-def records_from_results(results: Results, stage: str | None = None) -> tuple[tuple[UnitRecord, ...], tuple[FigureRecord, ...]]:
+def records_from_results(
+    results: Results, stage: str | None = None
+) -> tuple[tuple[UnitRecord, ...], tuple[FigureRecord, ...]]:
     """Every unit and node of ``results`` as exact figure records (ranks on the root)."""
     scores = results.scores(stage)
     compiled = results.compiled
@@ -230,7 +234,7 @@ class HistoryStore:
         text = str(target)
         if _is_postgres(text):
             try:
-                import psycopg
+                import psycopg  # noqa: PLC0415 - optional extra
             except ImportError as exc:  # pragma: no cover - depends on the environment
                 raise ParIndexError(
                     "a PostgreSQL store needs psycopg: pip install 'parindex[postgres]'"
@@ -243,9 +247,9 @@ class HistoryStore:
         path = text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else text
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, isolation_level=None)
-        connection.execute("PRAGMA foreign_keys = ON")
-        return cls(connection, "sqlite")
+        lite = sqlite3.connect(path, isolation_level=None)
+        lite.execute("PRAGMA foreign_keys = ON")
+        return cls(lite, "sqlite")
 
     def close(self) -> None:
         self._conn.close()
@@ -300,9 +304,13 @@ class HistoryStore:
                 self._execute(statement.replace("{id_column}", id_column))
             found = self._execute("SELECT value FROM parindex_meta WHERE key = 'schema'")
             if not found:
-                self._execute("INSERT INTO parindex_meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                self._execute(
+                    "INSERT INTO parindex_meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
+                )
             elif found[0][0] != SCHEMA_VERSION:
-                raise ParIndexError(f"store schema {found[0][0]}, this parindex reads {SCHEMA_VERSION}")
+                raise ParIndexError(
+                    f"store schema {found[0][0]}, this parindex reads {SCHEMA_VERSION}"
+                )
 
     # -- writing ----------------------------------------------------------------------
     def add_results(
@@ -336,7 +344,14 @@ class HistoryStore:
         )
         return self.add_record(record, replace=replace)
 
-    def add_record(self, record: ResultSetRecord, *, year: int | None = None, replace: bool = False, where: str = "") -> int:
+    def add_record(
+        self,
+        record: ResultSetRecord,
+        *,
+        year: int | None = None,
+        replace: bool = False,
+        where: str = "",
+    ) -> int:
         """Store one result-set record; ``year`` fills a record without one."""
         where = where or f"set {record.pack} ({record.version})"
         if record.year is not None and year is not None and record.year != year:
@@ -353,7 +368,8 @@ class HistoryStore:
         rows = []
         seen: set[tuple[str, str]] = set()
         for position, figure in enumerate(record.figures):
-            place = f"{where}, figures[{position}] (unit {figure.unit!r}, criterion {figure.code or '<total>'})"
+            code = figure.code or "<total>"
+            place = f"{where}, figures[{position}] (unit {figure.unit!r}, criterion {code})"
             if figure.unit not in known:
                 raise ParIndexError(f"{place}: unit not listed in the set's units")
             if (figure.unit, figure.code) in seen:
@@ -372,7 +388,14 @@ class HistoryStore:
                     position,
                 )
             )
-        key = (set_year, record.pack, record.version, record.origin.value, record.stage, record.label)
+        key = (
+            set_year,
+            record.pack,
+            record.version,
+            record.origin.value,
+            record.stage,
+            record.label,
+        )
         with self._transaction():
             existing = self._execute(
                 "SELECT id FROM result_sets WHERE year = ? AND pack = ? AND version = ? "
@@ -382,8 +405,9 @@ class HistoryStore:
             if existing:
                 if not replace:
                     raise ParIndexError(
-                        f"{where}: the store already holds {set_year} {record.pack} ({record.version}) "
-                        f"{record.origin.value}/{record.stage} {record.label!r} as set #{existing[0][0]} "
+                        f"{where}: the store already holds {set_year} {record.pack} "
+                        f"({record.version}) {record.origin.value}/{record.stage} "
+                        f"{record.label!r} as set #{existing[0][0]} "
                         "(use replace, or a distinct label)"
                     )
                 self._delete_set(int(existing[0][0]))
@@ -402,11 +426,13 @@ class HistoryStore:
             )
             set_id = int(inserted[0][0])
             self._executemany(
-                "INSERT INTO set_units (set_id, unit, name, unit_group, pos) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO set_units (set_id, unit, name, unit_group, pos) "
+                "VALUES (?, ?, ?, ?, ?)",
                 [(set_id, u.id, u.name, u.group, i) for i, u in enumerate(record.units)],
             )
             self._executemany(
-                "INSERT INTO figures (set_id, unit, code, points, maximum, idx, grade, rnk, ranked_of, pos) "
+                "INSERT INTO figures "
+                "(set_id, unit, code, points, maximum, idx, grade, rnk, ranked_of, pos) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(set_id, *row) for row in rows],
             )
@@ -414,7 +440,7 @@ class HistoryStore:
 
     def _delete_set(self, set_id: int) -> None:
         for table in ("figures", "set_units"):
-            self._execute(f"DELETE FROM {table} WHERE set_id = ?", (set_id,))  # noqa: S608
+            self._execute(f"DELETE FROM {table} WHERE set_id = ?", (set_id,))
         self._execute("DELETE FROM result_sets WHERE id = ?", (set_id,))
 
     def delete_set(self, set_id: int) -> None:
@@ -424,7 +450,8 @@ class HistoryStore:
     # -- reading ----------------------------------------------------------------------
     def sets(self, year: int | None = None, pack: str | None = None) -> list[ResultSetInfo]:
         """Stored result sets, by year, pack, version and id."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if year is not None:
             clauses.append("year = ?")
             params.append(year)
@@ -433,7 +460,7 @@ class HistoryStore:
             params.append(pack)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._execute(
-            f"SELECT {_SET_COLUMNS} FROM result_sets{where} ORDER BY year, pack, version, id",  # noqa: S608
+            f"SELECT {_SET_COLUMNS} FROM result_sets{where} ORDER BY year, pack, version, id",
             params,
         )
         return [self._info(row) for row in rows]
@@ -456,14 +483,15 @@ class HistoryStore:
         )
 
     def load(self, set_id: int) -> StoredSet:
-        found = self._execute(f"SELECT {_SET_COLUMNS} FROM result_sets WHERE id = ?", (set_id,))  # noqa: S608
+        found = self._execute(f"SELECT {_SET_COLUMNS} FROM result_sets WHERE id = ?", (set_id,))
         if not found:
             raise ParIndexError(f"no result set #{set_id} in the store")
         info = self._info(found[0])
         units = tuple(
             UnitRecord(row[0], row[1], row[2])
             for row in self._execute(
-                "SELECT unit, name, unit_group FROM set_units WHERE set_id = ? ORDER BY pos", (set_id,)
+                "SELECT unit, name, unit_group FROM set_units WHERE set_id = ? ORDER BY pos",
+                (set_id,),
             )
         )
         p, d = info.point_decimals, info.index_decimals
@@ -490,7 +518,10 @@ class HistoryStore:
         return [self.load(info.id) for info in self.sets(year, pack)]
 
     def years(self) -> list[int]:
-        return [int(row[0]) for row in self._execute("SELECT DISTINCT year FROM result_sets ORDER BY year")]
+        return [
+            int(row[0])
+            for row in self._execute("SELECT DISTINCT year FROM result_sets ORDER BY year")
+        ]
 
     # -- lineage ----------------------------------------------------------------------
     def add_lineage(self, events: Iterable[LineageEvent]) -> int:
@@ -502,7 +533,8 @@ class HistoryStore:
                 if event in stored:
                     continue
                 inserted = self._execute(
-                    "INSERT INTO lineage_events (kind, event_date, source, note) VALUES (?, ?, ?, ?) RETURNING id",
+                    "INSERT INTO lineage_events (kind, event_date, source, note) "
+                    "VALUES (?, ?, ?, ?) RETURNING id",
                     (event.kind.value, event.date.isoformat(), event.source, event.note),
                 )
                 event_id = int(inserted[0][0])
@@ -516,8 +548,6 @@ class HistoryStore:
         return added
 
     def lineage(self) -> Lineage:
-        import datetime as dt
-
         sides: dict[int, dict[str, list[str]]] = {}
         for event_id, side, unit in self._execute(
             "SELECT event_id, side, unit FROM lineage_units ORDER BY event_id, side, pos"

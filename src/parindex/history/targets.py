@@ -56,7 +56,9 @@ class TopN:
     years: YearRange | None = None
     quote: str = ""
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "vi") -> str:
+        if lang == "vi":
+            return f"Tỉnh trong nhóm {self.n} đứng đầu"
         return f"province in the top {self.n}"
 
 
@@ -69,7 +71,9 @@ class RankImprovement:
     years: YearRange | None = None
     quote: str = ""
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "vi") -> str:
+        if lang == "vi":
+            return f"Tỉnh tăng tối thiểu {self.places} bậc so với năm trước"
         return f"province rank up at least {self.places} place(s) on the year before"
 
 
@@ -81,7 +85,9 @@ class UnitsAverageAboveProvince:
     years: YearRange | None = None
     quote: str = ""
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "vi") -> str:
+        if lang == "vi":
+            return "Trung bình chỉ số các đơn vị cao hơn chỉ số của tỉnh năm trước"
         return "average index of the province's units above the province's index of the year before"
 
 
@@ -95,12 +101,19 @@ class EveryUnitImproves:
     aggregate: Aggregate = Aggregate.NONE
     quote: str = ""
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "vi") -> str:
+        if lang == "vi":
+            return "Mỗi đơn vị có chỉ số cao hơn năm trước"
         return "every unit above its own index of the year before"
 
 
 Target = TopN | RankImprovement | UnitsAverageAboveProvince | EveryUnitImproves
-TARGET_KINDS: tuple[type[Any], ...] = (TopN, RankImprovement, UnitsAverageAboveProvince, EveryUnitImproves)
+TARGET_KINDS: tuple[type[Any], ...] = (
+    TopN,
+    RankImprovement,
+    UnitsAverageAboveProvince,
+    EveryUnitImproves,
+)
 
 
 @attrs.frozen
@@ -115,7 +128,7 @@ class TargetPlan:
 
 @attrs.frozen
 class TargetCheck:
-    target: str
+    target: Target
     year: int
     status: Status
     #: (label, value) pairs: the figures the verdict rests on.
@@ -126,7 +139,9 @@ class TargetCheck:
 def _converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     union: Any = Union[TARGET_KINDS]  # noqa: UP007
-    configure_tagged_union(union, converter, tag_generator=lambda cls: cls.kind, tag_name="kind")
+    configure_tagged_union(
+        union, converter, tag_generator=lambda cls: str(cls.__dict__["kind"]), tag_name="kind"
+    )
     return converter
 
 
@@ -137,7 +152,9 @@ def plan_from_document(document: Mapping[str, Any], origin: str = "") -> TargetP
     try:
         return _CONVERTER.structure(dict(document), TargetPlan)
     except cattrs.BaseValidationError as exc:
-        raise ParIndexError(f"{origin or 'targets'}: " + "; ".join(cattrs.transform_error(exc))) from exc
+        raise ParIndexError(
+            f"{origin or 'targets'}: " + "; ".join(cattrs.transform_error(exc))
+        ) from exc
 
 
 def read_plan(path: str | Path) -> TargetPlan:
@@ -172,7 +189,11 @@ class TargetChecker:
 
     def _sets(self, year: int, packs: Iterable[str]) -> list[StoredSet]:
         wanted = set(packs)
-        return [s for s in self.comparer.sets_of(year) if s.info.pack in wanted and s.info.stage == "final"]
+        return [
+            s
+            for s in self.comparer.sets_of(year)
+            if s.info.pack in wanted and s.info.stage == "final"
+        ]
 
     def province_figure(self, year: int, attribute: str) -> tuple[FigureRecord, StoredSet] | None:
         """The province's whole-index figure having ``attribute``, best origin first."""
@@ -196,19 +217,19 @@ class TargetChecker:
         rank, text = self._rank_text(year)
         figures = ((f"rank {year}", text), ("N", str(target.n)))
         if rank is None:
-            return TargetCheck(target.describe(), year, Status.UNKNOWN, figures)
-        return TargetCheck(target.describe(), year, Status.PASS if rank <= target.n else Status.FAIL, figures)
+            return TargetCheck(target, year, Status.UNKNOWN, figures)
+        return TargetCheck(target, year, Status.PASS if rank <= target.n else Status.FAIL, figures)
 
     def check_rank_improvement(self, target: RankImprovement, year: int) -> TargetCheck:
         rank, text = self._rank_text(year)
         before, before_text = self._rank_text(year - 1)
         figures: list[tuple[str, str]] = [(f"rank {year - 1}", before_text), (f"rank {year}", text)]
         if rank is None or before is None:
-            return TargetCheck(target.describe(), year, Status.UNKNOWN, tuple(figures))
+            return TargetCheck(target, year, Status.UNKNOWN, tuple(figures))
         gained = before - rank
         figures += [("places gained", str(gained)), ("required", str(target.places))]
         status = Status.PASS if gained >= target.places else Status.FAIL
-        return TargetCheck(target.describe(), year, status, tuple(figures))
+        return TargetCheck(target, year, status, tuple(figures))
 
     def check_units_average(self, target: UnitsAverageAboveProvince, year: int) -> TargetCheck:
         indices = [
@@ -225,21 +246,28 @@ class TargetChecker:
                 total = sum((value for _, _, value in indices if value is not None), Decimal(0))
                 average = total / len(indices)
             shown = f"{average.quantize(Decimal('0.0001'))}"
-            figures.append((f"units' average {year}", f"{shown} (unweighted mean of {len(indices)} units)"))
+            figures.append(
+                (f"units' average {year}", f"{shown} (unweighted mean of {len(indices)} units)")
+            )
         else:
             figures.append((f"units' average {year}", f"no unit indices for {year}"))
         hit = self.province_figure(year - 1, "index")
         if hit is None:
-            figures.append((f"province index {year - 1}", f"not in the store for {self.plan.province}"))
-            return TargetCheck(target.describe(), year, Status.UNKNOWN, tuple(figures))
+            figures.append(
+                (f"province index {year - 1}", f"not in the store for {self.plan.province}")
+            )
+            return TargetCheck(target, year, Status.UNKNOWN, tuple(figures))
         figure, stored = hit
         figures.append(
-            (f"province index {year - 1}", f"{figure.index} ({stored.info.origin.value}, set #{stored.info.id})")
+            (
+                f"province index {year - 1}",
+                f"{figure.index} ({stored.info.origin.value}, set #{stored.info.id})",
+            )
         )
         if average is None or figure.index is None:
-            return TargetCheck(target.describe(), year, Status.UNKNOWN, tuple(figures))
+            return TargetCheck(target, year, Status.UNKNOWN, tuple(figures))
         status = Status.PASS if average > figure.index else Status.FAIL
-        return TargetCheck(target.describe(), year, status, tuple(figures))
+        return TargetCheck(target, year, status, tuple(figures))
 
     def check_every_unit(self, target: EveryUnitImproves, year: int) -> TargetCheck:
         self.comparer.aggregate = target.aggregate
@@ -259,7 +287,9 @@ class TargetChecker:
                     passed.append(unit)
                 else:
                     basis = "" if row.basis == "own previous result" else f" [{row.basis}]"
-                    failed.append(f"{unit} {_fmt(row.previous_index)} → {now} ({row.index_change:+}){basis}")
+                    failed.append(
+                        f"{unit} {_fmt(row.previous_index)} → {now} ({row.index_change:+}){basis}"
+                    )
         figures = (
             ("units improved", str(len(passed))),
             ("units not improved", str(len(failed))),
@@ -271,8 +301,10 @@ class TargetChecker:
             status = Status.UNKNOWN
         else:
             status = Status.PASS
-        detail = tuple(f"not improved: {line}" for line in failed) + tuple(f"unknown: {line}" for line in unknown)
-        return TargetCheck(target.describe(), year, status, figures, detail)
+        detail = tuple(f"not improved: {line}" for line in failed) + tuple(
+            f"unknown: {line}" for line in unknown
+        )
+        return TargetCheck(target, year, status, figures, detail)
 
     def check(self, target: Target, year: int) -> TargetCheck:
         if isinstance(target, TopN):
@@ -292,15 +324,22 @@ def check_targets(
     mappings: Sequence[VersionMapping] = (),
     lineage: Lineage | None = None,
 ) -> list[TargetCheck]:
-    """Check every target for ``years`` (default: the target's own years, else every stored year)."""
+    """Check every target for ``years``.
+
+    Default years: the target's own, else every stored year.
+    """
     checker = TargetChecker(store, plan, mappings=mappings, lineage=lineage)
     stored_years = store.years()
-    checks = []
+    checks: list[TargetCheck] = []
     for target in plan.targets:
         if years is not None:
             wanted = list(years)
         elif target.years is not None:
-            last = target.years.last if target.years.last is not None else max(stored_years, default=target.years.first)
+            last = (
+                target.years.last
+                if target.years.last is not None
+                else max(stored_years, default=target.years.first)
+            )
             wanted = list(range(target.years.first, last + 1))
         else:
             wanted = stored_years

@@ -153,10 +153,16 @@ class YearComparer:
             )
         return chosen[0] if chosen else None
 
-    def _predecessor(self, current: StoredSet, unit: str, code: str, previous_year: int) -> list[Predecessor]:
+    def _predecessor(
+        self, current: StoredSet, unit: str, code: str, previous_year: int
+    ) -> list[Predecessor]:
         holder = self._holder(current, unit, previous_year)
         if holder is None:
-            return [Predecessor(unit, "", code, None, "", None, None, None, note=f"no result in {previous_year}")]
+            return [
+                Predecessor(
+                    unit, "", code, None, "", None, None, None, note=f"no result in {previous_year}"
+                )
+            ]
         ref, target = holder.info.pack_ref, current.info.pack_ref
         if ref == target:
             codes: tuple[str, ...] = (code,)
@@ -166,8 +172,14 @@ class YearComparer:
             if mapping is None:
                 return [
                     Predecessor(
-                        unit, holder.unit_name(unit), code, holder.info.id, holder.info.origin.value,
-                        None, None, None,
+                        unit,
+                        holder.unit_name(unit),
+                        code,
+                        holder.info.id,
+                        holder.info.origin.value,
+                        None,
+                        None,
+                        None,
                         note=f"result is in {ref}; no mapping {ref} → {target}: not compared",
                     )
                 ]
@@ -175,8 +187,14 @@ class YearComparer:
             if old is None or not old:
                 return [
                     Predecessor(
-                        unit, holder.unit_name(unit), code, holder.info.id, holder.info.origin.value,
-                        None, None, None,
+                        unit,
+                        holder.unit_name(unit),
+                        code,
+                        holder.info.id,
+                        holder.info.origin.value,
+                        None,
+                        None,
+                        None,
                         note=f"criterion {code or '<total>'} has no counterpart in {ref} (mapping)",
                     )
                 ]
@@ -216,12 +234,13 @@ class YearComparer:
         previous_index: Decimal | None = None
         rank_change: int | None = None
         basis, note = "", ""
-        single = len(predecessors) == 1 and len(usable) == 1
-        if ancestry.one_to_one and single:
+        held = [p for p in predecessors if p.set_id is not None]
+        own = ancestry.one_to_one and len(predecessors) == 1 and len(held) == 1
+        if own and rank is not None and held[0].rank is not None:
+            rank_change = held[0].rank - rank
+        if own and usable:
             previous_index = usable[0].index
             basis = "own previous result" if ancestry.unchanged else "own previous result (renamed)"
-            if rank is not None and usable[0].rank is not None:
-                rank_change = usable[0].rank - rank
         elif not ancestry.one_to_one:
             previous_index, basis = aggregate_predecessors(
                 predecessors, self.aggregate, current.info.index_decimals
@@ -240,7 +259,7 @@ class YearComparer:
             index=index,
             rank=rank,
             ranked_of=ranked_of,
-            relation=ancestry.relation() if usable or ancestry.events else "none",
+            relation=ancestry.relation() if held or ancestry.events else "none",
             events=tuple(event.describe() for event in ancestry.events),
             predecessors=tuple(predecessors),
             previous_index=previous_index,
@@ -316,6 +335,8 @@ def year_over_year(
     if missing:
         raise ParIndexError(f"units not in {current.info.describe()}: {', '.join(missing)}")
     rows = tuple(
-        comparer.compare(current, unit, code, previous) for unit in wanted_units for code in wanted_codes
+        comparer.compare(current, unit, code, previous)
+        for unit in wanted_units
+        for code in wanted_codes
     )
     return YoyReport(current, previous, rows)
