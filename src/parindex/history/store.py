@@ -297,7 +297,7 @@ class HistoryStore:
         id_column = (
             "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
             if self.engine == "postgresql"
-            else "INTEGER PRIMARY KEY"
+            else "INTEGER PRIMARY KEY AUTOINCREMENT"
         )
         with self._transaction():
             for statement in _TABLES:
