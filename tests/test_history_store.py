@@ -135,3 +135,12 @@ def test_bad_documents_name_the_place() -> None:
         document_from_json('{"sets": [{"pack": "t", "version": "v", "figures": [{"unit": "u", "rank": "x"}]}]}')
     with pytest.raises(parindex.ParIndexError, match="format"):
         document_from_json('{"format": "other", "sets": []}')
+
+
+def test_records_from_results_match_the_accessors(commune) -> None:
+    from parindex.history import records_from_results
+
+    results = _score(commune, 7, seed=3)
+    units, figures = records_from_results(results)
+    assert [u.id for u in units] == list(results.unit_ids)
+    _assert_same(results, figures)

@@ -175,41 +175,60 @@ def records_from_results(
     results: Results, stage: str | None = None
 ) -> tuple[tuple[UnitRecord, ...], tuple[FigureRecord, ...]]:
     """Every unit and node of ``results`` as exact figure records (ranks on the root)."""
+    point_d, index_d = results.pack.point_decimals, results.pack.rounding.decimals
+    figures = tuple(
+        FigureRecord(
+            unit=unit,
+            code=code,
+            points=_unscaled(points, point_d),
+            maximum=_unscaled(maximum, point_d),
+            index=_unscaled(index, index_d),
+            grade=grade,
+            rank=rank,
+            ranked_of=ranked_of,
+        )
+        for unit, code, points, maximum, index, grade, rank, ranked_of, _ in _rows_from_results(
+            results, stage
+        )
+    )
+    units = tuple(UnitRecord(u.id, u.name, u.group) for u in results.units)
+    return units, figures
+
+
+def _rows_from_results(results: Results, stage: str | None) -> list[tuple[Any, ...]]:
+    """Figure rows straight from the exact arrays (ticks, scaled index), without Decimal."""
+    units, figures = results.units, results.compiled.codes
     scores = results.scores(stage)
-    compiled = results.compiled
-    pack = results.pack
-    maximum = scores.unit_maximum()
-    ranked = scores.rank != UNRANKED
-    groups = [unit.group for unit in results.units]
+    maximum = np.asarray(scores.unit_maximum()).tolist()
+    points = scores.points.tolist()
+    index = scores.index.tolist()
+    grades = scores.grade.tolist()
+    labels = results.pack.classification.labels
+    ranks = scores.rank.tolist()
     ranked_in_group: dict[str, int] = {}
-    for group, is_ranked in zip(groups, ranked.tolist(), strict=True):
-        ranked_in_group[group] = ranked_in_group.get(group, 0) + int(is_ranked)
-    labels = pack.classification.labels
-    point_d, index_d = pack.point_decimals, pack.rounding.decimals
-    points_list = scores.points.tolist()
-    max_list = np.asarray(maximum).tolist()
-    index_list = scores.index.tolist()
-    grade_list = scores.grade.tolist()
-    figures = []
-    for row, unit in enumerate(results.units):
-        for node, code in enumerate(compiled.codes):
-            rank = int(scores.rank[row]) if node == ROOT else UNRANKED
-            grade = grade_list[row][node]
-            has_max = max_list[row][node] != 0
-            figures.append(
-                FigureRecord(
-                    unit=unit.id,
-                    code=code,
-                    points=_unscaled(points_list[row][node], point_d),
-                    maximum=_unscaled(max_list[row][node], point_d),
-                    index=_unscaled(index_list[row][node], index_d) if has_max else None,
-                    grade=None if grade == NO_GRADE else labels[grade],
-                    rank=None if rank == UNRANKED else rank,
-                    ranked_of=ranked_in_group[unit.group] if rank != UNRANKED else None,
+    for unit, rank in zip(units, ranks, strict=True):
+        ranked_in_group[unit.group] = ranked_in_group.get(unit.group, 0) + int(rank != UNRANKED)
+    rows: list[tuple[Any, ...]] = []
+    position = 0
+    for row, unit in enumerate(units):
+        for node, code in enumerate(figures):
+            rank = ranks[row] if node == ROOT else UNRANKED
+            grade = grades[row][node]
+            rows.append(
+                (
+                    unit.id,
+                    code,
+                    points[row][node],
+                    maximum[row][node],
+                    index[row][node] if maximum[row][node] != 0 else None,
+                    None if grade == NO_GRADE else labels[grade],
+                    None if rank == UNRANKED else rank,
+                    None if rank == UNRANKED else ranked_in_group[unit.group],
+                    position,
                 )
             )
-    units = tuple(UnitRecord(u.id, u.name, u.group) for u in results.units)
-    return units, tuple(figures)
+            position += 1
+    return rows
 
 
 def _is_postgres(target: str) -> bool:
@@ -279,6 +298,21 @@ class HistoryStore:
         finally:
             cursor.close()
 
+    def _bulk_insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Many rows at once: COPY on PostgreSQL, executemany on SQLite."""
+        names = ", ".join(columns)
+        if self.engine == "postgresql":
+            cursor = self._conn.cursor()
+            try:
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            finally:
+                cursor.close()
+            return
+        marks = ", ".join("?" for _ in columns)
+        self._executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         if self.engine == "postgresql":
@@ -325,8 +359,8 @@ class HistoryStore:
         replace: bool = False,
     ) -> int:
         """Store parindex results (origin "scored") for ``year``; returns the set id."""
-        units, figures = records_from_results(results, stage)
         pack = results.pack
+        units = tuple(UnitRecord(u.id, u.name, u.group) for u in results.units)
         record = ResultSetRecord(
             pack=pack.id,
             version=pack.version,
@@ -340,9 +374,8 @@ class HistoryStore:
             index_decimals=pack.rounding.decimals,
             rounding_mode=pack.rounding.mode,
             units=units,
-            figures=figures,
         )
-        return self.add_record(record, replace=replace)
+        return self.add_record(record, replace=replace, rows=_rows_from_results(results, stage))
 
     def add_record(
         self,
@@ -351,8 +384,13 @@ class HistoryStore:
         year: int | None = None,
         replace: bool = False,
         where: str = "",
+        rows: list[tuple[Any, ...]] | None = None,
     ) -> int:
-        """Store one result-set record; ``year`` fills a record without one."""
+        """Store one result-set record; ``year`` fills a record without one.
+
+        ``rows`` (internal) are figure rows already scaled, used instead of
+        ``record.figures`` by :meth:`add_results`.
+        """
         where = where or f"set {record.pack} ({record.version})"
         if record.year is not None and year is not None and record.year != year:
             raise ParIndexError(f"{where}: states year {record.year}, but year {year} was given")
@@ -365,29 +403,7 @@ class HistoryStore:
         if len(set(unit_ids)) != len(unit_ids):
             raise ParIndexError(f"{where}: a unit is listed twice")
         known = set(unit_ids)
-        rows = []
-        seen: set[tuple[str, str]] = set()
-        for position, figure in enumerate(record.figures):
-            code = figure.code or "<total>"
-            place = f"{where}, figures[{position}] (unit {figure.unit!r}, criterion {code})"
-            if figure.unit not in known:
-                raise ParIndexError(f"{place}: unit not listed in the set's units")
-            if (figure.unit, figure.code) in seen:
-                raise ParIndexError(f"{place}: figure given twice")
-            seen.add((figure.unit, figure.code))
-            rows.append(
-                (
-                    figure.unit,
-                    figure.code,
-                    _scaled(figure.points, record.point_decimals, "points", place),
-                    _scaled(figure.maximum, record.point_decimals, "maximum", place),
-                    _scaled(figure.index, record.index_decimals, "index", place),
-                    figure.grade,
-                    figure.rank,
-                    figure.ranked_of,
-                    position,
-                )
-            )
+        rows = self._figure_rows(record, where, known) if rows is None else rows
         key = (
             set_year,
             record.pack,
@@ -430,13 +446,50 @@ class HistoryStore:
                 "VALUES (?, ?, ?, ?, ?)",
                 [(set_id, u.id, u.name, u.group, i) for i, u in enumerate(record.units)],
             )
-            self._executemany(
-                "INSERT INTO figures "
-                "(set_id, unit, code, points, maximum, idx, grade, rnk, ranked_of, pos) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._bulk_insert(
+                "figures",
+                (
+                    "set_id",
+                    "unit",
+                    "code",
+                    "points",
+                    "maximum",
+                    "idx",
+                    "grade",
+                    "rnk",
+                    "ranked_of",
+                    "pos",
+                ),
                 [(set_id, *row) for row in rows],
             )
         return set_id
+
+    @staticmethod
+    def _figure_rows(record: ResultSetRecord, where: str, known: set[str]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        seen: set[tuple[str, str]] = set()
+        for position, figure in enumerate(record.figures):
+            code = figure.code or "<total>"
+            place = f"{where}, figures[{position}] (unit {figure.unit!r}, criterion {code})"
+            if figure.unit not in known:
+                raise ParIndexError(f"{place}: unit not listed in the set's units")
+            if (figure.unit, figure.code) in seen:
+                raise ParIndexError(f"{place}: figure given twice")
+            seen.add((figure.unit, figure.code))
+            rows.append(
+                (
+                    figure.unit,
+                    figure.code,
+                    _scaled(figure.points, record.point_decimals, "points", place),
+                    _scaled(figure.maximum, record.point_decimals, "maximum", place),
+                    _scaled(figure.index, record.index_decimals, "index", place),
+                    figure.grade,
+                    figure.rank,
+                    figure.ranked_of,
+                    position,
+                )
+            )
+        return rows
 
     def _delete_set(self, set_id: int) -> None:
         for table in ("figures", "set_units"):
