@@ -356,6 +356,23 @@ def _read_batch(  # noqa: PLR0917 - private, called once
             )
         )
         return
+    headed = set(fixed.values()) | set(leaves)
+    data = rows[data_row - 1 :]
+    width = max([len(rows[header_row - 1]), *(len(row) for row in data)])
+    for index in range(width):
+        if index in headed or text_of(_cell(rows[header_row - 1], index)):
+            continue
+        filled = next(
+            (n for n, row in enumerate(data, start=data_row) if text_of(_cell(row, index))), None
+        )
+        if filled is not None:
+            out.problems.append(
+                InputProblem(
+                    "values in a column without a header",
+                    location=at(filled, index),
+                    expected="a unit, name, group or leaf code header above every filled column",
+                )
+            )
     present = set(leaves.values())
     for code in compiled.leaf_codes:
         if code not in present:
