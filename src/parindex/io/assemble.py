@@ -28,7 +28,8 @@ class Collected:
 
     source: str
     #: "sheet" sources hold whole units (a unit must not appear in two of them);
-    #: "long" sources may split a unit's entries across files.
+    #: "long" sources may split a unit's entries across files, or add to a sheet's
+    #: units (an appraisal CSV for filled templates).
     kind: str
     records: list[Record] = attrs.field(factory=list)
     units: dict[str, tuple[Unit, Location]] = attrs.field(factory=dict)
@@ -81,7 +82,7 @@ def _merge(
                 units[unit.id] = (unit, where, source.kind)
                 owner[unit.id] = source
                 continue
-            if source.kind == "sheet" or known[2] == "sheet":
+            if source.kind == "sheet" and known[2] == "sheet":
                 problems.append(
                     InputProblem(
                         f"unit also given at {known[1]}",
