@@ -67,6 +67,8 @@ class Location:
     sheet: str = ""
     row: int | None = None
     column: str = ""
+    #: A path inside a structured document, e.g. ``units[2].values["1.2"]`` in JSON.
+    path: str = ""
 
     def __str__(self) -> str:
         parts = []
@@ -74,6 +76,8 @@ class Location:
             parts.append(self.file)
         if self.sheet:
             parts.append(f"sheet {self.sheet!r}")
+        if self.path:
+            parts.append(self.path)
         if self.column and self.row is not None:
             parts.append(f"cell {self.column}{self.row}")
         elif self.row is not None:

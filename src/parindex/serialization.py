@@ -52,13 +52,24 @@ def _structure_date(value: object, _: type) -> dt.date:
     raise TypeError(f"expected a date, got {type(value).__name__}")
 
 
-def make_converter(rule_kinds: Sequence[type[Rule]] = BUILTIN_RULES) -> cattrs.Converter:
-    """A converter that knows the given rule kinds as a tagged union on ``kind``."""
+def make_converter(
+    rule_kinds: Sequence[type[Rule]] = BUILTIN_RULES, *, native_scalars: bool = False
+) -> cattrs.Converter:
+    """A converter that knows the given rule kinds as a tagged union on ``kind``.
+
+    Decimals and dates unstructure to strings (safe for JSON), or, with
+    ``native_scalars``, stay ``Decimal`` and ``date`` for formats that have
+    exact numbers and dates of their own (TOML).
+    """
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(Decimal, _structure_decimal)
-    converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(dt.date, _structure_date)
-    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+    if native_scalars:
+        converter.register_unstructure_hook(Decimal, lambda value: value)
+        converter.register_unstructure_hook(dt.date, lambda value: value)
+    else:
+        converter.register_unstructure_hook(Decimal, str)
+        converter.register_unstructure_hook(dt.date, dt.date.isoformat)
 
     kinds = {kind.kind: kind for kind in rule_kinds}
     if len(kinds) != len(rule_kinds):

@@ -27,9 +27,20 @@ def register(commands: Any) -> None:
     show.add_argument("--depth", type=int, default=None, help="deepest level shown")
     show.set_defaults(handler=cmd_show)
 
-    score_cmd = commands.add_parser("score", help="score long-format CSV input and print the ranking")
-    score_cmd.add_argument("pack")
-    score_cmd.add_argument("input", help="CSV with columns unit, code, value[, stage, entry, name, group]")
+    score_cmd = commands.add_parser("score", help="score input files and print the ranking")
+    score_cmd.add_argument("pack", help="an installed pack id, or a pack file (.toml, .json, .xlsx)")
+    score_cmd.add_argument(
+        "input",
+        nargs="+",
+        help="filled templates (.xlsx), long CSV, JSON input documents, or folders of them",
+    )
+    score_cmd.add_argument("-o", "--output", default=None, help="write results to .xlsx, .csv or .json")
+    score_cmd.add_argument(
+        "--unit-sheets",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="per-unit sheets in the results workbook (default: up to 300 units)",
+    )
     score_cmd.add_argument("--level", type=int, default=None, help="score nodes at this depth directly")
     score_cmd.add_argument("--allow-missing", action="store_true", help="score missing entries 0 (flagged)")
     score_cmd.add_argument("--lang", choices=("vi", "en"), default="vi")
@@ -113,14 +124,17 @@ def print_ranking(results: Results, lang: str, top: int | None = None, fields: b
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from parindex.io import read_long_csv
+    from parindex.cli.io_commands import load_pack
+    from parindex.io import read_input, write_results
 
-    pack = default_plugins().pack(args.pack)
+    pack = load_pack(args.pack)
     compiled = compile_pack(pack, level=args.level)
-    data = read_long_csv(compiled, args.input, allow_missing=args.allow_missing)
+    data = read_input(compiled, *args.input, allow_missing=args.allow_missing)
     results = score(compiled, data)
     print(f"{pack.title} ({pack.id})")
     print_ranking(results, args.lang, args.top)
+    if args.output:
+        print(write_results(results, args.output, lang=args.lang, unit_sheets=args.unit_sheets))
     return 0
 
 

@@ -1,0 +1,97 @@
+"""One entry point for every input kind: files and folders, by extension.
+
+``.xlsx`` (a filled template of either layout, or a plain many-units sheet),
+``.csv`` (long format) and ``.json`` (the input document). A folder stands for
+the input files directly inside it, in name order (Excel's ``~$`` lock files
+and hidden files are skipped). All files are read, then every problem in any of
+them is reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from parindex.compiled import CompiledPack
+from parindex.errors import InputError, InputProblem, Location
+from parindex.inputs import Override, ScoringInput
+from parindex.io.assemble import Collected, assemble
+from parindex.io.csv_long import collect_long_csv
+from parindex.io.json_input import collect_json
+from parindex.io.xlsx_input import read_workbook
+
+Collector = Callable[[CompiledPack, Path], Collected]
+
+COLLECTORS: dict[str, Collector] = {
+    ".xlsx": read_workbook,
+    ".xlsm": read_workbook,
+    ".csv": collect_long_csv,
+    ".json": collect_json,
+}
+
+
+def input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProblem]]:
+    """The files named, folders expanded; problems for what cannot be read."""
+    files: list[Path] = []
+    problems: list[InputProblem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                child
+                for child in path.iterdir()
+                if child.is_file()
+                and child.suffix.lower() in COLLECTORS
+                and not child.name.startswith(("~$", "."))
+            )
+            if not found:
+                problems.append(
+                    InputProblem(
+                        "no input files in the folder",
+                        location=Location(str(path)),
+                        expected=", ".join(sorted(COLLECTORS)),
+                    )
+                )
+            files += found
+        elif not path.is_file():
+            problems.append(InputProblem("no such file", location=Location(str(path))))
+        elif path.suffix.lower() not in COLLECTORS:
+            problems.append(
+                InputProblem(
+                    f"unknown input kind {path.suffix!r}",
+                    location=Location(path.name),
+                    expected=", ".join(sorted(COLLECTORS)),
+                )
+            )
+        else:
+            files.append(path)
+    return files, problems
+
+
+def collect(compiled: CompiledPack, path: Path) -> Collected:
+    """Read one file with the reader for its extension, turning its errors into problems."""
+    try:
+        return COLLECTORS[path.suffix.lower()](compiled, path)
+    except InputError as exc:
+        return Collected(path.name, "long", problems=list(exc.problems))
+    except OSError as exc:
+        problem = InputProblem(
+            f"cannot read the file ({exc.strerror or exc})", location=Location(path.name)
+        )
+        return Collected(path.name, "long", problems=[problem])
+
+
+def read_input(
+    compiled: CompiledPack,
+    *paths: str | Path,
+    allow_missing: bool = False,
+    overrides: Sequence[Override] = (),
+) -> ScoringInput:
+    """Scoring input from any mix of workbooks, long CSVs, JSON documents and folders."""
+    files, problems = input_files(paths)
+    if not paths:
+        problems.append(InputProblem("no input given"))
+    sources = [collect(compiled, file) for file in files]
+    if problems:
+        raise InputError([*problems, *(p for source in sources for p in source.problems)])
+    return assemble(compiled, sources, allow_missing=allow_missing, overrides=overrides)

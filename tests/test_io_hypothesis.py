@@ -1,0 +1,131 @@
+"""Generated workbooks and CSVs: the readers either succeed or raise InputError, never else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import tempfile
+from pathlib import Path
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import parindex
+from parindex.compiled import CompiledPack
+from parindex.errors import InputError
+from parindex.io import read_input, write_template
+
+FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@functools.cache
+def _commune() -> CompiledPack:
+    return parindex.compile_pack(parindex.get_pack("synthetic-commune"))
+
+
+@functools.cache
+def _template(layout: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_template(_commune(), Path(folder) / "t.xlsx", layout=layout, rows=5)
+        return path.read_bytes()
+
+
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+cell_values = st.one_of(
+    st.none(),
+    text,
+    st.sampled_from(["0,5", "1.000,5", "đạt", "x", "không phát sinh", "chậm", "1.1.1", "X01", "", "#DIV/0!"]),
+    st.integers(-10**12, 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
+)
+scribbles = st.lists(
+    st.tuples(st.integers(1, 70), st.integers(1, 70), cell_values), max_size=25
+)
+
+
+def _read(path: Path) -> None:
+    try:
+        read_input(_commune(), path)
+    except InputError:
+        pass
+
+
+@FAST
+@given(layout=st.sampled_from(["unit", "batch"]), edits=scribbles, meta_edits=st.lists(st.tuples(st.integers(1, 8), cell_values), max_size=3))
+def test_scribbled_templates_never_crash(layout: str, edits: list[tuple[int, int, object]], meta_edits: list[tuple[int, object]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.xlsx"
+        path.write_bytes(_template(layout))
+        book = openpyxl.load_workbook(path)
+        sheet = book.worksheets[0]
+        for row, column, value in edits:
+            sheet.cell(row=row, column=column, value=value)
+        for row, value in meta_edits:
+            book["parindex"].cell(row=row, column=2, value=value)
+        book.save(path)
+        _read(path)
+
+
+@FAST
+@given(rows=st.lists(st.lists(cell_values, max_size=6), max_size=12), title=st.sampled_from(["Sheet", "parindex", "lists"]))
+def test_arbitrary_workbooks_never_crash(rows: list[list[object]], title: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "w.xlsx"
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = title
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+        _read(path)
+
+
+csv_text = st.text(st.sampled_from(list('unitcodevaluerpsd,;"\n\r 0123456789.,-đạtxX\x00')), max_size=300)
+
+
+@FAST
+@given(header=st.sampled_from(["unit,code,value", "unit,code,value,appraised,na", "unit,code,value,stage,entry", ""]), body=csv_text)
+def test_generated_csv_never_crashes(header: str, body: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.csv"
+        path.write_text(header + "\n" + body, encoding="utf-8")
+        _read(path)
+
+
+@FAST
+@given(data=st.binary(max_size=400), suffix=st.sampled_from([".xlsx", ".csv", ".json"]))
+def test_random_bytes_never_crash(data: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"in{suffix}"
+        path.write_bytes(data)
+        _read(path)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@FAST
+@given(
+    units=st.lists(
+        st.dictionaries(
+            st.sampled_from(["id", "name", "values", "appraised", "not_applicable", "stages", "bonus", "x"]),
+            json_values | st.dictionaries(st.sampled_from(["1.1.1", "2.3", "1", ""]), json_values),
+        ),
+        max_size=3,
+    ),
+    pack=json_values | st.just("synthetic-commune"),
+)
+def test_generated_json_never_crashes(units: list[dict[str, object]], pack: object) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.json"
+        path.write_text(json.dumps({"pack": pack, "units": units}), encoding="utf-8")
+        _read(path)
