@@ -25,6 +25,7 @@ from parindex.model import Node, Pack
 from parindex.reference import reference_score
 from parindex.results import NO_GRADE, Results
 from parindex.rules import Levels
+from parindex.validation import effective_maximum
 from parindex.scoring import stage_views
 
 
@@ -240,7 +241,7 @@ def _mutations(pack: Pack) -> list[tuple[str, Pack]]:
     out: list[tuple[str, Pack]] = [
         (field.code, attrs.evolve(pack, tree=(*pack.tree, field))),  # duplicate field
     ]
-    wrong_sum = attrs.evolve(field, maximum=(field.maximum or Decimal(0)) + Decimal(1), capped=False)
+    wrong_sum = attrs.evolve(field, maximum=effective_maximum(field) + Decimal(1), capped=False)
     if field.children:
         out.append((field.code, attrs.evolve(pack, tree=(wrong_sum, *pack.tree[1:]))))
         child = field.children[0]
