@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 
+import numpy as np
+
 from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import decimal_to_ticks
 from parindex.model import NotApplicable, Node, Pack, PointsSource
@@ -79,8 +81,11 @@ def _check_node(
         if node.rule is None:
             yield error("missing-rule", "a leaf needs a scoring rule")
         elif node.maximum is not None:
-            for problem in node.rule.parameter_problems(node.maximum):
+            problems = node.rule.parameter_problems(node.maximum)
+            for problem in problems:
                 yield error("rule-parameters", f"{node.rule.kind}: {problem}")
+            if not problems:
+                yield from _rule_precision(node, pack.point_decimals)
         if source is None:
             yield error("missing-source", "no points source on the leaf or any ancestor")
     else:
@@ -111,6 +116,26 @@ def _check_node(
         yield error("floor-above-ceiling", f"floor {node.floor} above ceiling {node.ceiling}")
     if node.floor is not None and node.floor > effective_maximum(node):
         yield error("floor-above-maximum", f"floor {node.floor} above the maximum")
+
+
+def _rule_precision(node: Node, point_decimals: int) -> Iterator[Violation]:
+    """Points inside a rule (a level's, a band's) must fit the pack's precision.
+
+    Compiling the rule's evaluator converts them to ticks exactly; a figure with
+    more decimals than the pack allows would otherwise fail only at compile time.
+    """
+    assert node.rule is not None and node.maximum is not None
+    try:
+        ticks = decimal_to_ticks(node.maximum, point_decimals)
+        maxima = np.array([ticks], dtype=np.int64)
+        type(node.rule).evaluator([node.rule], maxima, 10**point_decimals)
+    except ValueError as exc:
+        yield Violation(
+            node.code,
+            ERROR,
+            "rule-precision",
+            f"{node.rule.kind}: {exc} (the pack keeps {point_decimals} decimals)",
+        )
 
 
 def _walk_checks(pack: Pack) -> Iterator[Violation]:
