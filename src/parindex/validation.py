@@ -131,7 +131,7 @@ def _check_node(
             yield error("missing-maximum", "a leaf needs a maximum (or a gap saying why not)")
         if node.rule is None and not node.gap:
             yield error("missing-rule", "a leaf needs a scoring rule (or a gap saying why not)")
-        elif node.maximum is not None:
+        elif node.rule is not None and node.maximum is not None:
             problems = node.rule.parameter_problems(node.maximum)
             for problem in problems:
                 yield error("rule-parameters", f"{node.rule.kind}: {problem}")
