@@ -6,11 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from parindex.cli import basic
+from parindex.cli import authoring, basic
 from parindex.errors import ParIndexError
 
 #: Modules contributing commands; each has ``register(subparsers)``.
-COMMAND_MODULES = (basic,)
+COMMAND_MODULES = (basic, authoring)
 
 
 def build_parser() -> argparse.ArgumentParser:
