@@ -22,7 +22,7 @@ from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import Int64Array, decimal_to_ticks
 from parindex.model import NotApplicable, Node, Pack, PointsSource
 from parindex.rules import Direct, GroupEvaluator, Rule
-from parindex.validation import check, effective_maximum
+from parindex.validation import check, effective_maximum, known_maximum, scorable_level
 
 ROOT = 0
 NA_POLICIES = tuple(NotApplicable)
@@ -121,6 +121,9 @@ class CompiledPack:
 def _truncate(node: Node, depth: int, level: int, inherited: PointsSource | None) -> Node:
     """Make nodes at ``level`` leaves scored by points entered directly."""
     source = node.source or inherited
+    if node.is_leaf and node.rule is None and node.gap:
+        # A leaf whose rule the sources do not give is scored by points entered directly.
+        return attrs.evolve(node, rule=Direct(), source=source)
     if depth < level or node.is_leaf:
         kids = tuple(_truncate(c, depth + 1, level, source) for c in node.children)
         return attrs.evolve(node, children=kids)
@@ -140,12 +143,53 @@ def _truncate(node: Node, depth: int, level: int, inherited: PointsSource | None
     return attrs.evolve(
         node,
         children=(),
-        maximum=effective_maximum(node),
+        maximum=known_maximum(node),
         source=sources.pop(),
         rule=Direct(),
         capped=False,
         not_applicable=NotApplicable.NOT_ALLOWED,
     )
+
+
+LEVEL_NAMES = {1: "fields (lĩnh vực)", 2: "criteria (tiêu chí)", 3: "sub-criteria (tiêu chí thành phần)"}
+
+
+def _gap_lines(pack: Pack, deepest: int) -> list[str]:
+    lines = list(pack.gaps)
+    for depth, node in pack.walk():
+        if node.gap and depth <= deepest + 1:
+            lines.append(f"{node.code}: {node.gap}")
+    return lines
+
+
+def _checked_level(pack: Pack, level: int | None) -> int | None:
+    """The level to compile at: the asked one if the pack is complete to it.
+
+    An incomplete pack compiles at its deepest complete level when none is
+    asked; asking for a deeper level, or scoring a pack with no known maxima,
+    raises :class:`PackError` naming the gaps.
+    """
+    limit = scorable_level(pack)
+    if limit is None:
+        return level
+    if limit == 0:
+        message = (
+            f"pack {pack.id!r} cannot be scored: the sources give no maxima "
+            "(structure only); see `parindex show {pack.id} --gaps`"
+        ).replace("{pack.id}", pack.id)
+    elif level is None or level <= limit:
+        return limit if level is None else level
+    else:
+        name = LEVEL_NAMES.get(limit, f"level {limit}")
+        message = (
+            f"pack {pack.id!r} is complete only down to level {limit}, {name}; "
+            f"level {level} was asked. Score it with level={limit}, entering "
+            f"points per node as published reports give them"
+        )
+    gaps = _gap_lines(pack, limit)
+    violations = [Violation("", Severity.ERROR, "incomplete-pack", message)]
+    violations += [Violation("", Severity.WARNING, "gap", line) for line in gaps[:10]]
+    raise PackError(pack.id, violations)
 
 
 def _leaf_sources(node: Node, inherited: PointsSource | None) -> Iterator[PointsSource | None]:
@@ -163,10 +207,11 @@ def compile_pack(pack: Pack, level: int | None = None) -> CompiledPack:
     field points are entered directly, exactly as published reports give them.
     """
     check(pack)
+    if level is not None and level < 1:
+        raise ValueError("level counts from 1 (fields)")
+    level = _checked_level(pack, level)
     tree = pack.tree
     if level is not None:
-        if level < 1:
-            raise ValueError("level counts from 1 (fields)")
         tree = tuple(_truncate(field, 1, level, None) for field in pack.tree)
     ticks = 10**pack.point_decimals
 

@@ -119,6 +119,15 @@ class Classification:
     def labels(self) -> tuple[str, ...]:
         return tuple(grade.label for grade in self.grades)
 
+    def classify(self, index: Decimal) -> str:
+        """The grade of an index value (%), e.g. a published component index."""
+        for grade in self.grades:
+            if grade.minimum is None or index > grade.minimum or (
+                grade.inclusive and index == grade.minimum
+            ):
+                return grade.label
+        raise ValueError("the last grade must have no minimum")
+
 
 @attrs.frozen
 class ClassCondition:
@@ -138,6 +147,14 @@ class RoundingRule:
 
 
 @attrs.frozen
+class FieldCounts:
+    """How many criteria and sub-criteria a source says one field has."""
+
+    criteria: int | None = None
+    sub_criteria: int | None = None
+
+
+@attrs.frozen
 class DeclaredStructure:
     """What the legal text says the tree contains; validation checks the tree against it."""
 
@@ -145,6 +162,36 @@ class DeclaredStructure:
     criteria: int | None = None
     sub_criteria: int | None = None
     maximum: dict[PointsSource, Decimal] = attrs.field(factory=dict)
+    #: Counts per field, keyed by the field's code, where a source gives them.
+    per_field: dict[str, FieldCounts] = attrs.field(factory=dict)
+    #: Where the declared figures come from.
+    provenance: tuple[Provenance, ...] = ()
+
+
+class MappingKind(enum.Enum):
+    """How codes of this pack relate to codes of an earlier version."""
+
+    ONE_TO_ONE = "one_to_one"
+    MERGED = "merged"
+    SPLIT = "split"
+    NEW = "new"
+    DROPPED = "dropped"
+
+
+@attrs.frozen
+class CodeMapping:
+    """One correspondence between an earlier pack's codes and this pack's codes.
+
+    ``one_to_one``: one code to one code; ``merged``: several earlier codes into
+    one; ``split``: one earlier code into several; ``new``: no earlier code;
+    ``dropped``: earlier codes with no successor.
+    """
+
+    from_pack: str
+    kind: MappingKind
+    from_codes: tuple[str, ...] = ()
+    to_codes: tuple[str, ...] = ()
+    note: str = ""
 
 
 DEFAULT_STAGES = ("self", "appraisal_1", "explanation", "appraisal_2")
@@ -213,10 +260,23 @@ class Pack:
     description: str = ""
     #: What the sources do not give (pack-wide); node-level gaps live on nodes.
     gaps: tuple[str, ...] = ()
+    #: How this pack's codes map to earlier versions' codes.
+    mappings: tuple[CodeMapping, ...] = ()
 
     @property
     def complete(self) -> bool:
         return not self.gaps and not any(node.gap for _, node in self.walk())
+
+    @property
+    def scorable_level(self) -> int | None:
+        """The deepest level that can be scored (None: every level; 0: none).
+
+        A pack whose sources stop at field level is scorable at level 1, with
+        field points entered directly; one with no known maxima is not scorable.
+        """
+        from parindex.validation import scorable_level  # noqa: PLC0415 (validation imports model)
+
+        return scorable_level(self)
 
     def walk(self) -> Iterator[tuple[int, Node]]:
         for field in self.tree:

@@ -176,7 +176,8 @@ def pack_from_document(
                 )
             )
         nodes.append(node)
-    if not isinstance(entries, list) or not entries:
+    # A pack whose sources give no node at all says so in its gaps; its list may be empty.
+    if not isinstance(entries, list) or (not entries and not document.get("gaps")):
         violations.append(Violation("", Severity.ERROR, "structure", "a pack needs a 'nodes' list"))
 
     known = set(places)

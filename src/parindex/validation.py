@@ -11,7 +11,7 @@ import numpy as np
 
 from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import decimal_to_ticks
-from parindex.model import NotApplicable, Node, Pack, PointsSource
+from parindex.model import MappingKind, Node, NotApplicable, Pack, PointsSource
 
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
 ROUNDING_MODES = ("half_up", "half_even")
@@ -20,14 +20,60 @@ ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
 
-def effective_maximum(node: Node) -> Decimal:
-    """A node's maximum: stated on leaves; children's sum, or the cap, on internal nodes."""
+def known_maximum(node: Node) -> Decimal | None:
+    """A node's maximum where the sources give it: stated, or the sum of known children.
+
+    None when neither the node nor all of its children have a known maximum
+    (a pack whose criteria are known by title only).
+    """
     if node.is_leaf:
-        return node.maximum if node.maximum is not None else Decimal(0)
-    total = sum((effective_maximum(child) for child in node.children), Decimal(0))
+        return node.maximum
+    parts = [known_maximum(child) for child in node.children]
+    if any(part is None for part in parts):
+        return node.maximum
+    total = sum((part for part in parts if part is not None), Decimal(0))
     if node.capped and node.maximum is not None:
         return min(node.maximum, total)
     return total
+
+
+def effective_maximum(node: Node) -> Decimal:
+    """A node's maximum: stated on leaves; children's sum, or the cap, on internal nodes.
+
+    Unknown maxima (gaps) count as 0 here; see :func:`known_maximum`.
+    """
+    known = known_maximum(node)
+    return known if known is not None else Decimal(0)
+
+
+def _level_limit(node: Node, depth: int) -> float:
+    """The deepest level at which ``node``'s subtree can be scored (inf: any level)."""
+    if node.is_leaf:
+        if node.maximum is not None and node.rule is not None and not node.gap:
+            return float("inf")
+        return depth if node.maximum is not None else depth - 1
+    limit = min(_level_limit(child, depth + 1) for child in node.children)
+    if node.gap:
+        limit = min(limit, depth)
+    if limit == depth and known_maximum(node) is None:
+        return depth - 1
+    return limit
+
+
+def scorable_level(pack: Pack) -> int | None:
+    """The deepest level at which ``pack`` can be scored: None for every level, 0 for none.
+
+    A leaf with a gap but a known maximum can be scored at its own level (points
+    entered directly); a node whose maximum is unknown cannot be scored at all,
+    so its parent is scored directly, if the parent's maximum is known.
+    """
+    if not pack.tree:
+        return 0
+    limit = min(_level_limit(field, 1) for field in pack.tree)
+    if pack.gaps and limit == float("inf"):
+        # Pack-wide gaps without node gaps: the tree is as deep as it goes.
+        limit = max(depth for depth, _ in pack.walk())
+    return None if limit == float("inf") else int(limit)
 
 
 def source_maxima(node: Node, inherited: PointsSource | None) -> dict[PointsSource | None, Decimal]:
@@ -76,25 +122,33 @@ def _check_node(
             )
 
     if node.is_leaf:
-        if node.maximum is None:
-            yield error("missing-maximum", "a leaf needs a maximum")
-        if node.rule is None:
-            yield error("missing-rule", "a leaf needs a scoring rule")
-        elif node.maximum is not None:
+        # A gap explains what the sources do not give; without one, a leaf is complete.
+        fields = (("maximum", node.maximum), ("rule", node.rule))
+        unknown = [name for name, value in fields if value is None]
+        if unknown and node.gap:
+            yield Violation(code, WARNING, "gap", f"{' and '.join(unknown)} not given: {node.gap}")
+        elif node.maximum is None:
+            yield error("missing-maximum", "a leaf needs a maximum (or a gap saying why not)")
+        if node.rule is None and not node.gap:
+            yield error("missing-rule", "a leaf needs a scoring rule (or a gap saying why not)")
+        elif node.rule is not None and node.maximum is not None:
             problems = node.rule.parameter_problems(node.maximum)
             for problem in problems:
                 yield error("rule-parameters", f"{node.rule.kind}: {problem}")
             if not problems:
                 yield from _rule_precision(node, pack.point_decimals)
-        if source is None:
+        if source is None and not node.gap:
             yield error("missing-source", "no points source on the leaf or any ancestor")
     else:
         if node.rule is not None:
             yield error("rule-on-internal-node", "only leaves carry a scoring rule")
         if node.not_applicable is not NotApplicable.NOT_ALLOWED:
             yield Violation(code, WARNING, "na-on-internal-node", "not_applicable is read on leaves only")
-        total = sum((effective_maximum(child) for child in node.children), Decimal(0))
-        if node.capped:
+        parts = [known_maximum(child) for child in node.children]
+        total = sum((part for part in parts if part is not None), Decimal(0))
+        if any(part is None for part in parts):
+            pass  # children's maxima are gaps: the stated maximum cannot be checked
+        elif node.capped:
             if node.maximum is None or node.maximum >= total:
                 yield error(
                     "cap-not-below-sum",
@@ -156,7 +210,10 @@ def _pack_checks(pack: Pack) -> Iterator[Violation]:
         return Violation(code, ERROR, check, message)
 
     if not pack.tree:
-        yield error("empty-tree", "the pack has no fields")
+        if pack.gaps:
+            yield Violation("", WARNING, "empty-tree", "no field is known; see the pack's gaps")
+        else:
+            yield error("empty-tree", "the pack has no fields")
     codes = Counter(node.code for _, node in pack.walk())
     for code, count in sorted(codes.items()):
         if count > 1:
@@ -208,6 +265,36 @@ def _pack_checks(pack: Pack) -> Iterator[Violation]:
                 "declared-structure",
                 f"declares {expected} {name} but the tree has {depth_counts.get(depth, 0)}",
             )
+    fields = {field.code: field for field in pack.tree}
+    for code, counts in declared.per_field.items():
+        field = fields.get(code)
+        if field is None:
+            yield error("declared-structure", f"per-field counts name unknown field {code!r}")
+            continue
+        field_counts = Counter(depth for depth, _ in field.walk(1))
+        field_mismatch = WARNING if _has_gap(field) or not pack.tree else ERROR
+        expected_counts = (
+            (2, "criteria", counts.criteria),
+            (3, "sub-criteria", counts.sub_criteria),
+        )
+        for depth, name, expected in expected_counts:
+            if expected is not None and field_counts.get(depth, 0) != expected:
+                yield Violation(
+                    code,
+                    field_mismatch,
+                    "declared-structure",
+                    f"declares {expected} {name} but the field has {field_counts.get(depth, 0)}",
+                )
+    per_field = declared.per_field.values()
+    for name, total, listed in (
+        ("criteria", declared.criteria, [c.criteria for c in per_field]),
+        ("sub-criteria", declared.sub_criteria, [c.sub_criteria for c in per_field]),
+    ):
+        known = [count for count in listed if count is not None]
+        if total is not None and len(known) == declared.fields and sum(known) != total:
+            message = f"per-field {name} add up to {sum(known)}, not {total}"
+            yield error("declared-structure", message)
+    yield from _mapping_checks(pack, codes)
     if declared.maximum:
         totals: dict[PointsSource | None, Decimal] = {}
         for field in pack.tree:
@@ -226,6 +313,42 @@ def _pack_checks(pack: Pack) -> Iterator[Violation]:
     if not pack.synthetic:
         for node in _unsourced_leaves(pack.tree, cited=False):
             yield Violation(node.code, WARNING, "provenance", "no source cited for this node")
+
+
+def _has_gap(node: Node) -> bool:
+    return bool(node.gap) or any(_has_gap(child) for child in node.children)
+
+
+#: How many codes each side of a mapping takes: (from, to) as (min, max or None).
+_ARITY: dict[MappingKind, tuple[tuple[int, int | None], tuple[int, int | None]]] = {
+    MappingKind.ONE_TO_ONE: ((1, 1), (1, 1)),
+    MappingKind.MERGED: ((2, None), (1, 1)),
+    MappingKind.SPLIT: ((1, 1), (2, None)),
+    MappingKind.NEW: ((0, 0), (1, None)),
+    MappingKind.DROPPED: ((1, None), (0, 0)),
+}
+
+
+def _mapping_checks(pack: Pack, codes: Counter[str]) -> Iterator[Violation]:
+    """Each mapping has the right number of codes per side and names this pack's codes."""
+    for number, mapping in enumerate(pack.mappings, start=1):
+        where = f"mapping {number} (from {mapping.from_pack})"
+        if mapping.from_pack == pack.id:
+            yield Violation("", ERROR, "mapping", f"{where}: a pack cannot map to itself")
+        for side, found, (low, high) in zip(
+            ("from_codes", "to_codes"),
+            (mapping.from_codes, mapping.to_codes),
+            _ARITY[mapping.kind],
+            strict=True,
+        ):
+            if len(found) < low or (high is not None and len(found) > high):
+                wanted = f"exactly {low}" if low == high else f"at least {low}"
+                yield Violation(
+                    "", ERROR, "mapping", f"{where}: {mapping.kind.value} needs {wanted} {side}"
+                )
+        for code in mapping.to_codes:
+            if code not in codes:
+                yield Violation(code, ERROR, "mapping", f"{where}: no node {code!r} in this pack")
 
 
 def _unsourced_leaves(nodes: tuple[Node, ...], cited: bool) -> Iterator[Node]:

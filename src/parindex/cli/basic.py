@@ -9,12 +9,13 @@ from typing import Any
 
 from parindex.compiled import compile_pack
 from parindex.labels import format_decimal, label
+from parindex.model import Pack
 from parindex.plugins import default_plugins
 from parindex.results import Results
 from parindex.rules import fmt_number
 from parindex.scoring import score
 from parindex.textable import format_table
-from parindex.validation import effective_maximum
+from parindex.validation import effective_maximum, known_maximum
 
 
 def register(commands: Any) -> None:
@@ -25,6 +26,7 @@ def register(commands: Any) -> None:
     show.add_argument("pack")
     show.add_argument("--lang", choices=("vi", "en"), default="vi")
     show.add_argument("--depth", type=int, default=None, help="deepest level shown")
+    show.add_argument("--gaps", action="store_true", help="list what the sources do not give, and why")
     show.set_defaults(handler=cmd_show)
 
     score_cmd = commands.add_parser("score", help="score input files and print the ranking")
@@ -63,7 +65,7 @@ def cmd_packs(args: argparse.Namespace) -> int:
                 pack.version,
                 str(pack.years),
                 pack.unit_group.value,
-                "synthetic" if pack.synthetic else ("complete" if pack.complete else "partial"),
+                completeness(pack),
                 plugins.origin(pack.id),
             )
         )
@@ -71,8 +73,25 @@ def cmd_packs(args: argparse.Namespace) -> int:
     return 0
 
 
+def completeness(pack: Pack) -> str:
+    """How deep a pack can be scored, in words for the pack list."""
+    if pack.synthetic:
+        return "synthetic"
+    level = pack.scorable_level
+    if level is None:
+        return "complete"
+    if level == 0:
+        return "structure only" if pack.tree else "declared counts only"
+    return {1: "field level", 2: "criterion level"}.get(level, f"to level {level}")
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     pack = default_plugins().pack(args.pack)
+    if args.gaps:
+        from parindex.cli.authoring import print_gaps  # noqa: PLC0415 (authoring imports basic)
+
+        print_gaps(pack)
+        return 0
     print(f"{pack.title}\n{pack.id} · {pack.version} · {pack.unit_group.value} · {pack.years}")
     for basis in pack.legal_basis:
         print(f"  căn cứ: {basis.number}" + (f" ({basis.date:%d/%m/%Y})" if basis.date else ""))
@@ -80,12 +99,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     for depth, node in pack.walk():
         if args.depth is not None and depth > args.depth:
             continue
-        rule = node.rule.describe(effective_maximum(node), args.lang) if node.rule else ""
+        known = known_maximum(node)
+        rule = node.rule.describe(known, args.lang) if node.rule and known is not None else ""
         rows.append(
             (
                 "  " * (depth - 1) + node.code,
                 node.title,
-                fmt_number(effective_maximum(node), args.lang),
+                "?" if known is None else fmt_number(known, args.lang),
                 rule,
             )
         )
