@@ -19,7 +19,7 @@ def test_packs_lists_version_years_group_and_completeness(capsys: pytest.Capture
     code, out, _ = run(capsys, "packs")
     assert code == 0
     line = next(line for line in out.splitlines() if line.startswith("bnv-province-1150-2019"))
-    assert "1150/QĐ-BNV (30/12/2019)" in line and "province" in line and "partial" in line
+    assert "1150/QĐ-BNV (30/12/2019)" in line and "province" in line and "field level" in line
     assert "synthetic" in next(line for line in out.splitlines() if line.startswith("synthetic-commune"))
 
 
