@@ -112,3 +112,18 @@ old = ["9"]
     assert mapping_from_document(mapping_to_document(mapping)) == mapping
     with pytest.raises(parindex.ParIndexError, match="kind"):
         mapping_from_document({**tomllib.loads(text), "links": [{"kind": "renumbered"}]})
+
+
+def test_a_packs_declared_mapping_becomes_a_version_mapping() -> None:
+    import parindex
+    from parindex.history.mapping import PackRef, mapping_from_pack
+
+    later = parindex.get_pack("bnv-province-2020")
+    earlier = parindex.get_pack("bnv-province-1150-2019")
+    mapping = mapping_from_pack(later, earlier)
+    assert mapping.covers(PackRef(earlier.id, earlier.version), PackRef(later.id, later.version))
+    declared = {(m.from_codes, m.to_codes) for m in later.mappings}
+    assert {(link.old, link.new) for link in mapping.links} == declared
+    assert mapping.old_codes_for("") is None  # the total is comparable only if the pack says so
+    with pytest.raises(parindex.ParIndexError, match="declares no mapping"):
+        mapping_from_pack(earlier, later)

@@ -178,6 +178,16 @@ class MappingKind(enum.Enum):
     DROPPED = "dropped"
 
 
+#: How many codes each side of a mapping takes: (earlier, later) as (min, max or None).
+MAPPING_ARITY: dict[MappingKind, tuple[tuple[int, int | None], tuple[int, int | None]]] = {
+    MappingKind.ONE_TO_ONE: ((1, 1), (1, 1)),
+    MappingKind.MERGED: ((2, None), (1, 1)),
+    MappingKind.SPLIT: ((1, 1), (2, None)),
+    MappingKind.NEW: ((0, 0), (1, None)),
+    MappingKind.DROPPED: ((1, None), (0, 0)),
+}
+
+
 @attrs.frozen
 class CodeMapping:
     """One correspondence between an earlier pack's codes and this pack's codes.

@@ -11,7 +11,7 @@ import numpy as np
 
 from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import decimal_to_ticks
-from parindex.model import MappingKind, Node, NotApplicable, Pack, PointsSource
+from parindex.model import MAPPING_ARITY, Node, NotApplicable, Pack, PointsSource
 
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
 ROUNDING_MODES = ("half_up", "half_even")
@@ -319,16 +319,6 @@ def _has_gap(node: Node) -> bool:
     return bool(node.gap) or any(_has_gap(child) for child in node.children)
 
 
-#: How many codes each side of a mapping takes: (from, to) as (min, max or None).
-_ARITY: dict[MappingKind, tuple[tuple[int, int | None], tuple[int, int | None]]] = {
-    MappingKind.ONE_TO_ONE: ((1, 1), (1, 1)),
-    MappingKind.MERGED: ((2, None), (1, 1)),
-    MappingKind.SPLIT: ((1, 1), (2, None)),
-    MappingKind.NEW: ((0, 0), (1, None)),
-    MappingKind.DROPPED: ((1, None), (0, 0)),
-}
-
-
 def _mapping_checks(pack: Pack, codes: Counter[str]) -> Iterator[Violation]:
     """Each mapping has the right number of codes per side and names this pack's codes."""
     for number, mapping in enumerate(pack.mappings, start=1):
@@ -338,7 +328,7 @@ def _mapping_checks(pack: Pack, codes: Counter[str]) -> Iterator[Violation]:
         for side, found, (low, high) in zip(
             ("from_codes", "to_codes"),
             (mapping.from_codes, mapping.to_codes),
-            _ARITY[mapping.kind],
+            MAPPING_ARITY[mapping.kind],
             strict=True,
         ):
             if len(found) < low or (high is not None and len(found) > high):

@@ -13,12 +13,13 @@ from typing import Any
 
 from parindex.errors import ParIndexError
 from parindex.history.lineage import read_lineage
-from parindex.history.mapping import VersionMapping, read_mapping
+from parindex.history.mapping import VersionMapping, mapping_from_pack, read_mapping
 from parindex.history.records import read_document
 from parindex.history.store import HistoryStore
 from parindex.history.targets import Status, check_targets, read_plan
 from parindex.history.yoy import Aggregate, Predecessor, year_over_year
 from parindex.labels import format_decimal
+from parindex.plugins import default_plugins
 from parindex.textable import format_table
 
 DEFAULT_STORE = "parindex-history.sqlite"
@@ -181,7 +182,14 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 
 def _mappings(paths: list[str]) -> list[VersionMapping]:
-    return [read_mapping(path) for path in paths]
+    """Mappings from files, plus every mapping an installed pack declares."""
+    plugins = default_plugins()
+    declared = []
+    for pack in plugins.packs():
+        for earlier_id in dict.fromkeys(m.from_pack for m in pack.mappings):
+            if earlier_id in plugins.pack_ids():
+                declared.append(mapping_from_pack(pack, plugins.pack(earlier_id)))
+    return [*(read_mapping(path) for path in paths), *declared]
 
 
 def _num(value: Decimal | None, decimals: int, lang: str) -> str:

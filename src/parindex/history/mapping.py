@@ -23,7 +23,6 @@ TOML form::
 
 from __future__ import annotations
 
-import enum
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -33,29 +32,15 @@ import attrs
 import cattrs
 
 from parindex.errors import ParIndexError
+from parindex.model import MAPPING_ARITY, MappingKind, Pack
 
 #: The root of every pack (the whole index); it maps to itself in identity mappings.
 ROOT_CODE = ""
 
 
-class LinkKind(enum.Enum):
-    """How old codes relate to new ones."""
-
-    ONE_TO_ONE = "one_to_one"
-    MERGED = "merged"
-    SPLIT = "split"
-    NEW = "new"
-    DROPPED = "dropped"
-
-
-#: (minimum, maximum) number of old and new codes each kind allows (None = unbounded).
-_ARITY: dict[LinkKind, tuple[tuple[int, int | None], tuple[int, int | None]]] = {
-    LinkKind.ONE_TO_ONE: ((1, 1), (1, 1)),
-    LinkKind.MERGED: ((2, None), (1, 1)),
-    LinkKind.SPLIT: ((1, 1), (2, None)),
-    LinkKind.NEW: ((0, 0), (1, None)),
-    LinkKind.DROPPED: ((1, None), (0, 0)),
-}
+#: How old codes relate to new ones: the same kinds a pack declares in ``[[mappings]]``.
+LinkKind = MappingKind
+_ARITY = MAPPING_ARITY
 
 
 @attrs.frozen
@@ -215,3 +200,24 @@ def read_mapping(path: str | Path) -> VersionMapping:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ParIndexError(f"{file}: {exc}") from exc
     return mapping_from_document(document, str(file))
+
+
+def mapping_from_pack(pack: Pack, earlier: Pack) -> VersionMapping:
+    """The mapping ``pack`` declares (``[[mappings]]``) from the codes of ``earlier``.
+
+    Only the links the pack states are used: codes it does not map stay unmapped,
+    and the whole index is comparable only if the pack maps the root code "".
+    """
+    links = tuple(
+        CodeLink(entry.kind, entry.from_codes, entry.to_codes, entry.note)
+        for entry in pack.mappings
+        if entry.from_pack == earlier.id
+    )
+    if not links:
+        raise ParIndexError(f"pack {pack.id!r} declares no mapping from {earlier.id!r}")
+    return VersionMapping(
+        source=PackRef(earlier.id, earlier.version),
+        target=PackRef(pack.id, pack.version),
+        links=links,
+        note=f"declared by pack {pack.id} ({pack.version})",
+    )
