@@ -73,7 +73,11 @@ def _rule(code: str, position: int, maximum: Decimal) -> Rule:
         return Achieved()
     if kind == "levels":
         return Levels(
-            (Level("đúng hạn", maximum), Level("chậm", maximum / 2), Level("không thực hiện", Decimal(0)))
+            (
+                Level("đúng hạn", maximum),
+                Level("chậm", maximum / 2),
+                Level("không thực hiện", Decimal(0)),
+            )
         )
     if kind == "bands":
         return Bands(
@@ -99,7 +103,9 @@ def bench_pack() -> Pack:
             maximum = Decimal(1) if n_leaves > 1 else Decimal(2)
             if n_leaves == 1:
                 rule = SurveyScale() if survey else _rule(code, position, maximum)
-                crit_nodes.append(Node(code=code, title=f"Tiêu chí mô phỏng {code}", maximum=maximum, rule=rule))
+                crit_nodes.append(
+                    Node(code=code, title=f"Tiêu chí mô phỏng {code}", maximum=maximum, rule=rule)
+                )
                 position += 1
                 continue
             subs = []
@@ -115,13 +121,21 @@ def bench_pack() -> Pack:
                 elif code == "6.3":
                     na = NotApplicable.EXCLUDED
                 subs.append(
-                    Node(code=sub, title=f"Tiêu chí thành phần mô phỏng {sub}", maximum=maximum, rule=rule, not_applicable=na)
+                    Node(
+                        code=sub,
+                        title=f"Tiêu chí thành phần mô phỏng {sub}",
+                        maximum=maximum,
+                        rule=rule,
+                        not_applicable=na,
+                    )
                 )
                 position += 1
             extra: dict[str, Decimal] = {}
             if code == "1.2":
                 extra = {"deduction_cap": Decimal("0.5"), "floor": Decimal("-0.5")}
-            crit_nodes.append(Node(code=code, title=f"Tiêu chí mô phỏng {code}", children=tuple(subs), **extra))  # type: ignore[arg-type]
+            crit_nodes.append(
+                Node(code=code, title=f"Tiêu chí mô phỏng {code}", children=tuple(subs), **extra)
+            )  # type: ignore[arg-type]
         source = PointsSource.SURVEY if survey else PointsSource.SELF_ASSESSMENT
         fields.append(
             Node(
@@ -165,5 +179,7 @@ def bench_arrays(
             bonus[lucky, bounded.slot] = np.round(rng.uniform(0, 2, size=int(lucky.sum())), 2)
         if bounded.deduction_cap:
             unlucky = rng.uniform(size=n_units) < 0.05
-            deduction[unlucky, bounded.slot] = np.round(rng.uniform(0, 0.5, size=int(unlucky.sum())), 2)
+            deduction[unlucky, bounded.slot] = np.round(
+                rng.uniform(0, 0.5, size=int(unlucky.sum())), 2
+            )
     return values, na, bonus, deduction

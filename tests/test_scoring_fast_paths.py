@@ -22,7 +22,9 @@ from parindex.scoring import competition_ranks, score
 from parindex.synthetic import synthetic_values
 
 
-def _assert_equal(compiled: CompiledPack, data: parindex.ScoringInput, stage: str | None = None) -> None:
+def _assert_equal(
+    compiled: CompiledPack, data: parindex.ScoringInput, stage: str | None = None
+) -> None:
     results = score(compiled, data)
     preference = None if stage is None else results.scores(stage).stages_used
     expected = reference_score(compiled, data, preference)
@@ -76,7 +78,9 @@ def test_fast_path_equals_reference(
 
 
 @given(seed=st.integers(0, 2**32 - 1), level=st.sampled_from([1, 2]))
-def test_levels_and_direct_points_equal_reference(commune_pack: parindex.Pack, seed: int, level: int) -> None:
+def test_levels_and_direct_points_equal_reference(
+    commune_pack: parindex.Pack, seed: int, level: int
+) -> None:
     compiled = parindex.compile_pack(commune_pack, level=level)
     values, na = synthetic_values(compiled, 25, seed, 0.1)
     data = from_array(compiled, [f"U{i}" for i in range(25)], values, not_applicable=na)
@@ -99,8 +103,12 @@ def test_stage_views_equal_reference(commune: CompiledPack, seed: int) -> None:
     later_na = later_na & keep
     base = from_array(commune, [f"U{i}" for i in range(12)], values, not_applicable=na)
     appraisal = from_array(
-        commune, [f"U{i}" for i in range(12)], later, not_applicable=later_na,
-        stage="appraisal_1", allow_missing=True,
+        commune,
+        [f"U{i}" for i in range(12)],
+        later,
+        not_applicable=later_na,
+        stage="appraisal_1",
+        allow_missing=True,
     )
     data = parindex.ScoringInput(
         pack_id=base.pack_id,
@@ -148,7 +156,9 @@ def test_quantize_matches_round_half_away(values: list[float], decimals: int) ->
 )
 def test_competition_ranks_match_brute_force(keys: list[int], data: st.DataObject) -> None:
     n = len(keys)
-    groups = np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64)
+    groups = np.array(
+        data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int64
+    )
     defined = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
     key_array = np.array(keys, dtype=np.int64)
     ranks = competition_ranks(key_array, defined, groups)
@@ -156,5 +166,7 @@ def test_competition_ranks_match_brute_force(keys: list[int], data: st.DataObjec
         if not defined[i]:
             assert ranks[i] == 0
             continue
-        better = sum(1 for j in range(n) if defined[j] and groups[j] == groups[i] and keys[j] > keys[i])
+        better = sum(
+            1 for j in range(n) if defined[j] and groups[j] == groups[i] and keys[j] > keys[i]
+        )
         assert ranks[i] == better + 1
