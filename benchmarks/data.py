@@ -90,13 +90,18 @@ def _rule(code: str, position: int, maximum: Decimal) -> Rule:
     return Proportional()
 
 
-def bench_pack() -> Pack:
-    """The SYNTHETIC 100-leaf benchmark pack (10 fields, 100 points plus a 2-point bonus)."""
+def bench_pack_wide(width: int) -> CompiledPack:
+    """The benchmark pack with its fields repeated ``width`` times (growth with leaves)."""
+    return compile_pack(bench_pack(width))
+
+
+def bench_pack(width: int = 1) -> Pack:
+    """The SYNTHETIC 100-leaf benchmark pack (10 fields, 104 points plus a 2-point bonus)."""
     provenance = (Provenance(document=NOTE, status=ProvenanceStatus.SYNTHETIC),)
     fields = []
     position = 0
-    for f, criteria in enumerate(SHAPE, start=1):
-        survey = f == SURVEY_FIELD
+    for f, criteria in enumerate(SHAPE * width, start=1):
+        survey = f % len(SHAPE) == SURVEY_FIELD % len(SHAPE)
         crit_nodes = []
         for c, n_leaves in enumerate(criteria, start=1):
             code = f"{f}.{c}"
@@ -147,7 +152,7 @@ def bench_pack() -> Pack:
             )
         )
     return Pack(
-        id="synthetic-bench-100",
+        id=f"synthetic-bench-{100 * width}",
         title="Bộ chỉ số MÔ PHỎNG 100 tiêu chí thành phần (synthetic benchmark)",
         version="synthetic-1",
         unit_group=UnitGroup.COMMUNE,
