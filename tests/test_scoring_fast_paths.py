@@ -170,3 +170,17 @@ def test_competition_ranks_match_brute_force(keys: list[int], data: st.DataObjec
             1 for j in range(n) if defined[j] and groups[j] == groups[i] and keys[j] > keys[i]
         )
         assert ranks[i] == better + 1
+
+
+@given(
+    st.lists(st.tuples(st.integers(-(10**9), 10**9), st.integers(-(10**5), 10**5), st.integers(1, 10**8)), min_size=1, max_size=40)
+)
+def test_mul_div_round_is_exact(triples: list[tuple[int, int, int]]) -> None:
+    """The float fast path of mul_div_round equals exact integer rounding, halves away from zero."""
+    from parindex.fixedpoint import mul_div_round, round_ratio_half_up
+
+    a, b, c = (np.array(column, dtype=np.int64) for column in zip(*triples, strict=True))
+    expected = [round_ratio_half_up(int(x) * int(y), int(z)) for x, y, z in triples]
+    assert mul_div_round(a, b, c).tolist() == expected
+    halves = np.array([2 * x + 1 for x, _, _ in triples], dtype=np.int64)
+    assert mul_div_round(halves, 1, 2).tolist() == [round_ratio_half_up(int(h), 2) for h in halves]
