@@ -243,6 +243,8 @@ def _markdown(
         "",
         "## Results",
         "",
+        "Targets, the profile and what limits the scorer: [docs/benchmarks.md](../docs/benchmarks.md).",
+        "",
         "| units | leaves | (a) parindex ms | (a) min ms | (b) reference ms (est.) | (c) pandas ms | (d) np.sum ms | b/a | c/a | a/d | peak MiB | peak / input |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
