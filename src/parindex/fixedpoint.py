@@ -31,11 +31,14 @@ def quantize_values(values: FloatArray) -> Int64Array:
     """Read float inputs at 10**-6 resolution, halves away from zero.
 
     Both scorers call this same function, so the reference sees exactly the
-    integers the vectorised path sees.
+    integers the vectorised path sees. ``trunc(x·10⁶ ± 0.5)`` equals
+    ``sign(x)·floor(|x|·10⁶ + 0.5)`` bit for bit (negation is exact in IEEE
+    754) in three passes instead of six.
     """
-    scaled = np.abs(values) * float(VALUE_SCALE)
-    micro = np.floor(scaled + 0.5)
-    return (np.sign(values) * micro).astype(np.int64)
+    scaled = np.multiply(values, float(VALUE_SCALE))
+    scaled += np.copysign(0.5, values)
+    with np.errstate(invalid="ignore"):  # NaN and huge values are rejected by the caller
+        return scaled.astype(np.int64)
 
 
 def quantize_value(value: float) -> int:
@@ -90,17 +93,62 @@ def div_round(
     return np.where(num < 0, -result, result)
 
 
+def _bounds(array: Int64Array) -> tuple[int, int]:
+    if array.size == 0:
+        return 0, 0
+    return int(array.min()), int(array.max())
+
+
+def float_div_round(
+    numerator: FloatArray, denominator: FloatArray | float, negative: bool = True
+) -> FloatArray:
+    """round_half_up(numerator / denominator) for integer-valued floats, exactly.
+
+    Exact whenever ``2·|numerator| + denominator < 2**53`` and the denominator is a
+    positive integer: numerator ``N = 2|n| + d`` and denominator ``D = 2d`` are then
+    exact, and a correctly rounded ``N / D`` cannot cross an integer (a non-integer
+    ratio lies at least ``1/D`` from one, more than half an ulp). Callers check the
+    bound. Float division is several times faster than int64 ``divmod`` in numpy.
+    ``numerator`` is overwritten.
+    """
+    sign = None
+    if negative:
+        sign = np.sign(numerator)
+        np.abs(numerator, out=numerator)
+    numerator *= 2.0
+    numerator += denominator
+    numerator /= np.multiply(denominator, 2.0)
+    np.floor(numerator, out=numerator)
+    if sign is not None:
+        numerator *= sign
+    return numerator
+
+
+#: Float arithmetic on integers is exact below this bound (with a factor 2 to spare).
+FLOAT_EXACT = 2**52
+
+
 def mul_div_round(a: Int64Array, b: Int64Array | int, c: Int64Array | int) -> Int64Array:
     """Exact round_half_up(a * b / c) for c > 0, without int64 overflow.
 
-    Uses int64 when the product provably fits, otherwise Python integers for the
-    affected block (a rare path: very large input values).
+    Uses exact float division when the operands are small enough (the usual
+    case, and several times faster), int64 when the product provably fits,
+    otherwise Python integers for the affected block (very large input values).
     """
     a_arr = np.asarray(a, dtype=np.int64)
     b_arr = np.asarray(b, dtype=np.int64)
     c_arr = np.asarray(c, dtype=np.int64)
-    a_max = int(np.abs(a_arr).max(initial=0))
-    b_max = int(np.abs(b_arr).max(initial=0))
+    a_low, a_high = _bounds(a_arr)
+    b_low, b_high = _bounds(b_arr)
+    c_low, c_high = _bounds(c_arr)
+    a_max = max(-a_low, a_high)
+    b_max = max(-b_low, b_high)
+    if c_low > 0 and 2 * a_max * b_max + c_high < FLOAT_EXACT:
+        product = a_arr.astype(np.float64)
+        product *= b_arr
+        negative = a_low < 0 or b_low < 0
+        quotient = float_div_round(product, c_arr.astype(np.float64), negative)
+        return quotient.astype(np.int64)
     if a_max * b_max < _INT64_SAFE:
         return div_round(a_arr * b_arr, c_arr)
     shape = np.broadcast_shapes(a_arr.shape, b_arr.shape, c_arr.shape)

@@ -70,10 +70,7 @@ class Results:
     stages: Mapping[str, StageScores]
     overrides: tuple[Override, ...]
     input: ScoringInput
-    _positions: dict[str, int] = attrs.field(init=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_positions", {u.id: i for i, u in enumerate(self.units)})
+    _positions: dict[str, int] | None = attrs.field(init=False, default=None)
 
     @property
     def pack(self) -> Pack:
@@ -84,6 +81,9 @@ class Results:
         return tuple(unit.id for unit in self.units)
 
     def position(self, unit: str) -> int:
+        if self._positions is None:  # built on first use: scoring need not pay for it
+            object.__setattr__(self, "_positions", {u.id: i for i, u in enumerate(self.units)})
+        assert self._positions is not None
         try:
             return self._positions[unit]
         except KeyError:

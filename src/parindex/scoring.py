@@ -13,12 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
 
+import itertools
+import weakref
+from typing import Any
+
+import attrs
 import numpy as np
 import numpy.typing as npt
 
 from parindex.compiled import ROOT, CompiledPack, compile_pack
 from parindex.errors import InputError, InputProblem, Location
 from parindex.fixedpoint import (
+    FLOAT_EXACT,
     VALUE_LIMIT,
     VALUE_SCALE,
     BoolArray,
@@ -26,6 +32,7 @@ from parindex.fixedpoint import (
     Int64Array,
     decimal_to_ticks,
     div_round,
+    float_div_round,
     quantize_values,
 )
 from parindex.inputs import ScoringInput, StageData
@@ -33,7 +40,9 @@ from parindex.model import NotApplicable, Pack
 from parindex.results import NO_GRADE, UNRANKED, Results, StageScores
 
 #: Target number of leaf values per block; keeps working arrays cache-sized.
-BLOCK_VALUES = 1 << 18
+BLOCK_VALUES = 1 << 16
+#: Values beyond ±VALUE_LIMIT quantise to at least this many micro units.
+MICRO_LIMIT = VALUE_LIMIT * VALUE_SCALE
 
 
 def stage_views(pack: Pack, present: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -74,9 +83,7 @@ def _location(stage: StageData, row: int, code: str) -> Location | None:
     return stage.locations.get((row, code))
 
 
-def check_input(compiled: CompiledPack, data: ScoringInput) -> list[InputProblem]:
-    """Every problem in the entries of every stage, located."""
-    problems: list[InputProblem] = []
+def _check_identity(compiled: CompiledPack, data: ScoringInput) -> list[InputProblem]:
     if data.pack_id != compiled.pack.id or data.leaf_codes != compiled.leaf_codes:
         return [
             InputProblem(
@@ -84,6 +91,14 @@ def check_input(compiled: CompiledPack, data: ScoringInput) -> list[InputProblem
                 f"(level {compiled.level})"
             )
         ]
+    return []
+
+
+def check_input(compiled: CompiledPack, data: ScoringInput) -> list[InputProblem]:
+    """Every problem in the entries of every stage, located."""
+    problems = _check_identity(compiled, data)
+    if problems:
+        return problems
     unit_ids = data.unit_ids
     leaf_codes = compiled.leaf_codes
     na_allowed = np.array([p is not NotApplicable.NOT_ALLOWED for p in compiled.leaf_na])
@@ -177,10 +192,17 @@ def _show(value: float) -> str:
 
 
 def _group_index(data: ScoringInput) -> tuple[Int64Array, int]:
+    """Each unit's group as a number (0, 1, …; the numbering itself is immaterial)."""
     labels = [unit.group for unit in data.units]
-    _, inverse = np.unique(np.array(labels, dtype=object), return_inverse=True)
-    inverse = inverse.astype(np.int64)
-    return inverse, int(inverse.max(initial=-1)) + 1
+    if not labels:
+        return np.zeros(0, dtype=np.int64), 0
+    if labels.count(labels[0]) == len(labels):
+        return np.zeros(len(labels), dtype=np.int64), 1
+    numbers: dict[str, int] = {}
+    group_of = np.fromiter(
+        (numbers.setdefault(label, len(numbers)) for label in labels), np.int64, len(labels)
+    )
+    return group_of, len(numbers)
 
 
 def _group_best(
@@ -196,11 +218,17 @@ def _group_best(
             continue
         block = values[:, group.columns]
         valid = ~np.isnan(block) & ~na[:, group.columns]
-        micro = np.where(valid, quantize_values(np.where(valid, block, 0.0)), 0)
-        table = np.zeros((n_groups, len(group.columns)), dtype=np.int64)
-        rows = np.broadcast_to(group_of[:, None], micro.shape)
-        cols = np.broadcast_to(np.arange(len(group.columns))[None, :], micro.shape)
-        np.maximum.at(table, (rows, cols), micro)
+        micro = quantize_values(block)
+        micro[~valid] = 0
+        if n_groups <= 1:
+            table = micro.max(axis=0, initial=0)[None, :]
+        elif n_groups <= 32:
+            table = np.stack([micro[group_of == g].max(axis=0, initial=0) for g in range(n_groups)])
+        else:
+            table = np.zeros((n_groups, len(group.columns)), dtype=np.int64)
+            rows = np.broadcast_to(group_of[:, None], micro.shape)
+            cols = np.broadcast_to(np.arange(len(group.columns))[None, :], micro.shape)
+            np.maximum.at(table, (rows, cols), micro)
         best[group.kind] = table
     return best
 
@@ -271,6 +299,118 @@ def competition_ranks(keys: Int64Array, defined: BoolArray, group_of: Int64Array
     return ranks
 
 
+@attrs.frozen(eq=False)
+class _Plan:
+    """Per-pack constants of the hot loop, computed once per compiled pack."""
+
+    full_points: BoolArray
+    excluded: BoolArray
+    excluded_columns: Int64Array
+    #: Per node: the range of ``excluded_columns`` inside its leaf slice.
+    excluded_start: Int64Array
+    excluded_end: Int64Array
+    na_allowed: BoolArray
+    #: Per group: a slice when its columns are contiguous, else the column array.
+    columns: tuple[slice | Int64Array, ...]
+    grade_thresholds: tuple[int, ...] | None
+    index_scale: int
+
+
+_PLANS: weakref.WeakKeyDictionary[CompiledPack, _Plan] = weakref.WeakKeyDictionary()
+
+
+def _plan(compiled: CompiledPack) -> _Plan:
+    plan = _PLANS.get(compiled)
+    if plan is not None:
+        return plan
+    pack = compiled.pack
+    columns: list[slice | Int64Array] = []
+    for group in compiled.groups:
+        cols = group.columns
+        contiguous = cols.size > 0 and bool(np.all(np.diff(cols) == 1))
+        columns.append(slice(int(cols[0]), int(cols[-1]) + 1) if contiguous else cols)
+    thresholds = []
+    for grade in pack.classification.grades[:-1]:
+        assert grade.minimum is not None  # validated
+        thresholds.append(scaled_threshold(grade.minimum, pack.rounding.decimals, grade.inclusive))
+    monotone = all(a >= b for a, b in itertools.pairwise(thresholds))
+    excluded = np.array([p is NotApplicable.EXCLUDED for p in compiled.leaf_na])
+    plan = _Plan(
+        full_points=np.array([p is NotApplicable.FULL_POINTS for p in compiled.leaf_na]),
+        excluded=excluded,
+        excluded_columns=np.nonzero(excluded)[0],
+        excluded_start=np.searchsorted(np.nonzero(excluded)[0], compiled.start),
+        excluded_end=np.searchsorted(np.nonzero(excluded)[0], compiled.end),
+        na_allowed=np.array([p is not NotApplicable.NOT_ALLOWED for p in compiled.leaf_na]),
+        columns=tuple(columns),
+        grade_thresholds=tuple(thresholds) if monotone else None,
+        index_scale=100 * 10**pack.rounding.decimals,
+    )
+    _PLANS[compiled] = plan
+    return plan
+
+
+class _ScreenError(Exception):
+    """A block may hold a bad entry: run the full, located input check."""
+
+
+def _screen(
+    plan: _Plan,
+    *,
+    micro: Int64Array,
+    absent: BoolArray,
+    na_block: BoolArray,
+    any_absent: bool,
+    any_na: bool,
+) -> None:
+    """Cheap whole-block checks that prove a single-stage block is valid.
+
+    Conservative: a failure only means "look closer" (``check_input``).
+    """
+    if micro.size and (int(micro.min()) <= -MICRO_LIMIT or int(micro.max()) >= MICRO_LIMIT):
+        raise _ScreenError
+    if any_na and ((na_block & ~absent).any() or (na_block & ~plan.na_allowed).any()):
+        raise _ScreenError
+
+
+def _index_block(
+    plan: _Plan, totals: Int64Array, unit_max: Int64Array, mode: str
+) -> tuple[FloatArray, BoolArray]:
+    """Index scaled by 10**decimals, exactly, and where it is defined (maximum > 0)."""
+    defined = unit_max > 0
+    low, high = int(totals.min(initial=0)), int(totals.max(initial=0))
+    top = int(unit_max.max(initial=0))
+    if mode == "half_up" and 2 * max(-low, high) * plan.index_scale + top < FLOAT_EXACT:
+        numerator = totals.astype(np.float64)
+        numerator *= plan.index_scale
+        safe = unit_max if bool(defined.all()) else np.where(defined, unit_max, 1)
+        denominator = safe.astype(np.float64)
+        index = float_div_round(numerator, denominator, low < 0)
+    else:
+        index = div_round(
+            totals * plan.index_scale, np.where(defined, unit_max, 1), mode
+        ).astype(np.float64)
+    if not defined.all():
+        index[~np.broadcast_to(defined, index.shape)] = 0
+    return index, np.broadcast_to(defined, totals.shape)
+
+
+def _grade_block(
+    compiled: CompiledPack, plan: _Plan, index: FloatArray, defined: BoolArray
+) -> npt.NDArray[np.int8]:
+    n_grades = len(compiled.pack.classification.grades)
+    if plan.grade_thresholds is None:
+        return _grades(compiled, index.astype(np.int64), defined)
+    # Thresholds fall from the best grade down: a grade's position is the number
+    # of thresholds the index does not reach.
+    grades = np.full(index.shape, n_grades - 1, dtype=np.int8)
+    for threshold in plan.grade_thresholds:
+        np.subtract(grades, index >= threshold, out=grades, casting="unsafe")
+    if not defined.all():
+        grades[~defined] = NO_GRADE
+    return grades
+
+
 def _score_view(
     compiled: CompiledPack,
     data: ScoringInput,
@@ -278,9 +418,18 @@ def _score_view(
     apply_overrides: bool,
     group_of: Int64Array,
     n_groups: int,
+    *,
+    screen: bool = False,
 ) -> StageScores:
+    """Scores of one stage view, block by block.
+
+    With ``screen`` (single stage, no overrides, input not yet checked) entries
+    are validated in the same pass that evaluates them: quantised once, screened
+    with whole-block tests, and only when a screen fails is the full located
+    ``check_input`` run.
+    """
+    plan = _plan(compiled)
     values, na, bonus, deduction = _effective(data, preference)
-    missing = np.isnan(values) & ~na
     if apply_overrides and data.overrides:
         values = values.copy()
         na = na.copy()
@@ -289,8 +438,101 @@ def _score_view(
             column = compiled.leaf_index[override.code]
             values[row, column] = compiled.leaf_rules[column].encode(override.value)
             na[row, column] = False
-            missing[row, column] = False
-    if apply_overrides and missing.any() and not data.allow_missing:
+
+    n_units, n_leaves = values.shape
+    n_nodes = compiled.n_nodes
+    points = np.empty((n_units, n_nodes), dtype=compiled.points_dtype)
+    missing = np.zeros((n_units, n_leaves), dtype=bool)
+    exclusions = plan.excluded_columns.size > 0 and bool(na[:, plan.excluded_columns].any())
+    maximum: Int64Array = (
+        np.empty((n_units, n_nodes), dtype=compiled.points_dtype)
+        if exclusions
+        else compiled.node_max[None, :]
+    )
+    index_out: npt.NDArray[np.signedinteger[Any]] = np.empty((n_units, n_nodes), dtype=np.int32)
+    grades = np.empty((n_units, n_nodes), dtype=np.int8)
+    limited = np.zeros((n_units, n_nodes), dtype=bool) if compiled.bounded else None
+    block = max(1, BLOCK_VALUES // max(n_leaves, 1))
+    start, end = compiled.start, compiled.end
+    leaf_max = compiled.leaf_max
+    mode = compiled.pack.rounding.mode
+    any_missing = False
+    bonus_ticks = points_to_ticks(bonus, compiled.ticks_per_point)
+    deduction_ticks = points_to_ticks(deduction, compiled.ticks_per_point)
+    best: dict[str, Int64Array] | None = None
+    try:
+        if any(group.uses_group_best for group in compiled.groups):
+            best = _group_best(compiled, values, na, group_of, n_groups)
+        first = 0
+        while first < n_units:
+            rows = slice(first, min(first + block, n_units))
+            n_rows = rows.stop - first
+            raw = values[rows]
+            absent = np.isnan(raw)
+            na_block = na[rows]
+            any_absent = bool(absent.any())
+            any_na = any_absent and bool(na_block.any())
+            micro = quantize_values(raw)
+            if any_absent:
+                np.putmask(micro, absent, 0)
+            if screen:
+                _screen(plan, micro=micro, absent=absent, na_block=na_block, any_absent=any_absent, any_na=any_na)
+            leaf_points = np.empty(micro.shape, dtype=np.int64)
+            for group, cols in zip(compiled.groups, plan.columns, strict=True):
+                group_micro = micro[:, cols]
+                if screen:
+                    bad = group.evaluator.invalid(group_micro)
+                    if bad.any() and (not any_absent or (bad & ~absent[:, cols]).any()):
+                        raise _ScreenError
+                group_best = None
+                if best is not None and group.uses_group_best:
+                    group_best = best[group.kind][group_of[rows]]
+                leaf_points[:, cols] = group.evaluator.points(group_micro, group_best)
+            if any_absent:
+                np.putmask(leaf_points, absent, 0)
+                if any_na:
+                    np.copyto(leaf_points, leaf_max, where=na_block & plan.full_points)
+                missing_block = absent & ~na_block
+                if missing_block.any():
+                    any_missing = True
+                    missing[rows] = missing_block
+            cumulative = np.zeros((n_rows, n_leaves + 1), dtype=np.int64)
+            np.cumsum(leaf_points, axis=1, out=cumulative[:, 1:])
+            totals = cumulative[:, end]
+            totals -= cumulative[:, start]
+            unit_max: Int64Array = compiled.node_max
+            if exclusions and any_na:
+                # Only excluded-capable leaves shrink a maximum: sum over those alone.
+                ex = plan.excluded_columns
+                lost = np.zeros((n_rows, ex.size + 1), dtype=np.int64)
+                np.cumsum(
+                    np.where(na_block[:, ex], leaf_max[ex], 0), axis=1, out=lost[:, 1:]
+                )
+                unit_max = compiled.node_max - lost[:, plan.excluded_end]
+                unit_max += lost[:, plan.excluded_start]
+            if compiled.bounded:
+                unit_max = _apply_bounds(
+                    compiled, totals, unit_max, bonus_ticks[rows], deduction_ticks[rows], limited, rows
+                )
+            points[rows] = totals
+            if exclusions:
+                maximum[rows] = unit_max
+            index, defined = _index_block(plan, totals, unit_max, mode)
+            grades[rows] = _grade_block(compiled, plan, index, defined)
+            if index_out.dtype == np.int32 and (
+                index.size and (index.min() < -(2**31) or index.max() >= 2**31)
+            ):
+                index_out = index_out.astype(np.int64)
+            index_out[rows] = index
+            first = rows.stop
+    except _ScreenError:
+        problems = check_input(compiled, data)
+        if problems:
+            raise InputError(problems) from None
+        # A false alarm (e.g. a value of exactly 1e9): the input is valid.
+        return _score_view(compiled, data, preference, apply_overrides, group_of, n_groups)
+
+    if apply_overrides and any_missing and not data.allow_missing:
         stage_for = data.stages.get(preference[0]) if preference else None
         problems = [
             InputProblem(
@@ -305,67 +547,15 @@ def _score_view(
         ]
         raise InputError(problems)
 
-    best = _group_best(compiled, values, na, group_of, n_groups)
-    n_units, n_leaves = values.shape
-    n_nodes = compiled.n_nodes
-    points = np.empty((n_units, n_nodes), dtype=compiled.points_dtype)
-    exclusions = compiled.has_exclusions and bool(na.any())
-    maximum = (
-        np.empty((n_units, n_nodes), dtype=np.int64) if exclusions else compiled.node_max[None, :]
-    )
-    limited = np.zeros((n_units, n_nodes), dtype=bool) if compiled.bounded else None
-    full_points = np.array([p is NotApplicable.FULL_POINTS for p in compiled.leaf_na])
-    excluded = np.array([p is NotApplicable.EXCLUDED for p in compiled.leaf_na])
-    block = max(1, BLOCK_VALUES // max(n_leaves, 1))
-    start, end = compiled.start, compiled.end
-
-    for first in range(0, n_units, block):
-        rows = slice(first, min(first + block, n_units))
-        raw = values[rows]
-        absent = np.isnan(raw)
-        micro = quantize_values(np.where(absent, 0.0, raw))
-        leaf_points = np.empty(micro.shape, dtype=np.int64)
-        for group in compiled.groups:
-            group_best = best[group.kind][group_of[rows]] if group.uses_group_best else None
-            leaf_points[:, group.columns] = group.evaluator.points(micro[:, group.columns], group_best)
-        na_block = na[rows]
-        if na_block.any():
-            leaf_points = np.where(na_block & full_points, compiled.leaf_max, leaf_points)
-            leaf_points[na_block & ~full_points] = 0
-        leaf_points[absent & ~na_block] = 0
-        cumulative = np.zeros((leaf_points.shape[0], n_leaves + 1), dtype=np.int64)
-        np.cumsum(leaf_points, axis=1, out=cumulative[:, 1:])
-        totals = cumulative[:, end] - cumulative[:, start]
-        if exclusions:
-            leaf_max = np.where(na_block & excluded, 0, compiled.leaf_max)
-            cumulative_max = np.zeros_like(cumulative)
-            np.cumsum(leaf_max, axis=1, out=cumulative_max[:, 1:])
-            unit_max = cumulative_max[:, end] - cumulative_max[:, start]
-        else:
-            unit_max = np.broadcast_to(compiled.node_max, totals.shape)
-        if compiled.bounded:
-            unit_max = _apply_bounds(compiled, totals, unit_max, bonus[rows], deduction[rows], limited, rows)
-        points[rows] = totals
-        if exclusions:
-            maximum[rows] = unit_max  # type: ignore[index]
-
     full_max = np.broadcast_to(maximum, points.shape)
-    defined = full_max > 0
-    decimals = compiled.pack.rounding.decimals
-    index = div_round(
-        points.astype(np.int64) * (100 * 10**decimals),
-        np.where(defined, full_max, 1),
-        compiled.pack.rounding.mode,
-    )
-    index[~defined] = 0
-    grades = _grades(compiled, index, defined)
-    _apply_eligibility(compiled, grades, index, defined)
-    ranks = competition_ranks(index[:, ROOT], defined[:, ROOT], group_of)
+    defined_all = full_max > 0 if exclusions else np.broadcast_to(compiled.node_max > 0, points.shape)
+    _apply_eligibility(compiled, grades, index_out, defined_all)
+    ranks = competition_ranks(index_out[:, ROOT], defined_all[:, ROOT], group_of)
     return StageScores(
         stages_used=preference,
         points=points,
         maximum=maximum,
-        index=index,
+        index=index_out,
         grade=grades,
         rank=ranks,
         limited=limited,
@@ -378,22 +568,20 @@ def _apply_bounds(
     compiled: CompiledPack,
     totals: Int64Array,
     unit_max: Int64Array,
-    bonus: FloatArray,
-    deduction: FloatArray,
+    bonus_ticks: Int64Array,
+    deduction_ticks: Int64Array,
     limited: BoolArray | None,
     rows: slice,
 ) -> Int64Array:
     """Caps, bonuses, deductions, floors and ceilings, deepest node first."""
-    scale = compiled.ticks_per_point
-    unit_max = np.array(unit_max, dtype=np.int64)  # writable copy
-    bonus_ticks = points_to_ticks(bonus, scale)
-    deduction_ticks = points_to_ticks(deduction, scale)
+    if any(bounded.cap is not None for bounded in compiled.bounded):
+        unit_max = np.array(np.broadcast_to(unit_max, totals.shape), dtype=np.int64)
     for bounded in compiled.bounded:
         node = bounded.node
         raw = totals[:, node]
         base = raw
         if bounded.cap is not None:
-            capped_max = np.minimum(unit_max[:, node], bounded.cap)
+            capped_max = np.minimum(unit_max[..., node], bounded.cap)
             unit_max[:, bounded.targets] += (capped_max - unit_max[:, node])[:, None]
             base = np.minimum(raw, bounded.cap)
         adjusted = base
@@ -402,7 +590,7 @@ def _apply_bounds(
         ceiling = (
             bounded.ceiling
             if bounded.ceiling is not None
-            else unit_max[:, node] + bounded.subtree_bonus
+            else unit_max[..., node] + bounded.subtree_bonus
         )
         final = np.clip(adjusted, bounded.floor, ceiling)
         if limited is not None:
@@ -419,12 +607,19 @@ def score(
     ``stages=False`` skips the per-stage views and computes the final scores only.
     """
     compiled = pack if isinstance(pack, CompiledPack) else compile_pack(pack)
-    problems = check_input(compiled, data)
+    policy = tuple(s for s in compiled.pack.stage_policy if s in data.stages)
+    # One stage, counted as is: its entries are validated inside the scoring pass.
+    screen = len(data.stages) == 1 and not data.overrides and policy == tuple(data.stages)
+    if screen:
+        problems = _check_identity(compiled, data)
+        for stage_name, stage in data.stages.items():
+            problems = problems or _check_adjustments(compiled, data, stage_name, stage)
+    else:
+        problems = check_input(compiled, data)
     if problems:
         raise InputError(problems)
     group_of, n_groups = _group_index(data)
-    policy = tuple(s for s in compiled.pack.stage_policy if s in data.stages)
-    final = _score_view(compiled, data, policy, True, group_of, n_groups)
+    final = _score_view(compiled, data, policy, True, group_of, n_groups, screen=screen)
     by_stage: dict[str, StageScores] = {}
     if stages:
         cache: dict[tuple[str, ...], StageScores] = {}

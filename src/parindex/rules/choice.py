@@ -67,7 +67,7 @@ class _AchievedEvaluator(GroupEvaluator):
         return (micro != 0) & (micro != VALUE_SCALE)
 
     def points(self, micro: Int64Array, best: Int64Array | None) -> Int64Array:
-        return np.where(micro == VALUE_SCALE, self._maxima, 0).astype(np.int64)
+        return np.where(micro == VALUE_SCALE, self._maxima, 0)
 
 
 @attrs.frozen
@@ -144,7 +144,8 @@ class _LevelsEvaluator(GroupEvaluator):
     def __init__(self, table: Int64Array, counts: Int64Array) -> None:
         self._table = table
         self._counts = counts
-        self._rows = np.arange(len(counts))[None, :]
+        self._flat = table.ravel()
+        self._offsets = np.arange(len(counts), dtype=np.int64) * table.shape[1]
 
     def invalid(self, micro: Int64Array) -> BoolArray:
         whole = micro % VALUE_SCALE == 0
@@ -152,5 +153,8 @@ class _LevelsEvaluator(GroupEvaluator):
         return ~whole | (position < 0) | (position >= self._counts[None, :])
 
     def points(self, micro: Int64Array, best: Int64Array | None) -> Int64Array:
-        position = np.clip(micro // VALUE_SCALE, 0, self._table.shape[1] - 1)
-        return self._table[self._rows, position]
+        position = micro // VALUE_SCALE
+        np.minimum(position, self._table.shape[1] - 1, out=position)
+        np.maximum(position, 0, out=position)
+        position += self._offsets
+        return self._flat.take(position)

@@ -191,11 +191,19 @@ class Bands(Rule):
             dtype=np.int64,
         )
 
+        # Values are whole micro units, so "≥ t" is "> t − 1": one comparison per
+        # band. Thresholds fall strictly, so hits are nested and the points are
+        # ``otherwise`` plus the steps of every band reached.
+        strict = thresholds - inclusive
+        below = np.vstack([points[1:], np.zeros((1, len(typed)), dtype=np.int64)])
+        for column, rule in enumerate(typed):
+            below[len(rule.bands) - 1, column] = otherwise[column]
+        steps = np.where(thresholds == never, 0, points - below)
+
         def evaluate(micro: Int64Array, _: Int64Array | None) -> Int64Array:
             result = np.broadcast_to(otherwise, micro.shape).copy()
-            for row in range(width - 1, -1, -1):
-                hit = (micro > thresholds[row]) | (inclusive[row] & (micro == thresholds[row]))
-                np.copyto(result, np.broadcast_to(points[row], micro.shape), where=hit)
+            for row in range(width):
+                result += (micro > strict[row]) * steps[row]
             return result
 
         return _Evaluator(lambda m: (m < lower) | (m > upper), evaluate)

@@ -1,0 +1,1 @@
+"""Benchmarks of parindex's vectorised scorer against the alternatives (SYNTHETIC data)."""
