@@ -26,6 +26,7 @@ from parindex.scoring import (
     _grades,
     _group_best,
     _group_index,
+    points_to_ticks,
 )
 
 
@@ -115,7 +116,16 @@ def aggregate(
     np.cumsum(leaf_max, axis=1, out=cumulative_max[:, 1:])
     maximum = cumulative_max[:, compiled.end] - cumulative_max[:, compiled.start]
     if compiled.bounded:
-        maximum = _apply_bounds(compiled, totals, maximum, bonus, deduction, None, slice(None))
+        scale = compiled.ticks_per_point
+        maximum = _apply_bounds(
+            compiled,
+            totals,
+            maximum,
+            points_to_ticks(bonus, scale),
+            points_to_ticks(deduction, scale),
+            None,
+            slice(None),
+        )
     return totals, maximum
 
 
