@@ -373,3 +373,33 @@ def test_proportional_rule_matches_reference_on_awkward_rates() -> None:
     )
     rates = ["33.333333", "66.666667", "0.000001", "99.999999", "12.34565"]
     run(pack, {f"u{i}": {"1.1": r} for i, r in enumerate(rates)})
+
+
+def test_capped_criterion_with_an_excluded_sub_criterion_keeps_its_cap() -> None:
+    # Regression: the per-unit maximum of a capped node must be min(cap, what still applies),
+    # computed from the uncapped sum of the applicable leaves.
+    pack = make_pack(
+        Node(
+            code="1",
+            title="F",
+            source=SELF,
+            children=(
+                Node(
+                    code="1.1",
+                    title="capped",
+                    maximum=D(2),
+                    capped=True,
+                    children=(
+                        Node(code="1.1.1", title="a", maximum=D(1), rule=Achieved()),
+                        Node(code="1.1.2", title="b", maximum=D(1), rule=Achieved()),
+                        Node(code="1.1.3", title="c", maximum=D(1), rule=Achieved(), not_applicable=NotApplicable.EXCLUDED),
+                    ),
+                ),
+                direct("1.2", "1"),
+            ),
+        )
+    )
+    results = run(pack, {"x": {"1.1.1": 1, "1.1.2": 0, "1.1.3": NOT_APPLICABLE, "1.2": 1}})
+    assert results.maximum("x", "1.1") == D(2)
+    assert results.maximum("x") == D(3)
+    assert results.points("x") == D(2)

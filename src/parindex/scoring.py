@@ -314,6 +314,8 @@ class _Plan:
     columns: tuple[slice | Int64Array, ...]
     grade_thresholds: tuple[int, ...] | None
     index_scale: int
+    #: Per node: the sum of its leaves' maxima, before any cap (caps are applied later).
+    leaf_sum_max: Int64Array
 
 
 _PLANS: weakref.WeakKeyDictionary[CompiledPack, _Plan] = weakref.WeakKeyDictionary()
@@ -345,9 +347,16 @@ def _plan(compiled: CompiledPack) -> _Plan:
         columns=tuple(columns),
         grade_thresholds=tuple(thresholds) if monotone else None,
         index_scale=100 * 10**pack.rounding.decimals,
+        leaf_sum_max=_slice_sums(compiled.leaf_max, compiled.start, compiled.end),
     )
     _PLANS[compiled] = plan
     return plan
+
+
+def _slice_sums(values: Int64Array, start: Int64Array, end: Int64Array) -> Int64Array:
+    cumulative = np.zeros(values.size + 1, dtype=np.int64)
+    np.cumsum(values, out=cumulative[1:])
+    return cumulative[end] - cumulative[start]
 
 
 class _ScreenError(Exception):
@@ -508,7 +517,8 @@ def _score_view(
                 np.cumsum(
                     np.where(na_block[:, ex], leaf_max[ex], 0), axis=1, out=lost[:, 1:]
                 )
-                unit_max = compiled.node_max - lost[:, plan.excluded_end]
+                # Start from uncapped sums: the bounds step applies caps to what remains.
+                unit_max = plan.leaf_sum_max - lost[:, plan.excluded_end]
                 unit_max += lost[:, plan.excluded_start]
             if compiled.bounded:
                 unit_max = _apply_bounds(
