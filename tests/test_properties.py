@@ -241,7 +241,8 @@ def _mutations(pack: Pack) -> list[tuple[str, Pack]]:
     out: list[tuple[str, Pack]] = [
         (field.code, attrs.evolve(pack, tree=(*pack.tree, field))),  # duplicate field
     ]
-    wrong_sum = attrs.evolve(field, maximum=effective_maximum(field) + Decimal(1), capped=False)
+    children_sum = sum((effective_maximum(c) for c in field.children), Decimal(0))
+    wrong_sum = attrs.evolve(field, maximum=children_sum + Decimal(1), capped=False)
     if field.children:
         out.append((field.code, attrs.evolve(pack, tree=(wrong_sum, *pack.tree[1:]))))
         child = field.children[0]
