@@ -51,8 +51,8 @@ def _unavailable(reason: str) -> None:
 def chromium() -> Iterator[Any]:
     """A headless Chromium WebDriver with a fresh profile, browser console logs enabled."""
     try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
+        from selenium import webdriver  # noqa: PLC0415 - optional, skips with a reason
+        from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
     except ImportError:
         _unavailable("selenium is not installed (pip install 'parindex[browser]')")
     binary = _find(CHROMIUM_ENV, "chromium", "chromium-browser", "google-chrome")

@@ -8,13 +8,13 @@ import datetime as dt
 from pathlib import Path
 
 import attrs
+from browser_support import chromium
 
 import parindex
 from parindex.analysis.synthetic_appraisal import synthetic_appraisal
 from parindex.compiled import CompiledPack
 from parindex.report import write_html
 from parindex.synthetic import synthetic_input
-from browser_support import chromium
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 #: A4 width minus the print stylesheet's 12 mm margins, in CSS pixels (96 per inch).
