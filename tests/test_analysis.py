@@ -15,7 +15,13 @@ import parindex
 from parindex.analysis._common import partition
 from parindex.analysis.discrepancy import discrepancy
 from parindex.analysis.explain import explain, root_adjustments
-from parindex.analysis.lost_points import group_lost_points, lost_points, top_lost_criteria
+from parindex.analysis.lost_points import (
+    _index_gains,
+    group_lost_points,
+    lost_points,
+    top_lost_criteria,
+    top_lost_criteria_many,
+)
 from parindex.analysis.sensitivity import competition_ranks_2d, sample_ranks, sensitivity
 from parindex.analysis.synthetic_appraisal import synthetic_appraisal
 from parindex.analysis.whatif import Change, exhaustive_target, plan_target, scenario, what_if
@@ -321,6 +327,30 @@ def test_unit_gain_equals_what_if_at_full_marks(commune: CompiledPack) -> None:
         after = what_if(results, [Change(unit, code, full)])
         mine = next(o for o in after.outcomes if o.unit == unit)
         assert gains[code].index_after == mine.index_after
+
+
+def test_batched_unit_gains_match_unit_by_unit(commune: CompiledPack) -> None:
+    """The batched lists (used by the HTML report) equal each unit's own computation."""
+    results = parindex.score(commune, _data(commune, 30, 5, groups=2))
+    nodes = partition(commune, 2)
+    many = top_lost_criteria_many(results, n=100)
+    assert list(many) == list(results.unit_ids)
+    for unit in results.unit_ids[::7]:
+        row = np.array([results.position(unit)], dtype=np.int64)
+        own = _index_gains(results, None, row, nodes)[0]
+        expected = {
+            results.compiled.codes[node]: Decimal(int(own[k])).scaleb(-2)
+            for k, node in enumerate(nodes)
+        }
+        got = many[unit]
+        assert got, "synthetic units lose points somewhere"
+        assert all(g.gain == expected[g.code] for g in got)
+        lost = results.final.unit_maximum()[row[0]] - results.final.points[row[0]]
+        assert {g.code for g in got} == {results.compiled.codes[n] for n in nodes if lost[n] > 0}
+        assert [g.gain for g in got] == sorted((g.gain for g in got), reverse=True)
+    assert top_lost_criteria_many(results, [results.unit_ids[4]], n=3) == {
+        results.unit_ids[4]: many[results.unit_ids[4]][:3]
+    }
 
 
 # -- discrepancy -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ modules (the HTML report) reuse.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
@@ -180,36 +181,57 @@ def top_lost_criteria(
 
     Criteria where the unit lost nothing are left out.
     """
+    return top_lost_criteria_many(results, [unit], n=n, level=level, stage=stage)[unit]
+
+
+def top_lost_criteria_many(
+    results: Results,
+    units: Sequence[str] | None = None,
+    *,
+    n: int = 5,
+    level: int | None = 2,
+    stage: str | None = None,
+) -> dict[str, tuple[UnitGain, ...]]:
+    """:func:`top_lost_criteria` for many units (None: all) with one batched gain computation.
+
+    Reports on hundreds of units need every unit's list; computing the gains
+    unit by unit re-aggregates the pack once per unit and criterion.
+    """
     compiled = results.compiled
     _, scores = resolve_stage(results, stage)
-    row = results.position(unit)
+    wanted = list(results.unit_ids if units is None else units)
+    rows = np.array([results.position(u) for u in wanted], dtype=np.int64)
     nodes = partition(compiled, level)
-    gains = _index_gains(results, stage, np.array([row], dtype=np.int64), nodes)[0]
-    base = int(scores.index[row, ROOT])
-    root_max = int(scores.unit_maximum()[row, ROOT])
-    items = []
-    for k, node in enumerate(nodes):
-        pts = int(scores.points[row, node])
-        mx = int(scores.unit_maximum()[row, node])
-        if mx - pts <= 0:
-            continue
-        items.append(
-            UnitGain(
-                code=compiled.codes[node],
-                title=compiled.titles[node],
-                points=points(results, pts),
-                maximum=points(results, mx),
-                lost=points(results, mx - pts),
-                gain=Decimal(int(gains[k])).scaleb(-results.pack.rounding.decimals),
-                index_after=(
-                    Decimal(base + int(gains[k])).scaleb(-results.pack.rounding.decimals)
-                    if root_max > 0
-                    else None
-                ),
+    all_gains = _index_gains(results, stage, rows, nodes)
+    decimals = results.pack.rounding.decimals
+    unit_max = scores.unit_maximum()
+    out: dict[str, tuple[UnitGain, ...]] = {}
+    for i, (unit, row) in enumerate(zip(wanted, rows.tolist(), strict=True)):
+        gains = all_gains[i]
+        base = int(scores.index[row, ROOT])
+        root_max = int(unit_max[row, ROOT])
+        items = []
+        for k, node in enumerate(nodes):
+            pts = int(scores.points[row, node])
+            mx = int(unit_max[row, node])
+            if mx - pts <= 0:
+                continue
+            items.append(
+                UnitGain(
+                    code=compiled.codes[node],
+                    title=compiled.titles[node],
+                    points=points(results, pts),
+                    maximum=points(results, mx),
+                    lost=points(results, mx - pts),
+                    gain=Decimal(int(gains[k])).scaleb(-decimals),
+                    index_after=(
+                        Decimal(base + int(gains[k])).scaleb(-decimals) if root_max > 0 else None
+                    ),
+                )
             )
-        )
-    items.sort(key=lambda g: (-g.gain, -g.lost, g.code))
-    return tuple(items[:n])
+        items.sort(key=lambda g: (-g.gain, -g.lost, g.code))
+        out[unit] = tuple(items[:n])
+    return out
 
 
 def render_lost_points(result: LostPoints, *, lang: str = "vi", top: int = 10) -> str:

@@ -6,11 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from parindex.cli import analysis, authoring, basic, history, io_commands
+from parindex.cli import analysis, authoring, basic, history, io_commands, report
 from parindex.errors import ParIndexError
 
 #: Modules contributing commands; each has ``register(subparsers)``.
-COMMAND_MODULES = (basic, io_commands, authoring, analysis, history)
+COMMAND_MODULES = (basic, io_commands, authoring, analysis, history, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,117 @@
+"""``parindex report``: the self-contained HTML report (Vietnamese by default)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from parindex.analysis.synthetic_appraisal import synthetic_appraisal
+from parindex.compiled import compile_pack
+from parindex.errors import ParIndexError
+from parindex.history.mapping import read_mapping
+from parindex.history.store import HistoryStore
+from parindex.history.yoy import Aggregate
+from parindex.io import read_input
+from parindex.io.readers import input_files
+from parindex.plugins import default_plugins
+from parindex.report import PreviousYear, compare_with_store, write_html
+from parindex.results import Results
+from parindex.scoring import score
+from parindex.synthetic import synthetic_input
+
+
+def register(commands: Any) -> None:
+    report = commands.add_parser(
+        "report", help="a self-contained HTML report with charts (Vietnamese by default)"
+    )
+    report.add_argument("pack", help="pack id, e.g. synthetic-commune")
+    report.add_argument("inputs", nargs="*", metavar="INPUT", help="input files or folders")
+    report.add_argument("-o", "--output", required=True, help="the .html file to write")
+    report.add_argument(
+        "--demo", type=int, metavar="N", help="use N units of SYNTHETIC data instead of files"
+    )
+    report.add_argument("--lang", choices=("vi", "en"), default="vi")
+    report.add_argument(
+        "--numbers",
+        choices=("auto", "vi", "plain"),
+        default="auto",
+        help="number format: vi (79,60 %%), plain (79.60%%), auto (by --lang)",
+    )
+    report.add_argument(
+        "--previous",
+        metavar="STORE",
+        help="history store (SQLite file or postgresql:// URL) holding last year's results",
+    )
+    report.add_argument("--year", type=int, help="year of these results (with --previous)")
+    report.add_argument(
+        "--previous-year", type=int, help="year to compare with (default: --year minus 1)"
+    )
+    report.add_argument(
+        "--mapping", action="append", default=[], help="version mapping TOML (repeatable)"
+    )
+    report.add_argument(
+        "--aggregate",
+        choices=[a.value for a in Aggregate],
+        default="none",
+        help="previous figure of merged units (default: none, no change shown)",
+    )
+    report.add_argument("--stage", default=None, help="stage view to report (default: final)")
+    report.add_argument(
+        "--expanded", type=int, default=20, help="units per group shown open (default 20)"
+    )
+    report.add_argument("--allow-missing", action="store_true")
+    report.set_defaults(handler=cmd_report)
+
+
+def _results(args: argparse.Namespace) -> Results:
+    pack = default_plugins().pack(args.pack)
+    compiled = compile_pack(pack)
+    if (args.demo is None) == (not args.inputs):
+        raise ParIndexError("give input files or --demo N (not both)")
+    if args.demo is not None:
+        data = synthetic_input(compiled, args.demo)
+        if "self" in data.stages and "appraisal_1" in pack.stages:
+            data = synthetic_appraisal(compiled, data)
+    else:
+        data = read_input(compiled, *args.inputs, allow_missing=args.allow_missing)
+    return score(compiled, data)
+
+
+def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None:
+    if args.previous is None:
+        if args.year is not None or args.previous_year is not None:
+            raise ParIndexError("--year and --previous-year need --previous STORE")
+        return None
+    if args.year is None:
+        raise ParIndexError("--previous needs --year (the year of these results)")
+    if "://" not in args.previous and not Path(args.previous).is_file():
+        raise ParIndexError(f"no history store at {args.previous}")
+    with HistoryStore.open(args.previous) as store:
+        return compare_with_store(
+            results,
+            store,
+            args.year,
+            previous_year=args.previous_year,
+            stage=args.stage,
+            mappings=[read_mapping(path) for path in args.mapping],
+            aggregate=Aggregate(args.aggregate),
+        )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    results = _results(args)
+    path = write_html(
+        results,
+        args.output,
+        previous=_previous(args, results),
+        inputs=input_files(args.inputs)[0] if args.inputs else (),
+        lang=args.lang,
+        number_format=args.numbers,
+        synthetic=True if args.demo is not None else None,
+        stage=args.stage,
+        expanded=args.expanded,
+    )
+    size = path.stat().st_size
+    print(f"wrote {path} ({size:,} bytes, {len(results.units)} units)")
+    return 0
