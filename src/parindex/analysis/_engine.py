@@ -20,12 +20,12 @@ from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round, qu
 from parindex.model import NotApplicable
 from parindex.results import Results, StageScores
 from parindex.scoring import (
-    _apply_bounds,
     _apply_eligibility,
     _effective,
     _grades,
     _group_best,
     _group_index,
+    apply_bounds,
     points_to_ticks,
 )
 
@@ -117,15 +117,14 @@ def aggregate(
     maximum = cumulative_max[:, compiled.end] - cumulative_max[:, compiled.start]
     if compiled.bounded:
         scale = compiled.ticks_per_point
-        maximum = _apply_bounds(
+        maximum = apply_bounds(
             compiled,
-            totals,
-            maximum,
-            points_to_ticks(bonus, scale),
-            points_to_ticks(deduction, scale),
+            totals.T,
+            maximum.T,
+            points_to_ticks(bonus, scale).T,
+            points_to_ticks(deduction, scale).T,
             None,
-            slice(None),
-        )
+        ).T
     return totals, maximum
 
 
