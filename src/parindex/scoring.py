@@ -450,17 +450,19 @@ def _score_view(
 
     n_units, n_leaves = values.shape
     n_nodes = compiled.n_nodes
-    points = np.empty((n_units, n_nodes), dtype=compiled.points_dtype)
+    # Results are stored node-major (each node's units contiguous, so a block is
+    # written as contiguous rows) and handed out as unit-major views.
+    points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
     missing = np.zeros((n_units, n_leaves), dtype=bool)
     exclusions = plan.excluded_columns.size > 0 and bool(na[:, plan.excluded_columns].any())
     maximum: Int64Array = (
-        np.empty((n_units, n_nodes), dtype=compiled.points_dtype)
+        np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
         if exclusions
         else compiled.node_max[None, :]
     )
-    index_out: npt.NDArray[np.signedinteger[Any]] = np.empty((n_units, n_nodes), dtype=np.int32)
-    grades = np.empty((n_units, n_nodes), dtype=np.int8)
-    limited = np.zeros((n_units, n_nodes), dtype=bool) if compiled.bounded else None
+    index_out: npt.NDArray[np.signedinteger[Any]] = np.empty((n_nodes, n_units), dtype=np.int32).T
+    grades = np.empty((n_nodes, n_units), dtype=np.int8).T
+    limited = np.zeros((n_nodes, n_units), dtype=bool).T if compiled.bounded else None
     block = max(1, BLOCK_VALUES // max(n_leaves, 1))
     start, end = compiled.start, compiled.end
     leaf_max = compiled.leaf_max
@@ -538,7 +540,7 @@ def _score_view(
             if index_out.dtype == np.int32 and (
                 index.size and (index.min() < -(2**31) or index.max() >= 2**31)
             ):
-                index_out = index_out.astype(np.int64)
+                index_out = index_out.T.astype(np.int64).T
             index_out[rows] = index.T
             first = rows.stop
     except _ScreenError:
