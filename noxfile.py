@@ -21,7 +21,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".", "mypy>=1.10")
+    session.install("-e", ".[test]", "mypy>=1.10", "types-openpyxl", "pandas-stubs")
     session.run("mypy", "--strict", "src/parindex")
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import Int64Array, decimal_to_ticks
-from parindex.model import NotApplicable, Node, Pack, PointsSource
+from parindex.model import Node, NotApplicable, Pack, PointsSource
 from parindex.rules import Direct, GroupEvaluator, Rule
 from parindex.validation import check, effective_maximum, known_maximum, scorable_level
 
@@ -83,7 +83,7 @@ class CompiledPack:
     bounded: tuple[Bounded, ...]
     adjustable_codes: tuple[str, ...]
     ticks_per_point: int
-    points_dtype: type[np.signedinteger[object]]  # type: ignore[type-var]
+    points_dtype: type[np.int32] | type[np.int64]
     node_index: dict[str, int] = attrs.field(init=False)
     leaf_index: dict[str, int] = attrs.field(init=False)
 
@@ -115,7 +115,9 @@ class CompiledPack:
         return [i for i in range(node + 1, self.n_nodes) if self.parent[i] == node]
 
     def is_leaf(self, node: int) -> bool:
-        return bool(self.end[node] - self.start[node] == 1 and self.leaf_nodes[self.start[node]] == node)
+        return bool(
+            self.end[node] - self.start[node] == 1 and self.leaf_nodes[self.start[node]] == node
+        )
 
 
 def _truncate(node: Node, depth: int, level: int, inherited: PointsSource | None) -> Node:
@@ -151,7 +153,11 @@ def _truncate(node: Node, depth: int, level: int, inherited: PointsSource | None
     )
 
 
-LEVEL_NAMES = {1: "fields (lĩnh vực)", 2: "criteria (tiêu chí)", 3: "sub-criteria (tiêu chí thành phần)"}
+LEVEL_NAMES = {
+    1: "fields (lĩnh vực)",
+    2: "criteria (tiêu chí)",
+    3: "sub-criteria (tiêu chí thành phần)",
+}
 
 
 def _gap_lines(pack: Pack, deepest: int) -> list[str]:
@@ -253,9 +259,7 @@ def compile_pack(pack: Pack, level: int | None = None) -> CompiledPack:
     visit(root, 0, -1, None)
     leaf_rules = tuple(nodes[i].rule for i in leaf_nodes)
     assert all(rule is not None for rule in leaf_rules)  # validated
-    leaf_max = np.array(
-        [to_ticks(nodes[i].maximum) for i in leaf_nodes], dtype=np.int64
-    )
+    leaf_max = np.array([to_ticks(nodes[i].maximum) for i in leaf_nodes], dtype=np.int64)
     node_max = np.array([to_ticks(effective_maximum(n)) for n in nodes], dtype=np.int64)
     node_max[ROOT] = sum(to_ticks(effective_maximum(f)) for f in tree)
 
@@ -265,7 +269,9 @@ def compile_pack(pack: Pack, level: int | None = None) -> CompiledPack:
     groups = []
     for kind, columns in by_kind.items():
         rules = tuple(leaf_rules[c] for c in columns)
-        rule_class = type(rules[0])
+        first_rule = leaf_rules[columns[0]]
+        assert first_rule is not None  # validated
+        rule_class = type(first_rule)
         cols = np.array(columns, dtype=np.int64)
         groups.append(
             RuleGroup(
@@ -279,7 +285,7 @@ def compile_pack(pack: Pack, level: int | None = None) -> CompiledPack:
 
     bounded, adjustable = _bounded_nodes(pack, nodes, parent, node_max, to_ticks)
     limit = int(node_max[ROOT]) + sum(b.bonus_cap for b in bounded) + 1
-    points_dtype = np.int32 if limit < 2**31 - 1 else np.int64
+    points_dtype: type[np.int32] | type[np.int64] = np.int32 if limit < 2**31 - 1 else np.int64
     return CompiledPack(
         pack=pack,
         level=level,

@@ -168,7 +168,9 @@ def from_array(
             )
         adjustments.append(array)
     if stage not in compiled.pack.stages:
-        problems.append(InputProblem(f"unknown stage {stage!r}", expected=str(compiled.pack.stages)))
+        problems.append(
+            InputProblem(f"unknown stage {stage!r}", expected=str(compiled.pack.stages))
+        )
     if problems:
         raise InputError(problems)
     return ScoringInput(
@@ -284,12 +286,18 @@ def from_records(
 
     for override in overrides:
         if override.unit not in unit_position:
-            problems.append(InputProblem("override for an unknown unit", override.unit, override.code))
+            problems.append(
+                InputProblem("override for an unknown unit", override.unit, override.code)
+            )
         elif override.code not in compiled.leaf_index:
-            problems.append(InputProblem("override for an unknown leaf", override.unit, override.code))
+            problems.append(
+                InputProblem("override for an unknown leaf", override.unit, override.code)
+            )
         elif not override.reason.strip() or not override.author.strip():
             problems.append(
-                InputProblem("an override needs a reason and an author", override.unit, override.code)
+                InputProblem(
+                    "an override needs a reason and an author", override.unit, override.code
+                )
             )
     if not stages:
         stages[compiled.pack.stages[0]] = _empty_stage(

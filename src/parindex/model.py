@@ -83,8 +83,10 @@ class YearRange:
     last: int | None = None
 
     def __contains__(self, year: object) -> bool:
-        return isinstance(year, int) and self.first <= year and (
-            self.last is None or year <= self.last
+        return (
+            isinstance(year, int)
+            and self.first <= year
+            and (self.last is None or year <= self.last)
         )
 
     def __str__(self) -> str:
@@ -122,8 +124,10 @@ class Classification:
     def classify(self, index: Decimal) -> str:
         """The grade of an index value (%), e.g. a published component index."""
         for grade in self.grades:
-            if grade.minimum is None or index > grade.minimum or (
-                grade.inclusive and index == grade.minimum
+            if (
+                grade.minimum is None
+                or index > grade.minimum
+                or (grade.inclusive and index == grade.minimum)
             ):
                 return grade.label
         raise ValueError("the last grade must have no minimum")
@@ -284,7 +288,7 @@ class Pack:
         A pack whose sources stop at field level is scorable at level 1, with
         field points entered directly; one with no known maxima is not scorable.
         """
-        from parindex.validation import scorable_level  # noqa: PLC0415 (validation imports model)
+        from parindex.validation import scorable_level
 
         return scorable_level(self)
 

@@ -12,6 +12,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
 import attrs
 import cattrs
 import pluggy
@@ -36,7 +37,8 @@ class RuleRegistry:
 
     def add(self, kind: type[Rule]) -> None:
         """Register a rule kind (a frozen attrs subclass of :class:`Rule` with a ``kind`` tag)."""
-        if not (isinstance(kind, type) and issubclass(kind, Rule) and attrs.has(kind)):
+        is_attrs_class = attrs.has(kind)
+        if not (isinstance(kind, type) and issubclass(kind, Rule) and is_attrs_class):
             raise ParIndexError(f"{kind!r} is not an attrs subclass of parindex.rules.Rule")
         tag = getattr(kind, "kind", "")
         if not tag:
@@ -44,7 +46,8 @@ class RuleRegistry:
         existing = self._kinds.get(tag)
         if existing is not None and existing is not kind:
             raise ParIndexError(
-                f"rule kind {tag!r} registered twice: {existing.__qualname__} and {kind.__qualname__}"
+                f"rule kind {tag!r} registered twice: "
+                f"{existing.__qualname__} and {kind.__qualname__}"
             )
         self._kinds[tag] = kind
 
@@ -74,7 +77,11 @@ class PackRegistry:
 
         file = Path(path)
         self._add(
-            PackEntry(pack_id or file.stem, f"{self.origin}:{file.name}", functools.partial(_read, file, read_pack_file))
+            PackEntry(
+                pack_id or file.stem,
+                f"{self.origin}:{file.name}",
+                functools.partial(_read, file, read_pack_file),
+            )
         )
 
     def add(self, pack: Pack) -> None:
@@ -85,7 +92,8 @@ class PackRegistry:
         existing = self._entries.get(entry.pack_id)
         if existing is not None:
             raise ParIndexError(
-                f"pack id {entry.pack_id!r} registered twice: by {existing.origin} and {entry.origin}"
+                f"pack id {entry.pack_id!r} registered twice: "
+                f"by {existing.origin} and {entry.origin}"
             )
         self._entries[entry.pack_id] = entry
 
@@ -202,4 +210,3 @@ def get_pack(pack_id: str) -> Pack:
 def converter() -> cattrs.Converter:
     """The converter knowing every installed rule kind."""
     return default_plugins().converter
-

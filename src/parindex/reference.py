@@ -15,8 +15,8 @@ import attrs
 
 from parindex.compiled import CompiledPack
 from parindex.fixedpoint import micro_to_decimal, quantize_decimal, quantize_value
-from parindex.inputs import ScoringInput
-from parindex.model import NotApplicable, Node
+from parindex.inputs import ScoringInput, Unit
+from parindex.model import Node, NotApplicable
 
 
 @attrs.frozen
@@ -29,7 +29,9 @@ class ReferenceUnit:
     rank: int | None = None
 
 
-def _value(data: ScoringInput, preference: Sequence[str], row: int, column: int) -> tuple[str, float]:
+def _value(
+    data: ScoringInput, preference: Sequence[str], row: int, column: int
+) -> tuple[str, float]:
     """('value', x), ('na', nan) or ('missing', nan) from the first stage that has an entry."""
     for stage in preference:
         entries = data.stages[stage]
@@ -41,7 +43,9 @@ def _value(data: ScoringInput, preference: Sequence[str], row: int, column: int)
     return "missing", math.nan
 
 
-def _adjustment(data: ScoringInput, preference: Sequence[str], kind: str, row: int, slot: int) -> Decimal:
+def _adjustment(
+    data: ScoringInput, preference: Sequence[str], kind: str, row: int, slot: int
+) -> Decimal:
     for stage in preference:
         block = data.stages[stage].bonus if kind == "bonus" else data.stages[stage].deduction
         value = float(block[row, slot])
@@ -85,7 +89,11 @@ def reference_score(
         """Cap, bonus, deduction, floor and ceiling of one node (``None`` = the root)."""
         if node is None:
             bonus_cap, deduction_cap, capped, floor, ceiling = (
-                pack.total_bonus_cap, pack.total_deduction_cap, False, None, None
+                pack.total_bonus_cap,
+                pack.total_deduction_cap,
+                False,
+                None,
+                None,
             )
             subtree_bonus = (pack.total_bonus_cap or 0) + sum(
                 (_subtree_bonus(f) for f in compiled.tree), Decimal(0)
@@ -99,7 +107,9 @@ def reference_score(
             value = min(value, node.maximum)
         if code in slots and (bonus_cap is not None or deduction_cap is not None):
             value += _quantize_ticks(_adjustment(data, preference, "bonus", row, slots[code]), tick)
-            value -= _quantize_ticks(_adjustment(data, preference, "deduction", row, slots[code]), tick)
+            value -= _quantize_ticks(
+                _adjustment(data, preference, "deduction", row, slots[code]), tick
+            )
         low = floor if floor is not None else Decimal(0)
         high = ceiling if ceiling is not None else unit_max + subtree_bonus
         return min(max(value, low), high)
@@ -109,7 +119,13 @@ def reference_score(
         points: dict[str, Decimal] = {}
         maxima: dict[str, Decimal] = {}
 
-        def visit(node: Node, row: int = row) -> tuple[Decimal, Decimal]:
+        def visit(
+            node: Node,
+            row: int = row,
+            unit: Unit = unit,
+            points: dict[str, Decimal] = points,
+            maxima: dict[str, Decimal] = maxima,
+        ) -> tuple[Decimal, Decimal]:
             if node.is_leaf:
                 assert node.rule is not None and node.maximum is not None
                 state, value = leaf_input(row, node)
@@ -186,7 +202,9 @@ def _grade(compiled: CompiledPack, index: Decimal | None) -> str | None:
     raise AssertionError("the last grade has no minimum")  # pragma: no cover
 
 
-def _eligible(compiled: CompiledPack, grade: str | None, index: dict[str, Decimal | None]) -> str | None:
+def _eligible(
+    compiled: CompiledPack, grade: str | None, index: dict[str, Decimal | None]
+) -> str | None:
     labels = compiled.pack.classification.labels
     for position, label in enumerate(labels):
         if grade != label:
@@ -209,8 +227,7 @@ def _with_ranks(units: list[ReferenceUnit], groups: list[str]) -> list[Reference
         better = sum(
             1
             for other, group in zip(units, groups, strict=True)
-            if group == groups[position] and other.index[""] is not None and other.index[""] > own  # type: ignore[operator]
+            if group == groups[position] and other.index[""] is not None and other.index[""] > own
         )
         ranked.append(attrs.evolve(unit, rank=better + 1))
     return ranked
-

@@ -162,7 +162,9 @@ class Results:
     def rows(self, stage: str | None = None, max_depth: int | None = None) -> list[NodeResult]:
         scores = self.scores(stage)
         depth = self.compiled.depth
-        nodes = [n for n in range(self.compiled.n_nodes) if max_depth is None or depth[n] <= max_depth]
+        nodes = [
+            n for n in range(self.compiled.n_nodes) if max_depth is None or depth[n] <= max_depth
+        ]
         return [self._row(i, n, scores) for i in range(len(self.units)) for n in nodes]
 
     def _row(self, row: int, node: int, scores: StageScores) -> NodeResult:
@@ -182,7 +184,9 @@ class Results:
             rank=None if rank == UNRANKED else rank,
         )
 
-    def to_records(self, stage: str | None = None, max_depth: int | None = None) -> list[dict[str, Any]]:
+    def to_records(
+        self, stage: str | None = None, max_depth: int | None = None
+    ) -> list[dict[str, Any]]:
         """Plain records (one per unit and node), unstructured with cattrs."""
         from parindex.plugins import converter
 
@@ -209,4 +213,3 @@ class Results:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ParIndexError("to_pandas needs pandas: pip install 'parindex[pandas]'") from exc
         return pd.DataFrame(self.to_records(stage, max_depth))
-

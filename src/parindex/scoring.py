@@ -10,11 +10,10 @@ Units are processed in blocks to bound memory; no Python loop runs per unit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from decimal import ROUND_FLOOR, Decimal
-
 import itertools
 import weakref
+from collections.abc import Sequence
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 import attrs
@@ -30,14 +29,13 @@ from parindex.fixedpoint import (
     BoolArray,
     FloatArray,
     Int64Array,
-    decimal_to_ticks,
     div_round,
     float_div_round,
     quantize_values,
 )
 from parindex.inputs import ScoringInput, StageData
 from parindex.model import NotApplicable, Pack
-from parindex.results import NO_GRADE, UNRANKED, Results, StageScores
+from parindex.results import NO_GRADE, Results, StageScores
 
 #: Target number of leaf values per block; keeps working arrays cache-sized.
 BLOCK_VALUES = 1 << 16
@@ -62,13 +60,25 @@ def stage_views(pack: Pack, present: Sequence[str]) -> dict[str, tuple[str, ...]
     return views
 
 
-def _effective(data: ScoringInput, preference: tuple[str, ...]) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray]:
+def _effective(
+    data: ScoringInput, preference: tuple[str, ...]
+) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray]:
     if not preference:
         first = next(iter(data.stages.values()))
         nan = np.full_like(first.values, np.nan)
-        return nan, np.zeros_like(first.not_applicable), np.full_like(first.bonus, np.nan), np.full_like(first.deduction, np.nan)
+        return (
+            nan,
+            np.zeros_like(first.not_applicable),
+            np.full_like(first.bonus, np.nan),
+            np.full_like(first.deduction, np.nan),
+        )
     lowest = data.stages[preference[-1]]
-    values, na, bonus, deduction = lowest.values, lowest.not_applicable, lowest.bonus, lowest.deduction
+    values, na, bonus, deduction = (
+        lowest.values,
+        lowest.not_applicable,
+        lowest.bonus,
+        lowest.deduction,
+    )
     for stage in reversed(preference[:-1]):
         data_s = data.stages[stage]
         given = ~np.isnan(data_s.values) | data_s.not_applicable
@@ -104,7 +114,14 @@ def check_input(compiled: CompiledPack, data: ScoringInput) -> list[InputProblem
     na_allowed = np.array([p is not NotApplicable.NOT_ALLOWED for p in compiled.leaf_na])
     for stage_name, stage in data.stages.items():
 
-        def report(mask: BoolArray, message: str, expected: str = "", columns: Int64Array | None = None, stage_: StageData = stage, name: str = stage_name) -> None:
+        def report(
+            mask: BoolArray,
+            message: str,
+            expected: str = "",
+            columns: Int64Array | None = None,
+            stage_: StageData = stage,
+            name: str = stage_name,
+        ) -> None:
             for row, col in zip(*np.nonzero(mask), strict=True):
                 leaf = int(col if columns is None else columns[col])
                 code = leaf_codes[leaf]
@@ -120,7 +137,10 @@ def check_input(compiled: CompiledPack, data: ScoringInput) -> list[InputProblem
                 )
 
         given = ~np.isnan(stage.values)
-        report(given & stage.not_applicable, "both a value {value} and 'không phát sinh' at stage {stage}")
+        report(
+            given & stage.not_applicable,
+            "both a value {value} and 'không phát sinh' at stage {stage}",
+        )
         report(
             stage.not_applicable & ~na_allowed[None, :],
             "'không phát sinh' is not allowed for this criterion",
@@ -147,7 +167,7 @@ def check_input(compiled: CompiledPack, data: ScoringInput) -> list[InputProblem
                             compiled.leaf_rules[leaf].expected(maximum),
                         )
                     )
-        problems += _check_adjustments(compiled, data, stage_name, stage)
+        problems.extend(_check_adjustments(compiled, data, stage_name, stage))
     return problems
 
 
@@ -173,7 +193,9 @@ def _check_adjustments(
             column = block[:, bounded.slot]
             present = ~np.isnan(column)
             micro = quantize_values(np.where(present, column, 0.0))
-            bad = present & ((micro < 0) | (micro > cap * per_tick) | (np.abs(column) > VALUE_LIMIT))
+            bad = present & (
+                (micro < 0) | (micro > cap * per_tick) | (np.abs(column) > VALUE_LIMIT)
+            )
             for row in np.nonzero(bad)[0]:
                 problems.append(
                     InputProblem(
@@ -242,9 +264,7 @@ def scaled_threshold(minimum: Decimal, decimals: int, inclusive: bool = True) ->
     return whole + 1
 
 
-def _grades(
-    compiled: CompiledPack, index: Int64Array, defined: BoolArray
-) -> npt.NDArray[np.int8]:
+def _grades(compiled: CompiledPack, index: Int64Array, defined: BoolArray) -> npt.NDArray[np.int8]:
     pack = compiled.pack
     grades = np.full(index.shape, len(pack.classification.grades) - 1, dtype=np.int8)
     for position in range(len(pack.classification.grades) - 2, -1, -1):
@@ -396,9 +416,9 @@ def _index_block(
         denominator = safe.astype(np.float64)
         index = float_div_round(numerator, denominator, low < 0)
     else:
-        index = div_round(
-            totals * plan.index_scale, np.where(defined, unit_max, 1), mode
-        ).astype(np.float64)
+        index = div_round(totals * plan.index_scale, np.where(defined, unit_max, 1), mode).astype(
+            np.float64
+        )
     if not defined.all():
         index[~np.broadcast_to(defined, index.shape)] = 0
     return index, np.broadcast_to(defined, totals.shape)
@@ -455,7 +475,7 @@ def _score_view(
     points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
     missing = np.zeros((n_units, n_leaves), dtype=bool)
     exclusions = plan.excluded_columns.size > 0 and bool(na[:, plan.excluded_columns].any())
-    maximum: Int64Array = (
+    maximum: npt.NDArray[np.signedinteger[Any]] = (
         np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
         if exclusions
         else compiled.node_max[None, :]
@@ -479,6 +499,7 @@ def _score_view(
             # Work node-major (leaves × units, C order): gathers of leaf columns and
             # node slices become contiguous row operations, several times faster.
             rows = slice(first, min(first + block, n_units))
+            width = rows.stop - first
             raw = np.ascontiguousarray(values[rows].T)
             absent = np.isnan(raw)
             na_block = np.ascontiguousarray(na[rows].T)
@@ -488,7 +509,14 @@ def _score_view(
             if any_absent:
                 np.putmask(micro, absent, 0)
             if screen:
-                _screen(plan, micro=micro, absent=absent, na_block=na_block, any_absent=any_absent, any_na=any_na)
+                _screen(
+                    plan,
+                    micro=micro,
+                    absent=absent,
+                    na_block=na_block,
+                    any_absent=any_absent,
+                    any_na=any_na,
+                )
             leaf_points = np.empty(micro.shape, dtype=np.int64)
             for group, cols in zip(compiled.groups, plan.columns, strict=True):
                 group_micro = micro[cols].T  # evaluators take (units × k)
@@ -503,23 +531,23 @@ def _score_view(
             if any_absent:
                 np.putmask(leaf_points, absent, 0)
                 if any_na:
-                    np.copyto(leaf_points, leaf_max[:, None], where=na_block & plan.full_points[:, None])
+                    np.copyto(
+                        leaf_points, leaf_max[:, None], where=na_block & plan.full_points[:, None]
+                    )
                 missing_block = absent & ~na_block
                 if missing_block.any():
                     any_missing = True
                     missing[rows] = missing_block.T
-            cumulative = np.zeros((n_leaves + 1, leaf_points.shape[1]), dtype=np.int64)
+            cumulative = np.zeros((n_leaves + 1, width), dtype=np.int64)
             np.cumsum(leaf_points, axis=0, out=cumulative[1:])
             totals = cumulative[end]
             totals -= cumulative[start]
-            unit_max: Int64Array = compiled.node_max[:, None]
+            unit_max = compiled.node_max[:, None]
             if exclusions and any_na:
                 # Only excluded-capable leaves shrink a maximum: sum over those alone.
                 ex = plan.excluded_columns
-                lost = np.zeros((ex.size + 1, leaf_points.shape[1]), dtype=np.int64)
-                np.cumsum(
-                    np.where(na_block[ex], leaf_max[ex][:, None], 0), axis=0, out=lost[1:]
-                )
+                lost = np.zeros((ex.size + 1, width), dtype=np.int64)
+                np.cumsum(np.where(na_block[ex], leaf_max[ex][:, None], 0), axis=0, out=lost[1:])
                 # Start from uncapped sums: the bounds step applies caps to what remains.
                 unit_max = plan.leaf_sum_max[:, None] - lost[plan.excluded_end]
                 unit_max += lost[plan.excluded_start]
@@ -566,7 +594,9 @@ def _score_view(
         raise InputError(problems)
 
     full_max = np.broadcast_to(maximum, points.shape)
-    defined_all = full_max > 0 if exclusions else np.broadcast_to(compiled.node_max > 0, points.shape)
+    defined_all = (
+        full_max > 0 if exclusions else np.broadcast_to(compiled.node_max > 0, points.shape)
+    )
     _apply_eligibility(compiled, grades, index_out, defined_all)
     ranks = competition_ranks(index_out[:, ROOT], defined_all[:, ROOT], group_of)
     return StageScores(
@@ -622,9 +652,7 @@ def apply_bounds(
     return unit_max
 
 
-def score(
-    pack: Pack | CompiledPack, data: ScoringInput, *, stages: bool = True
-) -> Results:
+def score(pack: Pack | CompiledPack, data: ScoringInput, *, stages: bool = True) -> Results:
     """Score ``data`` on ``pack``; raises InputError listing every bad entry.
 
     ``stages=False`` skips the per-stage views and computes the final scores only.
@@ -662,4 +690,3 @@ def score(
         overrides=data.overrides,
         input=data,
     )
-

@@ -52,6 +52,12 @@ def _structure_date(value: object, _: type) -> dt.date:
     raise TypeError(f"expected a date, got {type(value).__name__}")
 
 
+def _tag(cls: type) -> str:
+    """The tagged-union discriminator of a rule class."""
+    tag: str = getattr(cls, "kind")  # noqa: B009 - a class attribute mypy cannot see on `type`
+    return tag
+
+
 def make_converter(
     rule_kinds: Sequence[type[Rule]] = BUILTIN_RULES, *, native_scalars: bool = False
 ) -> cattrs.Converter:
@@ -76,9 +82,7 @@ def make_converter(
         raise ValueError("two rule kinds share one tag")
     rule_union: Any = Union[tuple(rule_kinds)] if len(rule_kinds) > 1 else rule_kinds[0]  # noqa: UP007
     if len(rule_kinds) > 1:
-        configure_tagged_union(
-            rule_union, converter, tag_generator=lambda cls: cls.kind, tag_name="kind"
-        )
+        configure_tagged_union(rule_union, converter, tag_generator=_tag, tag_name="kind")
     converter.register_structure_hook(Rule, lambda data, _: converter.structure(data, rule_union))
     converter.register_unstructure_hook(
         Rule, lambda rule: converter.unstructure(rule, unstructure_as=rule_union)
@@ -93,7 +97,7 @@ def _drop_defaults(instance: Any, data: dict[str, Any]) -> dict[str, Any]:
         value = getattr(instance, field.name)
         default = field.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            default = default.factory()  # type: ignore[call-arg]
+            default = default.factory()
         if field.name in data and (default is attrs.NOTHING or value != default):
             kept[field.name] = data[field.name]
     return kept
@@ -172,7 +176,11 @@ def pack_from_document(
         if node.children:
             violations.append(
                 Violation(
-                    code, Severity.ERROR, "structure", "flat nodes may not nest children", where(index)
+                    code,
+                    Severity.ERROR,
+                    "structure",
+                    "flat nodes may not nest children",
+                    where(index),
                 )
             )
         nodes.append(node)

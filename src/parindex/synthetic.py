@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
+import numpy.typing as npt
 
 from parindex.compiled import CompiledPack
 from parindex.fixedpoint import FloatArray, ticks_to_decimal
@@ -42,14 +43,26 @@ SYNTHETIC_NOTE = "SYNTHETIC: generated for demonstration, not an official criter
 
 #: Field titles (simulated), then per criterion the maxima of its sub-criteria.
 _FIELDS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
-    ("Công tác chỉ đạo, điều hành (mô phỏng)", (("1", "0.5", "0.5"), ("1", "1"), ("1", "1"), ("2",))),
+    (
+        "Công tác chỉ đạo, điều hành (mô phỏng)",
+        (("1", "0.5", "0.5"), ("1", "1"), ("1", "1"), ("2",)),
+    ),
     ("Cải cách thể chế (mô phỏng)", (("1", "1"), ("1", "0.5", "0.5"), ("2",))),
-    ("Cải cách thủ tục hành chính (mô phỏng)", (("1", "1", "1"), ("2", "1"), ("1", "1", "1", "1"), ("2", "2"))),
+    (
+        "Cải cách thủ tục hành chính (mô phỏng)",
+        (("1", "1", "1"), ("2", "1"), ("1", "1", "1", "1"), ("2", "2")),
+    ),
     ("Cải cách tổ chức bộ máy (mô phỏng)", (("1", "1"), ("1.5", "1.5"), ("2",))),
     ("Cải cách chế độ công vụ (mô phỏng)", (("1", "1"), ("1", "1", "1"), ("2",), ("1", "1"))),
     ("Cải cách tài chính công (mô phỏng)", (("2",), ("1", "1", "1"), ("1.5", "1.5"))),
-    ("Xây dựng chính quyền điện tử, chính quyền số (mô phỏng)", (("2", "1"), ("1", "1", "1", "1"), ("5",))),
-    ("Tác động của CCHC đến người dân, tổ chức (mô phỏng, khảo sát)", (("4", "4", "4"), ("3", "3", "3", "3"), ("4", "4", "4"))),
+    (
+        "Xây dựng chính quyền điện tử, chính quyền số (mô phỏng)",
+        (("2", "1"), ("1", "1", "1", "1"), ("5",)),
+    ),
+    (
+        "Tác động của CCHC đến người dân, tổ chức (mô phỏng, khảo sát)",
+        (("4", "4", "4"), ("3", "3", "3", "3"), ("4", "4", "4")),
+    ),
 )
 _SURVEY_FIELD = "8"
 
@@ -93,7 +106,12 @@ def synthetic_commune_pack() -> Pack:
             maxima = [Decimal(m) for m in leaves]
             if len(maxima) == 1:
                 crit_nodes.append(
-                    Node(code=code, title=title, maximum=maxima[0], rule=_self_rule(code, position, maxima[0]))
+                    Node(
+                        code=code,
+                        title=title,
+                        maximum=maxima[0],
+                        rule=_self_rule(code, position, maxima[0]),
+                    )
                 )
                 position += 1
                 continue
@@ -107,11 +125,19 @@ def synthetic_commune_pack() -> Pack:
                     rule = _self_rule(sub, position, maximum)
                 na = NotApplicable.NOT_ALLOWED
                 if f == 2:
-                    na = NotApplicable.FULL_POINTS  # "trong năm không phát sinh … được tính đủ điểm"
+                    na = (
+                        NotApplicable.FULL_POINTS
+                    )  # "trong năm không phát sinh … được tính đủ điểm"
                 elif code == "6.3":
                     na = NotApplicable.EXCLUDED
                 subs.append(
-                    Node(code=sub, title=f"Tiêu chí thành phần mô phỏng {sub}", maximum=maximum, rule=rule, not_applicable=na)
+                    Node(
+                        code=sub,
+                        title=f"Tiêu chí thành phần mô phỏng {sub}",
+                        maximum=maximum,
+                        rule=rule,
+                        not_applicable=na,
+                    )
                 )
                 position += 1
             extra: dict[str, Decimal] = {}
@@ -120,7 +146,15 @@ def synthetic_commune_pack() -> Pack:
                 extra = {"deduction_cap": Decimal("0.5"), "floor": Decimal("-0.5")}
             crit_nodes.append(Node(code=code, title=title, children=tuple(subs), **extra))  # type: ignore[arg-type]
         source = PointsSource.SURVEY if survey else PointsSource.SELF_ASSESSMENT
-        fields.append(Node(code=str(f), title=field_title, source=source, children=tuple(crit_nodes), provenance=provenance))
+        fields.append(
+            Node(
+                code=str(f),
+                title=field_title,
+                source=source,
+                children=tuple(crit_nodes),
+                provenance=provenance,
+            )
+        )
     return Pack(
         id="synthetic-commune",
         title="Bộ chỉ số CCHC cấp xã MÔ PHỎNG (synthetic, không phải văn bản chính thức)",
@@ -142,7 +176,7 @@ def synthetic_commune_pack() -> Pack:
 
 def synthetic_values(
     compiled: CompiledPack, n_units: int, seed: int = 2024, na_rate: float = 0.08
-) -> tuple[FloatArray, np.ndarray]:  # type: ignore[type-arg]
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
     """A (units × leaves) value matrix and not-applicable mask, realistic per rule kind.
 
     Each unit has a latent quality in [0.35, 1]; better units meet more criteria.

@@ -172,7 +172,7 @@ def _leaf(draw: Draw, code: str, point_decimals: int, source: PointsSource | Non
 
 
 @st.composite
-def _node(  # noqa: PLR0917
+def _node(
     draw: Draw,
     code: str,
     depth: int,

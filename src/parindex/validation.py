@@ -143,7 +143,9 @@ def _check_node(
         if node.rule is not None:
             yield error("rule-on-internal-node", "only leaves carry a scoring rule")
         if node.not_applicable is not NotApplicable.NOT_ALLOWED:
-            yield Violation(code, WARNING, "na-on-internal-node", "not_applicable is read on leaves only")
+            yield Violation(
+                code, WARNING, "na-on-internal-node", "not_applicable is read on leaves only"
+            )
         parts = [known_maximum(child) for child in node.children]
         total = sum((part for part in parts if part is not None), Decimal(0))
         if any(part is None for part in parts):
@@ -307,7 +309,8 @@ def _pack_checks(pack: Pack) -> Iterator[Violation]:
                     "",
                     mismatch,
                     "declared-maximum",
-                    f"declares {expected_total} points from {source.value} but the tree gives {actual}",
+                    f"declares {expected_total} points from {source.value} "
+                    f"but the tree gives {actual}",
                 )
 
     if not pack.synthetic:

@@ -26,25 +26,35 @@ def register(commands: Any) -> None:
     show.add_argument("pack")
     show.add_argument("--lang", choices=("vi", "en"), default="vi")
     show.add_argument("--depth", type=int, default=None, help="deepest level shown")
-    show.add_argument("--gaps", action="store_true", help="list what the sources do not give, and why")
+    show.add_argument(
+        "--gaps", action="store_true", help="list what the sources do not give, and why"
+    )
     show.set_defaults(handler=cmd_show)
 
     score_cmd = commands.add_parser("score", help="score input files and print the ranking")
-    score_cmd.add_argument("pack", help="an installed pack id, or a pack file (.toml, .json, .xlsx)")
+    score_cmd.add_argument(
+        "pack", help="an installed pack id, or a pack file (.toml, .json, .xlsx)"
+    )
     score_cmd.add_argument(
         "input",
         nargs="+",
         help="filled templates (.xlsx), long CSV, JSON input documents, or folders of them",
     )
-    score_cmd.add_argument("-o", "--output", default=None, help="write results to .xlsx, .csv or .json")
+    score_cmd.add_argument(
+        "-o", "--output", default=None, help="write results to .xlsx, .csv or .json"
+    )
     score_cmd.add_argument(
         "--unit-sheets",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="per-unit sheets in the results workbook (default: up to 300 units)",
     )
-    score_cmd.add_argument("--level", type=int, default=None, help="score nodes at this depth directly")
-    score_cmd.add_argument("--allow-missing", action="store_true", help="score missing entries 0 (flagged)")
+    score_cmd.add_argument(
+        "--level", type=int, default=None, help="score nodes at this depth directly"
+    )
+    score_cmd.add_argument(
+        "--allow-missing", action="store_true", help="score missing entries 0 (flagged)"
+    )
     score_cmd.add_argument("--lang", choices=("vi", "en"), default="vi")
     score_cmd.add_argument("--top", type=int, default=None, help="print only the first N units")
     score_cmd.set_defaults(handler=cmd_score)
@@ -88,7 +98,7 @@ def completeness(pack: Pack) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     pack = default_plugins().pack(args.pack)
     if args.gaps:
-        from parindex.cli.authoring import print_gaps  # noqa: PLC0415 (authoring imports basic)
+        from parindex.cli.authoring import print_gaps
 
         print_gaps(pack)
         return 0
@@ -113,7 +123,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     rows.append(("", label("total", args.lang), fmt_number(total, args.lang), ""))
     print(
         format_table(
-            (label("code", args.lang), label("title", args.lang), label("maximum", args.lang), label("rule", args.lang)),
+            (
+                label("code", args.lang),
+                label("title", args.lang),
+                label("maximum", args.lang),
+                label("rule", args.lang),
+            ),
             rows,
             right=(2,),
         )
@@ -162,7 +177,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from parindex.synthetic import synthetic_input
 
     plugins = default_plugins()
-    print("DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — không phải kết quả chính thức, not official results\n")
+    print(
+        "DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — không phải kết quả chính thức, not official results\n"
+    )
     runs = (
         ("bnv-province-1150-2019", 63, "Tỉnh mô phỏng"),
         ("synthetic-commune", args.communes, "Xã mô phỏng"),

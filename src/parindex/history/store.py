@@ -253,7 +253,7 @@ class HistoryStore:
         text = str(target)
         if _is_postgres(text):
             try:
-                import psycopg  # noqa: PLC0415 - optional extra
+                import psycopg
             except ImportError as exc:  # pragma: no cover - depends on the environment
                 raise ParIndexError(
                     "a PostgreSQL store needs psycopg: pip install 'parindex[postgres]'"

@@ -94,7 +94,7 @@ def _read_raw(path: Path) -> tuple[list[str], list[list[str]], str]:
     """Header and rows of a CSV or the first sheet of an .xlsx file (all cells as text)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            import openpyxl  # type: ignore[import-untyped]  # noqa: PLC0415
+            import openpyxl
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ParIndexError(
                 "reading Excel tables needs openpyxl (pip install openpyxl)"

@@ -294,7 +294,7 @@ def _read_unit(
             out.absent[(unit_id, code)] = Location(file, sheet)
 
 
-def _read_batch(  # noqa: PLR0917 - private, called once
+def _read_batch(
     compiled: CompiledPack,
     rows: list[Row],
     sheet: str,

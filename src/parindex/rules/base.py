@@ -85,9 +85,7 @@ class Rule(abc.ABC):
         """Scalar twin of :meth:`GroupEvaluator.invalid` (negated)."""
 
     @abc.abstractmethod
-    def reference_points(
-        self, value: Decimal, maximum: Decimal, best: Decimal | None
-    ) -> Decimal:
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
         """Exact, unrounded points: the plain reference the tests compare against."""
 
     @classmethod

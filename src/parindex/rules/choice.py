@@ -64,7 +64,8 @@ class _AchievedEvaluator(GroupEvaluator):
         self._maxima = maxima
 
     def invalid(self, micro: Int64Array) -> BoolArray:
-        return (micro != 0) & (micro != VALUE_SCALE)
+        bad: BoolArray = (micro != 0) & (micro != VALUE_SCALE)
+        return bad
 
     def points(self, micro: Int64Array, best: Int64Array | None) -> Int64Array:
         return np.where(micro == VALUE_SCALE, self._maxima, 0)
@@ -98,9 +99,7 @@ class Levels(Rule):
             problems.append("level labels must be distinct")
         for level in self.levels:
             if not Decimal(0) <= level.points <= maximum:
-                problems.append(
-                    f"level {level.label!r} gives {level.points}, outside 0..{maximum}"
-                )
+                problems.append(f"level {level.label!r} gives {level.points}, outside 0..{maximum}")
         if self.levels and max(level.points for level in self.levels) != maximum:
             problems.append(f"no level reaches the maximum {maximum}")
         return problems
@@ -150,11 +149,13 @@ class _LevelsEvaluator(GroupEvaluator):
     def invalid(self, micro: Int64Array) -> BoolArray:
         whole = micro % VALUE_SCALE == 0
         position = micro // VALUE_SCALE
-        return ~whole | (position < 0) | (position >= self._counts[None, :])
+        bad: BoolArray = ~whole | (position < 0) | (position >= self._counts[None, :])
+        return bad
 
     def points(self, micro: Int64Array, best: Int64Array | None) -> Int64Array:
         position = micro // VALUE_SCALE
         np.minimum(position, self._table.shape[1] - 1, out=position)
         np.maximum(position, 0, out=position)
         position += self._offsets
-        return self._flat.take(position)
+        points: Int64Array = self._flat.take(position)
+        return points

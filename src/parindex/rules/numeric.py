@@ -35,7 +35,8 @@ def _decimals_problem(name: str, value: Decimal) -> list[str]:
 
 
 def _max_micro(maxima: Int64Array, ticks_per_point: int) -> Int64Array:
-    return maxima * (VALUE_SCALE // ticks_per_point)
+    result: Int64Array = maxima * (VALUE_SCALE // ticks_per_point)
+    return result
 
 
 class _Evaluator(GroupEvaluator):
@@ -146,8 +147,12 @@ class Bands(Rule):
                 word = "từ" if band.inclusive else "trên"
             else:
                 word = "≥" if band.inclusive else ">"
-            parts.append(f"{word} {fmt_number(band.threshold, lang)}: {fmt_number(band.points, lang)}")
-        parts.append(("còn lại: " if lang == "vi" else "otherwise: ") + fmt_number(self.otherwise, lang))
+            parts.append(
+                f"{word} {fmt_number(band.threshold, lang)}: {fmt_number(band.points, lang)}"
+            )
+        parts.append(
+            ("còn lại: " if lang == "vi" else "otherwise: ") + fmt_number(self.otherwise, lang)
+        )
         return "; ".join(parts)
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
@@ -235,7 +240,11 @@ class Proportional(Rule):
             problems.append(f"floor {self.floor} outside 0..{self.full_at}")
         if self.upper is not None and self.upper < self.full_at:
             problems.append(f"upper {self.upper} below full_at {self.full_at}")
-        for name, value in (("full_at", self.full_at), ("floor", self.floor), ("upper", self.upper)):
+        for name, value in (
+            ("full_at", self.full_at),
+            ("floor", self.floor),
+            ("upper", self.upper),
+        ):
             if value is not None:
                 problems += _decimals_problem(name, value)
         return problems
@@ -362,7 +371,8 @@ class CappedCount(Rule):
 
         def evaluate(micro: Int64Array, _: Int64Array | None) -> Int64Array:
             items = np.minimum(micro // VALUE_SCALE, cap_items)
-            return np.minimum(items * per_item, maxima)
+            result: Int64Array = np.minimum(items * per_item, maxima)
+            return result
 
         return _Evaluator(lambda m: (m < 0) | (m % VALUE_SCALE != 0), evaluate)
 
@@ -432,4 +442,3 @@ class SurveyScale(Rule):
             lambda m: (m < low) | (m > high),
             lambda m, _: mul_div_round(m - low, maxima, high - low),
         )
-
