@@ -61,3 +61,20 @@ def test_demo_scores_synthetic_provinces_and_communes(capsys: pytest.CaptureFixt
     assert "SYNTHETIC" in out
     assert "63 units" in out and "500 units" in out
     assert "Tỉnh mô phỏng" in out and "Xã mô phỏng" in out
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from parindex.cli import main; raise SystemExit(main(['demo', '--communes', '3000']))"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # the reader goes away, as `| head -1` does
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr
