@@ -84,8 +84,31 @@ def test_results_workbook_csv_and_json(commune: CompiledPack, tmp_path: Path) ->
     assert Decimal(total_row["index"]) == first.index
 
     document = json.loads(write_results(results, tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert document["pack"] == "synthetic-commune" and document["synthetic"] is True
-    assert len(document["rows"]) == 6 * commune.n_nodes
+    assert document["format"] == "parindex-history-results/1"
+    final = document["sets"][0]
+    assert final["pack"] == "synthetic-commune" and final.get("stage", "final") == "final"
+    assert "SYNTHETIC" in final["note"]
+    assert len(final["figures"]) == 6 * commune.n_nodes
+    total = next(f for f in final["figures"] if f["unit"] == first.unit and f["code"] == "")
+    assert Decimal(total["index"]) == first.index and total["rank"] == first.rank
+
+
+def test_results_json_imports_into_history_unchanged(commune: CompiledPack, tmp_path: Path) -> None:
+    from parindex.cli import main
+    from parindex.history.store import HistoryStore
+
+    results = parindex.score(commune, synthetic_input(commune, 5))
+    path = write_results(results, tmp_path / "r.json")
+    store_path = tmp_path / "history.sqlite"
+    assert main(["history", "import", str(path), "--year", "2024", "--store", str(store_path)]) == 0
+    with HistoryStore.open(str(store_path)) as store:
+        final = next(i for i in store.sets(2024, "synthetic-commune") if i.stage == "final")
+        stored = store.load(final.id)
+    for unit in results.unit_ids:
+        total, criterion = stored.figure(unit, ""), stored.figure(unit, "1.2")
+        assert total is not None and criterion is not None
+        assert (total.index, total.rank) == (results.index(unit), results.rank(unit))
+        assert criterion.points == results.points(unit, "1.2")
 
 
 def test_interrupted_write_leaves_the_old_file(commune: CompiledPack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,6 +26,14 @@ from parindex.errors import ParIndexError
 from parindex.io.atomic import atomic_path, write_text_atomic
 from parindex.io.cells import column_letter
 from parindex.labels import label
+from parindex import __version__
+from parindex.history.records import (
+    Origin,
+    ResultsDocument,
+    ResultSetRecord,
+    document_to_json,
+)
+from parindex.history.store import records_from_results
 from parindex.results import Results
 
 #: Above this many units the workbook has no per-unit sheets unless asked for.
@@ -248,22 +256,36 @@ def write_results_csv(results: Results, path: str | Path) -> Path:
     return Path(path)
 
 
-def results_document(results: Results) -> dict[str, Any]:
-    """Plain data for JSON: the pack's identity and one record per unit and node."""
+def results_document(results: Results, year: int | None = None) -> ResultsDocument:
+    """The results as a history results document: one set for the final scores and one
+    per stage view, exact figures as decimal text. ``parindex history import`` reads it.
+    """
     pack = results.pack
-    return {
-        "pack": pack.id,
-        "version": pack.version,
-        "title": pack.title,
-        "synthetic": pack.synthetic,
-        "stages": sorted(results.stages, key=pack.stages.index),
-        "rows": results.to_records(),
-    }
+    note = "SYNTHETIC pack: not an official result" if pack.synthetic else ""
+    sets = []
+    for stage in ("final", *sorted(results.stages, key=pack.stages.index)):
+        units, figures = records_from_results(results, None if stage == "final" else stage)
+        sets.append(
+            ResultSetRecord(
+                pack=pack.id,
+                version=pack.version,
+                origin=Origin.SCORED,
+                year=year,
+                stage=stage,
+                source=f"parindex {__version__}",
+                note=note,
+                point_decimals=pack.point_decimals,
+                index_decimals=pack.rounding.decimals,
+                rounding_mode=pack.rounding.mode,
+                units=units,
+                figures=figures,
+            )
+        )
+    return ResultsDocument(sets=tuple(sets))
 
 
-def write_results_json(results: Results, path: str | Path) -> Path:
-    text = json.dumps(results_document(results), ensure_ascii=False, indent=1) + "\n"
-    write_text_atomic(path, text)
+def write_results_json(results: Results, path: str | Path, year: int | None = None) -> Path:
+    write_text_atomic(path, document_to_json(results_document(results, year)))
     return Path(path)
 
 
