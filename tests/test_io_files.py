@@ -89,7 +89,7 @@ def test_results_workbook_csv_and_json(commune: CompiledPack, tmp_path: Path) ->
     assert final["pack"] == "synthetic-commune" and final.get("stage", "final") == "final"
     assert "SYNTHETIC" in final["note"]
     assert len(final["figures"]) == 6 * commune.n_nodes
-    total = next(f for f in final["figures"] if f["unit"] == first.unit and f["code"] == "")
+    total = next(f for f in final["figures"] if f["unit"] == first.unit and f.get("code", "") == "")
     assert Decimal(total["index"]) == first.index and total["rank"] == first.rank
 
 
