@@ -42,7 +42,7 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     raise TypeError(f"expected a number, got {type(value).__name__}")
 
 
-def _structure_date(value: object, _: type) -> dt.date:
+def structure_date(value: object, _: type) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -69,7 +69,7 @@ def make_converter(
     """
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(Decimal, _structure_decimal)
-    converter.register_structure_hook(dt.date, _structure_date)
+    converter.register_structure_hook(dt.date, structure_date)
     if native_scalars:
         converter.register_unstructure_hook(Decimal, lambda value: value)
         converter.register_unstructure_hook(dt.date, lambda value: value)

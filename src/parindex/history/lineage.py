@@ -32,6 +32,7 @@ import attrs
 import cattrs
 
 from parindex.errors import ParIndexError
+from parindex.serialization import structure_date
 
 
 class EventKind(enum.Enum):
@@ -150,16 +151,7 @@ class Lineage:
 def _converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
 
-    def date_hook(value: object, _: type) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            return dt.date.fromisoformat(value)
-        raise TypeError(f"expected a date, got {type(value).__name__}")
-
-    converter.register_structure_hook(dt.date, date_hook)
+    converter.register_structure_hook(dt.date, structure_date)
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     return converter
 

@@ -169,7 +169,8 @@ class YearComparer:
             note = ""
         else:
             mapping = self.mapping(ref, target)
-            if mapping is None:
+
+            def not_compared(note: str) -> list[Predecessor]:
                 return [
                     Predecessor(
                         unit,
@@ -180,24 +181,19 @@ class YearComparer:
                         None,
                         None,
                         None,
-                        note=f"result is in {ref}; no mapping {ref} → {target}: not compared",
+                        note=note,
                     )
                 ]
+
+            if mapping is None:
+                return not_compared(
+                    f"result is in {ref}; no mapping {ref} → {target}: not compared"
+                )
             old = mapping.old_codes_for(code)
             if old is None or not old:
-                return [
-                    Predecessor(
-                        unit,
-                        holder.unit_name(unit),
-                        code,
-                        holder.info.id,
-                        holder.info.origin.value,
-                        None,
-                        None,
-                        None,
-                        note=f"criterion {code or '<total>'} has no counterpart in {ref} (mapping)",
-                    )
-                ]
+                return not_compared(
+                    f"criterion {code or '<total>'} has no counterpart in {ref} (mapping)"
+                )
             codes = old
             note = "" if old == (code,) else f"mapped from {ref}"
         found = []

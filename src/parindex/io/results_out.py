@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -21,12 +20,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parindex import __version__
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
-from parindex.io.atomic import atomic_path, write_text_atomic
-from parindex.io.cells import column_letter
-from parindex.labels import label
-from parindex import __version__
 from parindex.history.records import (
     Origin,
     ResultsDocument,
@@ -34,6 +30,9 @@ from parindex.history.records import (
     document_to_json,
 )
 from parindex.history.store import records_from_results
+from parindex.io.atomic import atomic_path, write_text_atomic
+from parindex.io.cells import column_letter
+from parindex.labels import label
 from parindex.results import Results
 
 #: Above this many units the workbook has no per-unit sheets unless asked for.
