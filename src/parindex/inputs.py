@@ -183,7 +183,7 @@ def from_array(
     )
 
 
-def _is_not_applicable(raw: object) -> bool:
+def is_not_applicable(raw: object) -> bool:
     return raw is NOT_APPLICABLE or (
         isinstance(raw, str) and normalise_label(raw) in NOT_APPLICABLE_LABELS
     )
@@ -253,7 +253,7 @@ def from_records(
                 continue
             if record.value is None:
                 continue
-            if _is_not_applicable(record.value):
+            if is_not_applicable(record.value):
                 stage.not_applicable[row, column] = True
                 continue
             rule = rules[column]

@@ -60,7 +60,7 @@ def stage_views(pack: Pack, present: Sequence[str]) -> dict[str, tuple[str, ...]
     return views
 
 
-def _effective(
+def effective_entries(
     data: ScoringInput, preference: tuple[str, ...]
 ) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray]:
     if not preference:
@@ -213,7 +213,7 @@ def _show(value: float) -> str:
     return f"{value:g}"
 
 
-def _group_index(data: ScoringInput) -> tuple[Int64Array, int]:
+def group_index(data: ScoringInput) -> tuple[Int64Array, int]:
     """Each unit's group as a number (0, 1, …; the numbering itself is immaterial)."""
     labels = [unit.group for unit in data.units]
     if not labels:
@@ -227,7 +227,7 @@ def _group_index(data: ScoringInput) -> tuple[Int64Array, int]:
     return group_of, len(numbers)
 
 
-def _group_best(
+def group_best_values(
     compiled: CompiledPack,
     values: FloatArray,
     na: BoolArray,
@@ -264,7 +264,9 @@ def scaled_threshold(minimum: Decimal, decimals: int, inclusive: bool = True) ->
     return whole + 1
 
 
-def _grades(compiled: CompiledPack, index: Int64Array, defined: BoolArray) -> npt.NDArray[np.int8]:
+def grades_for(
+    compiled: CompiledPack, index: Int64Array, defined: BoolArray
+) -> npt.NDArray[np.int8]:
     pack = compiled.pack
     grades = np.full(index.shape, len(pack.classification.grades) - 1, dtype=np.int8)
     for position in range(len(pack.classification.grades) - 2, -1, -1):
@@ -276,7 +278,7 @@ def _grades(compiled: CompiledPack, index: Int64Array, defined: BoolArray) -> np
     return grades
 
 
-def _apply_eligibility(
+def apply_eligibility(
     compiled: CompiledPack, grades: npt.NDArray[np.int8], index: Int64Array, defined: BoolArray
 ) -> None:
     """Downgrade a unit's total grade when a condition of that grade fails."""
@@ -429,7 +431,7 @@ def _grade_block(
 ) -> npt.NDArray[np.int8]:
     n_grades = len(compiled.pack.classification.grades)
     if plan.grade_thresholds is None:
-        return _grades(compiled, index.astype(np.int64), defined)
+        return grades_for(compiled, index.astype(np.int64), defined)
     # Thresholds fall from the best grade down: a grade's position is the number
     # of thresholds the index does not reach.
     grades = np.full(index.shape, n_grades - 1, dtype=np.int8)
@@ -438,6 +440,19 @@ def _grade_block(
     if not defined.all():
         grades[~defined] = NO_GRADE
     return grades
+
+
+def index_and_grades(
+    compiled: CompiledPack, totals: Int64Array, unit_max: Int64Array
+) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+    """Index % (scaled by 10**decimals) and grades of node-major totals and maxima.
+
+    Exactly what scoring computes per block, without the eligibility step (which
+    needs whole units: see :func:`apply_eligibility`).
+    """
+    plan = _plan(compiled)
+    index, defined = _index_block(plan, totals, unit_max, compiled.pack.rounding.mode)
+    return index, _grade_block(compiled, plan, index, defined)
 
 
 def _score_view(
@@ -458,7 +473,7 @@ def _score_view(
     ``check_input`` run.
     """
     plan = _plan(compiled)
-    values, na, bonus, deduction = _effective(data, preference)
+    values, na, bonus, deduction = effective_entries(data, preference)
     if apply_overrides and data.overrides:
         values = values.copy()
         na = na.copy()
@@ -486,14 +501,13 @@ def _score_view(
     block = max(1, BLOCK_VALUES // max(n_leaves, 1))
     start, end = compiled.start, compiled.end
     leaf_max = compiled.leaf_max
-    mode = compiled.pack.rounding.mode
     any_missing = False
     bonus_ticks = points_to_ticks(bonus, compiled.ticks_per_point)
     deduction_ticks = points_to_ticks(deduction, compiled.ticks_per_point)
     best: dict[str, Int64Array] | None = None
     try:
         if any(group.uses_group_best for group in compiled.groups):
-            best = _group_best(compiled, values, na, group_of, n_groups)
+            best = group_best_values(compiled, values, na, group_of, n_groups)
         first = 0
         while first < n_units:
             # Work node-major (leaves × units, C order): gathers of leaf columns and
@@ -563,8 +577,8 @@ def _score_view(
             points[rows] = totals.T
             if exclusions:
                 maximum[rows] = np.broadcast_to(unit_max, totals.shape).T
-            index, defined = _index_block(plan, totals, unit_max, mode)
-            grades[rows] = _grade_block(compiled, plan, index, defined).T
+            index, block_grades = index_and_grades(compiled, totals, unit_max)
+            grades[rows] = block_grades.T
             if index_out.dtype == np.int32 and (
                 index.size and (index.min() < -(2**31) or index.max() >= 2**31)
             ):
@@ -597,7 +611,7 @@ def _score_view(
     defined_all = (
         full_max > 0 if exclusions else np.broadcast_to(compiled.node_max > 0, points.shape)
     )
-    _apply_eligibility(compiled, grades, index_out, defined_all)
+    apply_eligibility(compiled, grades, index_out, defined_all)
     ranks = competition_ranks(index_out[:, ROOT], defined_all[:, ROOT], group_of)
     return StageScores(
         stages_used=preference,
@@ -669,7 +683,7 @@ def score(pack: Pack | CompiledPack, data: ScoringInput, *, stages: bool = True)
         problems = check_input(compiled, data)
     if problems:
         raise InputError(problems)
-    group_of, n_groups = _group_index(data)
+    group_of, n_groups = group_index(data)
     final = _score_view(compiled, data, policy, True, group_of, n_groups, screen=screen)
     by_stage: dict[str, StageScores] = {}
     if stages:

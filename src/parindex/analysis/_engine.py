@@ -16,16 +16,16 @@ import numpy.typing as npt
 
 from parindex.compiled import CompiledPack
 from parindex.errors import ParIndexError
-from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round, quantize_values
+from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, quantize_values
 from parindex.model import NotApplicable
 from parindex.results import Results, StageScores
 from parindex.scoring import (
-    _apply_eligibility,
-    _effective,
-    _grades,
-    _group_best,
-    _group_index,
     apply_bounds,
+    apply_eligibility,
+    effective_entries,
+    group_best_values,
+    group_index,
+    index_and_grades,
     points_to_ticks,
 )
 
@@ -54,7 +54,7 @@ def view_inputs(results: Results, stage: str | None = None) -> ViewInputs:
     """Effective values of a view; the final view includes overrides."""
     name, scores = resolve_stage(results, stage)
     data = results.input
-    values, na, bonus, deduction = _effective(data, scores.stages_used)
+    values, na, bonus, deduction = effective_entries(data, scores.stages_used)
     if name == "final" and data.overrides:
         values = values.copy()
         na = na.copy()
@@ -63,13 +63,13 @@ def view_inputs(results: Results, stage: str | None = None) -> ViewInputs:
             column = results.compiled.leaf_index[override.code]
             values[row, column] = results.compiled.leaf_rules[column].encode(override.value)
             na[row, column] = False
-    group_of, n_groups = _group_index(data)
+    group_of, n_groups = group_index(data)
     return ViewInputs(name, scores.stages_used, values, na, bonus, deduction, group_of, n_groups)
 
 
 def group_best(compiled: CompiledPack, inputs: ViewInputs) -> dict[str, Int64Array]:
     """Best value per (group, column) of every relative-to-best rule group."""
-    return _group_best(
+    return group_best_values(
         compiled, inputs.values, inputs.not_applicable, inputs.group_of, inputs.n_groups
     )
 
@@ -131,17 +131,14 @@ def aggregate(
 def index_and_grade(
     compiled: CompiledPack, points: Int64Array, maximum: Int64Array
 ) -> tuple[Int64Array, npt.NDArray[np.int8]]:
-    """Index % (scaled) and grades exactly as the scorer computes them."""
-    defined = maximum > 0
-    decimals = compiled.pack.rounding.decimals
-    index = div_round(
-        points.astype(np.int64) * (100 * 10**decimals),
-        np.where(defined, maximum, 1),
-        compiled.pack.rounding.mode,
+    """Index % (scaled) and grades exactly as the scorer computes them (its own code)."""
+    full_max = np.broadcast_to(maximum, points.shape)
+    index_nm, grades_nm = index_and_grades(
+        compiled, points.T.astype(np.int64), full_max.T.astype(np.int64)
     )
-    index[~defined] = 0
-    grades = _grades(compiled, index, defined)
-    _apply_eligibility(compiled, grades, index, defined)
+    index = index_nm.T.astype(np.int64)
+    grades = np.ascontiguousarray(grades_nm.T)
+    apply_eligibility(compiled, grades, index, full_max > 0)
     return index, grades
 
 

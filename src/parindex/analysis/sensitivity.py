@@ -30,7 +30,7 @@ from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round, ticks_to_decimal
 from parindex.results import Results
-from parindex.scoring import _group_index
+from parindex.scoring import group_index
 from parindex.textable import format_table
 
 #: Weights act as integer multiples of 10**-6 of a field's own maximum.
@@ -158,7 +158,7 @@ def sample_ranks(
     field_max = np.ascontiguousarray(scores.unit_maximum()[:, fields], dtype=np.int64)
     adjust = scores.points[:, ROOT].astype(np.int64) - field_points.sum(axis=1)
     scale = 100 * 10**compiled.pack.rounding.decimals
-    group_of, _ = _group_index(results.input)
+    group_of, _ = group_index(results.input)
     q_all = _multipliers(results, np.atleast_2d(weights))
     out = np.empty((q_all.shape[0], field_points.shape[0]), dtype=np.int32)
     for first in range(0, q_all.shape[0], block):

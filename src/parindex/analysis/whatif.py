@@ -46,10 +46,10 @@ from parindex.analysis._engine import (
 from parindex.compiled import ROOT
 from parindex.errors import InputError, InputProblem, ParIndexError
 from parindex.fixedpoint import BoolArray, Int64Array, quantize_values
-from parindex.inputs import _is_not_applicable
+from parindex.inputs import is_not_applicable
 from parindex.model import NotApplicable
 from parindex.results import Results
-from parindex.scoring import _group_best, competition_ranks
+from parindex.scoring import competition_ranks, group_best_values
 from parindex.textable import format_table
 
 
@@ -135,7 +135,7 @@ def _encode(results: Results, changes: tuple[Change, ...]) -> list[tuple[int, in
             )
             continue
         rule = compiled.leaf_rules[column]
-        if _is_not_applicable(change.value):
+        if is_not_applicable(change.value):
             if compiled.leaf_na[column] is NotApplicable.NOT_ALLOWED:
                 problems.append(
                     InputProblem("'không phát sinh' is not allowed here", change.unit, change.code)
@@ -189,10 +189,10 @@ def scenario(
         na[row, column] = is_na
     changed_rows = sorted({row for row, _, _, _ in cells})
     rows: set[int] = set(changed_rows)
-    best_old = _group_best(
+    best_old = group_best_values(
         compiled, inputs.values, inputs.not_applicable, inputs.group_of, inputs.n_groups
     )
-    best_new = _group_best(compiled, values, na, inputs.group_of, inputs.n_groups)
+    best_new = group_best_values(compiled, values, na, inputs.group_of, inputs.n_groups)
     moved: list[str] = []
     for group in compiled.groups:
         if not group.uses_group_best:
@@ -259,7 +259,7 @@ def what_if(
         )
     applied = tuple(
         AppliedChange(
-            c.unit, c.code, "không phát sinh" if _is_not_applicable(c.value) else str(c.value)
+            c.unit, c.code, "không phát sinh" if is_not_applicable(c.value) else str(c.value)
         )
         for c in changes
     )
