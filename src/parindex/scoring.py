@@ -442,6 +442,35 @@ def _grade_block(
     return grades
 
 
+def leaf_points(
+    compiled: CompiledPack,
+    micro: Int64Array,
+    absent: BoolArray,
+    na: BoolArray,
+    best: dict[str, Int64Array] | None,
+    group_rows: Int64Array,
+) -> Int64Array:
+    """Points in ticks of node-major (leaves × units) quantised values.
+
+    Rule groups are evaluated on their blocks; absent entries score 0 and
+    'không phát sinh' scores the leaf's maximum where the leaf says full points
+    (0 otherwise). ``best`` holds each relative rule group's best value per
+    group, and ``group_rows`` the units' group numbers.
+    """
+    plan = _plan(compiled)
+    points = np.empty(micro.shape, dtype=np.int64)
+    for group, cols in zip(compiled.groups, plan.columns, strict=True):
+        group_best = None
+        if best is not None and group.uses_group_best:
+            group_best = best[group.kind][group_rows]
+        points[cols] = group.evaluator.points(micro[cols].T, group_best).T
+    if absent.any():
+        np.putmask(points, absent, 0)
+        if na.any():
+            np.copyto(points, compiled.leaf_max[:, None], where=na & plan.full_points[:, None])
+    return points
+
+
 def index_and_grades(
     compiled: CompiledPack, totals: Int64Array, unit_max: Int64Array
 ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
@@ -531,29 +560,19 @@ def _score_view(
                     any_absent=any_absent,
                     any_na=any_na,
                 )
-            leaf_points = np.empty(micro.shape, dtype=np.int64)
-            for group, cols in zip(compiled.groups, plan.columns, strict=True):
-                group_micro = micro[cols].T  # evaluators take (units × k)
-                if screen:
-                    bad = group.evaluator.invalid(group_micro)
+            if screen:
+                for group, cols in zip(compiled.groups, plan.columns, strict=True):
+                    bad = group.evaluator.invalid(micro[cols].T)
                     if bad.any() and (not any_absent or (bad & ~absent[cols].T).any()):
                         raise _ScreenError
-                group_best = None
-                if best is not None and group.uses_group_best:
-                    group_best = best[group.kind][group_of[rows]]
-                leaf_points[cols] = group.evaluator.points(group_micro, group_best).T
+            block_points = leaf_points(compiled, micro, absent, na_block, best, group_of[rows])
             if any_absent:
-                np.putmask(leaf_points, absent, 0)
-                if any_na:
-                    np.copyto(
-                        leaf_points, leaf_max[:, None], where=na_block & plan.full_points[:, None]
-                    )
                 missing_block = absent & ~na_block
                 if missing_block.any():
                     any_missing = True
                     missing[rows] = missing_block.T
             cumulative = np.zeros((n_leaves + 1, width), dtype=np.int64)
-            np.cumsum(leaf_points, axis=0, out=cumulative[1:])
+            np.cumsum(block_points, axis=0, out=cumulative[1:])
             totals = cumulative[end]
             totals -= cumulative[start]
             unit_max = compiled.node_max[:, None]

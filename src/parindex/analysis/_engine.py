@@ -26,6 +26,7 @@ from parindex.scoring import (
     group_best_values,
     group_index,
     index_and_grades,
+    leaf_points,
     points_to_ticks,
 )
 
@@ -87,15 +88,15 @@ def evaluate_leaves(
     """
     absent = np.isnan(values)
     micro = quantize_values(np.where(absent, 0.0, values))
-    points = np.empty(micro.shape, dtype=np.int64)
-    for group in compiled.groups:
-        group_best_ = best[group.kind][group_rows] if group.uses_group_best else None
-        points[:, group.columns] = group.evaluator.points(micro[:, group.columns], group_best_)
-    full = np.array([p is NotApplicable.FULL_POINTS for p in compiled.leaf_na])
+    points = leaf_points(
+        compiled,
+        np.ascontiguousarray(micro.T),
+        np.ascontiguousarray(absent.T),
+        np.ascontiguousarray(na.T),
+        best,
+        group_rows,
+    ).T
     excluded = np.array([p is NotApplicable.EXCLUDED for p in compiled.leaf_na])
-    points = np.where(na & full, compiled.leaf_max, points)
-    points[na & ~full] = 0
-    points[absent & ~na] = 0
     maximum = np.where(na & excluded, 0, compiled.leaf_max)
     return points, maximum
 
