@@ -40,7 +40,7 @@ from parindex.rules import (
     Rule,
     SurveyScale,
 )
-from parindex.synthetic import synthetic_values
+from parindex.synthetic import synthetic_adjustments, synthetic_values
 
 NOTE = "SYNTHETIC benchmark pack: generated for timing, not an official criteria set"
 SEED = 2024
@@ -173,18 +173,5 @@ def bench_arrays(
 ) -> tuple[FloatArray, npt.NDArray[np.bool_], FloatArray, FloatArray]:
     """Values (NaN where "không phát sinh"), the NA mask, bonus and deduction columns."""
     values, na = synthetic_values(compiled, n_units, seed)
-    rng = np.random.Generator(np.random.PCG64(seed + 1))
-    bonus = np.full((n_units, len(compiled.adjustable_codes)), np.nan)
-    deduction = np.full_like(bonus, np.nan)
-    for bounded in compiled.bounded:
-        if bounded.slot is None:
-            continue
-        if bounded.bonus_cap:
-            lucky = rng.uniform(size=n_units) < 0.1
-            bonus[lucky, bounded.slot] = np.round(rng.uniform(0, 2, size=int(lucky.sum())), 2)
-        if bounded.deduction_cap:
-            unlucky = rng.uniform(size=n_units) < 0.05
-            deduction[unlucky, bounded.slot] = np.round(
-                rng.uniform(0, 0.5, size=int(unlucky.sum())), 2
-            )
+    bonus, deduction = synthetic_adjustments(compiled, n_units, seed)
     return values, na, bonus, deduction

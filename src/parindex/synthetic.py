@@ -227,6 +227,15 @@ def synthetic_input(
         values = np.round(share * maxima, 2)
         return from_array(compiled, units, values)
     values, na = synthetic_values(compiled, n_units, seed)
+    bonus, deduction = synthetic_adjustments(compiled, n_units, seed)
+    return from_array(compiled, units, values, not_applicable=na, bonus=bonus, deduction=deduction)
+
+
+def synthetic_adjustments(
+    compiled: CompiledPack, n_units: int, seed: int = 2024
+) -> tuple[FloatArray, FloatArray]:
+    """Bonus and deduction entries (NaN = none): 10 % of units get a bonus, 5 % a
+    deduction, each uniform up to the node's cap, per adjustable node."""
     bonus = np.full((n_units, len(compiled.adjustable_codes)), np.nan)
     deduction = np.full_like(bonus, np.nan)
     rng = np.random.Generator(np.random.PCG64(seed + 1))
@@ -242,4 +251,4 @@ def synthetic_input(
             cap = float(ticks_to_decimal(bounded.deduction_cap, compiled.pack.point_decimals))
             unlucky = rng.uniform(size=n_units) < 0.05
             deduction[unlucky, slot] = np.round(rng.uniform(0, cap, size=int(unlucky.sum())), 2)
-    return from_array(compiled, units, values, not_applicable=na, bonus=bonus, deduction=deduction)
+    return bonus, deduction
