@@ -10,6 +10,7 @@ Units are processed in blocks to bound memory; no Python loop runs per unit.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import weakref
 from collections.abc import Sequence
@@ -279,10 +280,18 @@ def grades_for(
 
 
 def apply_eligibility(
-    compiled: CompiledPack, grades: npt.NDArray[np.int8], index: Int64Array, defined: BoolArray
+    compiled: CompiledPack,
+    grades: npt.NDArray[np.int8],
+    index: Int64Array,
+    maximum: npt.NDArray[np.signedinteger[Any]],
 ) -> None:
-    """Downgrade a unit's total grade when a condition of that grade fails."""
+    """Downgrade a unit's total grade when a condition of that grade fails.
+
+    ``maximum`` is units × nodes, or one row broadcast to all units; a node's
+    index is defined where its maximum is positive.
+    """
     pack = compiled.pack
+    defined = np.broadcast_to(maximum, index.shape)
     labels = pack.classification.labels
     for position, label in enumerate(labels):
         conditions = [c for c in pack.eligibility if c.grade == label]
@@ -292,7 +301,7 @@ def apply_eligibility(
         for condition in conditions:
             node = compiled.node_index[condition.code]
             threshold = scaled_threshold(condition.minimum, pack.rounding.decimals)
-            failed |= ~defined[:, node] | (index[:, node] < threshold)
+            failed |= (defined[:, node] <= 0) | (index[:, node] < threshold)
         demote = (grades[:, ROOT] == position) & failed
         grades[demote, ROOT] = min(position + 1, len(labels) - 1)
 
@@ -307,7 +316,11 @@ def competition_ranks(keys: Int64Array, defined: BoolArray, group_of: Int64Array
     members = np.nonzero(defined)[0]
     if members.size == 0:
         return ranks
-    order = members[np.lexsort((members, -keys[members], group_of[members]))]
+    # Stable sorts keep input order among ties.
+    if bool((group_of[members] == group_of[members[0]]).all()):
+        order = members[np.argsort(-keys[members], kind="stable")]
+    else:
+        order = members[np.lexsort((-keys[members], group_of[members]))]
     sorted_keys = keys[order]
     sorted_groups = group_of[order]
     position = np.arange(order.size)
@@ -381,7 +394,7 @@ def _slice_sums(values: Int64Array, start: Int64Array, end: Int64Array) -> Int64
     return cumulative[end] - cumulative[start]
 
 
-class _ScreenError(Exception):
+class ScreenFailed(Exception):
     """A block may hold a bad entry: run the full, located input check."""
 
 
@@ -399,9 +412,9 @@ def _screen(
     Conservative: a failure only means "look closer" (``check_input``).
     """
     if micro.size and (int(micro.min()) <= -MICRO_LIMIT or int(micro.max()) >= MICRO_LIMIT):
-        raise _ScreenError
+        raise ScreenFailed
     if any_na and ((na_block & ~absent).any() or (na_block & ~plan.na_allowed[:, None]).any()):
-        raise _ScreenError
+        raise ScreenFailed
 
 
 def _index_block(
@@ -484,24 +497,46 @@ def index_and_grades(
     return index, _grade_block(compiled, plan, index, defined)
 
 
-def _score_view(
-    compiled: CompiledPack,
-    data: ScoringInput,
-    preference: tuple[str, ...],
-    apply_overrides: bool,
-    group_of: Int64Array,
-    n_groups: int,
-    *,
-    screen: bool = False,
-) -> StageScores:
-    """Scores of one stage view, block by block.
+@attrs.frozen(eq=False)
+class ViewArrays:
+    """One stage view's result arrays (unit-major views) before eligibility and ranks."""
 
-    With ``screen`` (single stage, no overrides, input not yet checked) entries
-    are validated in the same pass that evaluates them: quantised once, screened
-    with whole-block tests, and only when a screen fails is the full located
-    ``check_input`` run.
-    """
-    plan = _plan(compiled)
+    points: npt.NDArray[np.signedinteger[Any]]
+    maximum: npt.NDArray[np.signedinteger[Any]]
+    index: npt.NDArray[np.signedinteger[Any]]
+    grade: npt.NDArray[np.int8]
+    limited: BoolArray | None
+    missing: BoolArray
+    any_missing: bool
+
+
+ENGINES = ("auto", "kernel", "numpy")
+#: Below this many entries ``engine="auto"`` keeps to numpy: as fast there, and
+#: a short script does not pay for loading the compiled kernel.
+KERNEL_MIN_ENTRIES = 1 << 16
+
+
+def kernel_available() -> bool:
+    """Whether the fused kernel can run here (numba is installed)."""
+    return importlib.util.find_spec("numba") is not None
+
+
+def _use_kernel(engine: str, entries: int) -> bool:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "numpy":
+        return False
+    if engine == "kernel":
+        if not kernel_available():
+            raise ImportError("engine='kernel' needs numba: pip install numba")
+        return True
+    return entries >= KERNEL_MIN_ENTRIES and kernel_available()
+
+
+def _view_entries(
+    compiled: CompiledPack, data: ScoringInput, preference: tuple[str, ...], apply_overrides: bool
+) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray]:
+    """The entries a view counts: each leaf's value by stage priority, overrides applied."""
     values, na, bonus, deduction = effective_entries(data, preference)
     if apply_overrides and data.overrides:
         values = values.copy()
@@ -511,14 +546,123 @@ def _score_view(
             column = compiled.leaf_index[override.code]
             values[row, column] = compiled.leaf_rules[column].encode(override.value)
             na[row, column] = False
+    return values, na, bonus, deduction
 
+
+def _score_view(
+    compiled: CompiledPack,
+    data: ScoringInput,
+    preference: tuple[str, ...],
+    apply_overrides: bool,
+    group_of: Int64Array,
+    n_groups: int,
+    *,
+    screen: bool = False,
+    engine: str = "auto",
+) -> StageScores:
+    """Scores of one stage view, by the fused kernel or block by block in numpy.
+
+    With ``screen`` (single stage, no overrides, input not yet checked) entries
+    are validated in the same pass that evaluates them: quantised once, screened
+    with whole-block tests, and only when a screen fails is the full located
+    ``check_input`` run.
+    """
+    plan = _plan(compiled)
+    values, na, bonus, deduction = _view_entries(compiled, data, preference, apply_overrides)
+    exclusions = plan.excluded_columns.size > 0 and bool(na[:, plan.excluded_columns].any())
+    bonus_ticks = points_to_ticks(bonus, compiled.ticks_per_point)
+    deduction_ticks = points_to_ticks(deduction, compiled.ticks_per_point)
+    arrays = None
+    try:
+        best = None
+        if any(group.uses_group_best for group in compiled.groups):
+            best = group_best_values(compiled, values, na, group_of, n_groups)
+        if _use_kernel(engine, values.size):
+            from parindex.kernel_scoring import kernel_view
+
+            arrays = kernel_view(
+                compiled,
+                values,
+                na,
+                bonus_ticks,
+                deduction_ticks,
+                best,
+                group_of,
+                n_groups,
+                exclusions,
+                screen,
+            )
+        if arrays is None:
+            arrays = _numpy_view(
+                compiled,
+                values,
+                na,
+                bonus_ticks,
+                deduction_ticks,
+                best,
+                group_of,
+                exclusions,
+                screen,
+            )
+    except ScreenFailed:
+        problems = check_input(compiled, data)
+        if problems:
+            raise InputError(problems) from None
+        # A false alarm (e.g. a value of exactly 1e9): the input is valid.
+        return _score_view(
+            compiled, data, preference, apply_overrides, group_of, n_groups, engine=engine
+        )
+
+    if apply_overrides and arrays.any_missing and not data.allow_missing:
+        stage_for = data.stages.get(preference[0]) if preference else None
+        problems = [
+            InputProblem(
+                "no value and no 'không phát sinh' at any counted stage "
+                f"({', '.join(preference) or 'none given'})",
+                data.unit_ids[row],
+                compiled.leaf_codes[col],
+                _location(stage_for, int(row), compiled.leaf_codes[col]) if stage_for else None,
+                "a value, or allow_missing=True to score it 0",
+            )
+            for row, col in zip(*np.nonzero(arrays.missing), strict=True)
+        ]
+        raise InputError(problems)
+
+    apply_eligibility(compiled, arrays.grade, arrays.index, arrays.maximum)
+    root_max = np.broadcast_to(arrays.maximum[:, ROOT], arrays.index.shape[:1])
+    ranks = competition_ranks(arrays.index[:, ROOT], root_max > 0, group_of)
+    return StageScores(
+        stages_used=preference,
+        points=arrays.points,
+        maximum=arrays.maximum,
+        index=arrays.index,
+        grade=arrays.grade,
+        rank=ranks,
+        limited=arrays.limited,
+        missing=arrays.missing,
+        not_applicable=na,
+    )
+
+
+def _numpy_view(
+    compiled: CompiledPack,
+    values: FloatArray,
+    na: BoolArray,
+    bonus_ticks: Int64Array,
+    deduction_ticks: Int64Array,
+    best: dict[str, Int64Array] | None,
+    group_of: Int64Array,
+    exclusions: bool,
+    screen: bool,
+) -> ViewArrays:
+    """Scores of one view in numpy, block by block (node-major blocks)."""
+    plan = _plan(compiled)
     n_units, n_leaves = values.shape
     n_nodes = compiled.n_nodes
     # Results are stored node-major (each node's units contiguous, so a block is
     # written as contiguous rows) and handed out as unit-major views.
     points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
     missing = np.zeros((n_units, n_leaves), dtype=bool)
-    exclusions = plan.excluded_columns.size > 0 and bool(na[:, plan.excluded_columns].any())
     maximum: npt.NDArray[np.signedinteger[Any]] = (
         np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
         if exclusions
@@ -531,117 +675,80 @@ def _score_view(
     start, end = compiled.start, compiled.end
     leaf_max = compiled.leaf_max
     any_missing = False
-    bonus_ticks = points_to_ticks(bonus, compiled.ticks_per_point)
-    deduction_ticks = points_to_ticks(deduction, compiled.ticks_per_point)
-    best: dict[str, Int64Array] | None = None
-    try:
-        if any(group.uses_group_best for group in compiled.groups):
-            best = group_best_values(compiled, values, na, group_of, n_groups)
-        first = 0
-        while first < n_units:
-            # Work node-major (leaves × units, C order): gathers of leaf columns and
-            # node slices become contiguous row operations, several times faster.
-            rows = slice(first, min(first + block, n_units))
-            width = rows.stop - first
-            raw = np.ascontiguousarray(values[rows].T)
-            absent = np.isnan(raw)
-            na_block = np.ascontiguousarray(na[rows].T)
-            any_absent = bool(absent.any())
-            any_na = any_absent and bool(na_block.any())
-            micro = quantize_values(raw)
-            if any_absent:
-                np.putmask(micro, absent, 0)
-            if screen:
-                _screen(
-                    plan,
-                    micro=micro,
-                    absent=absent,
-                    na_block=na_block,
-                    any_absent=any_absent,
-                    any_na=any_na,
-                )
-            if screen:
-                for group, cols in zip(compiled.groups, plan.columns, strict=True):
-                    bad = group.evaluator.invalid(micro[cols].T)
-                    if bad.any() and (not any_absent or (bad & ~absent[cols].T).any()):
-                        raise _ScreenError
-            block_points = leaf_points(compiled, micro, absent, na_block, best, group_of[rows])
-            if any_absent:
-                missing_block = absent & ~na_block
-                if missing_block.any():
-                    any_missing = True
-                    missing[rows] = missing_block.T
-            cumulative = np.zeros((n_leaves + 1, width), dtype=np.int64)
-            np.cumsum(block_points, axis=0, out=cumulative[1:])
-            totals = cumulative[end]
-            totals -= cumulative[start]
-            unit_max = compiled.node_max[:, None]
-            if exclusions and any_na:
-                # Only excluded-capable leaves shrink a maximum: sum over those alone.
-                ex = plan.excluded_columns
-                lost = np.zeros((ex.size + 1, width), dtype=np.int64)
-                np.cumsum(np.where(na_block[ex], leaf_max[ex][:, None], 0), axis=0, out=lost[1:])
-                # Start from uncapped sums: the bounds step applies caps to what remains.
-                unit_max = plan.leaf_sum_max[:, None] - lost[plan.excluded_end]
-                unit_max += lost[plan.excluded_start]
-            if compiled.bounded:
-                unit_max = apply_bounds(
-                    compiled,
-                    totals,
-                    unit_max,
-                    bonus_ticks[rows].T,
-                    deduction_ticks[rows].T,
-                    None if limited is None else limited[rows].T,
-                )
-            points[rows] = totals.T
-            if exclusions:
-                maximum[rows] = np.broadcast_to(unit_max, totals.shape).T
-            index, block_grades = index_and_grades(compiled, totals, unit_max)
-            grades[rows] = block_grades.T
-            if index_out.dtype == np.int32 and (
-                index.size and (index.min() < -(2**31) or index.max() >= 2**31)
-            ):
-                index_out = index_out.T.astype(np.int64).T
-            index_out[rows] = index.T
-            first = rows.stop
-    except _ScreenError:
-        problems = check_input(compiled, data)
-        if problems:
-            raise InputError(problems) from None
-        # A false alarm (e.g. a value of exactly 1e9): the input is valid.
-        return _score_view(compiled, data, preference, apply_overrides, group_of, n_groups)
-
-    if apply_overrides and any_missing and not data.allow_missing:
-        stage_for = data.stages.get(preference[0]) if preference else None
-        problems = [
-            InputProblem(
-                "no value and no 'không phát sinh' at any counted stage "
-                f"({', '.join(preference) or 'none given'})",
-                data.unit_ids[row],
-                compiled.leaf_codes[col],
-                _location(stage_for, int(row), compiled.leaf_codes[col]) if stage_for else None,
-                "a value, or allow_missing=True to score it 0",
+    first = 0
+    while first < n_units:
+        # Work node-major (leaves × units, C order): gathers of leaf columns and
+        # node slices become contiguous row operations, several times faster.
+        rows = slice(first, min(first + block, n_units))
+        width = rows.stop - first
+        raw = np.ascontiguousarray(values[rows].T)
+        absent = np.isnan(raw)
+        na_block = np.ascontiguousarray(na[rows].T)
+        any_absent = bool(absent.any())
+        any_na = any_absent and bool(na_block.any())
+        micro = quantize_values(raw)
+        if any_absent:
+            np.putmask(micro, absent, 0)
+        if screen:
+            _screen(
+                plan,
+                micro=micro,
+                absent=absent,
+                na_block=na_block,
+                any_absent=any_absent,
+                any_na=any_na,
             )
-            for row, col in zip(*np.nonzero(missing), strict=True)
-        ]
-        raise InputError(problems)
-
-    full_max = np.broadcast_to(maximum, points.shape)
-    defined_all = (
-        full_max > 0 if exclusions else np.broadcast_to(compiled.node_max > 0, points.shape)
-    )
-    apply_eligibility(compiled, grades, index_out, defined_all)
-    ranks = competition_ranks(index_out[:, ROOT], defined_all[:, ROOT], group_of)
-    return StageScores(
-        stages_used=preference,
+            for group, cols in zip(compiled.groups, plan.columns, strict=True):
+                bad = group.evaluator.invalid(micro[cols].T)
+                if bad.any() and (not any_absent or (bad & ~absent[cols].T).any()):
+                    raise ScreenFailed
+        block_points = leaf_points(compiled, micro, absent, na_block, best, group_of[rows])
+        if any_absent:
+            missing_block = absent & ~na_block
+            if missing_block.any():
+                any_missing = True
+                missing[rows] = missing_block.T
+        cumulative = np.zeros((n_leaves + 1, width), dtype=np.int64)
+        np.cumsum(block_points, axis=0, out=cumulative[1:])
+        totals = cumulative[end]
+        totals -= cumulative[start]
+        unit_max = compiled.node_max[:, None]
+        if exclusions and any_na:
+            # Only excluded-capable leaves shrink a maximum: sum over those alone.
+            ex = plan.excluded_columns
+            lost = np.zeros((ex.size + 1, width), dtype=np.int64)
+            np.cumsum(np.where(na_block[ex], leaf_max[ex][:, None], 0), axis=0, out=lost[1:])
+            # Start from uncapped sums: the bounds step applies caps to what remains.
+            unit_max = plan.leaf_sum_max[:, None] - lost[plan.excluded_end]
+            unit_max += lost[plan.excluded_start]
+        if compiled.bounded:
+            unit_max = apply_bounds(
+                compiled,
+                totals,
+                unit_max,
+                bonus_ticks[rows].T,
+                deduction_ticks[rows].T,
+                None if limited is None else limited[rows].T,
+            )
+        points[rows] = totals.T
+        if exclusions:
+            maximum[rows] = np.broadcast_to(unit_max, totals.shape).T
+        index, block_grades = index_and_grades(compiled, totals, unit_max)
+        grades[rows] = block_grades.T
+        if index_out.dtype == np.int32 and (
+            index.size and (index.min() < -(2**31) or index.max() >= 2**31)
+        ):
+            index_out = index_out.T.astype(np.int64).T
+        index_out[rows] = index.T
+        first = rows.stop
+    return ViewArrays(
         points=points,
         maximum=maximum,
         index=index_out,
         grade=grades,
-        rank=ranks,
         limited=limited,
         missing=missing,
-        not_applicable=na,
+        any_missing=any_missing,
     )
 
 
@@ -685,11 +792,18 @@ def apply_bounds(
     return unit_max
 
 
-def score(pack: Pack | CompiledPack, data: ScoringInput, *, stages: bool = True) -> Results:
+def score(
+    pack: Pack | CompiledPack, data: ScoringInput, *, stages: bool = True, engine: str = "auto"
+) -> Results:
     """Score ``data`` on ``pack``; raises InputError listing every bad entry.
 
     ``stages=False`` skips the per-stage views and computes the final scores only.
+    ``engine`` picks the implementation: ``"kernel"`` (the fused compiled kernel,
+    needs numba), ``"numpy"`` (whole-array numpy blocks) or ``"auto"`` (the kernel
+    for inputs of at least :data:`KERNEL_MIN_ENTRIES` entries when numba is
+    installed). Both give identical results, bit for bit.
     """
+    _use_kernel(engine, 0)  # reject an unknown engine before any work
     compiled = pack if isinstance(pack, CompiledPack) else compile_pack(pack)
     policy = tuple(s for s in compiled.pack.stage_policy if s in data.stages)
     # One stage, counted as is: its entries are validated inside the scoring pass.
@@ -703,7 +817,9 @@ def score(pack: Pack | CompiledPack, data: ScoringInput, *, stages: bool = True)
     if problems:
         raise InputError(problems)
     group_of, n_groups = group_index(data)
-    final = _score_view(compiled, data, policy, True, group_of, n_groups, screen=screen)
+    final = _score_view(
+        compiled, data, policy, True, group_of, n_groups, screen=screen, engine=engine
+    )
     by_stage: dict[str, StageScores] = {}
     if stages:
         cache: dict[tuple[str, ...], StageScores] = {}
@@ -712,7 +828,7 @@ def score(pack: Pack | CompiledPack, data: ScoringInput, *, stages: bool = True)
         for name, preference in stage_views(compiled.pack, tuple(data.stages)).items():
             if preference not in cache:
                 cache[preference] = _score_view(
-                    compiled, data, preference, False, group_of, n_groups
+                    compiled, data, preference, False, group_of, n_groups, engine=engine
                 )
             by_stage[name] = cache[preference]
     return Results(

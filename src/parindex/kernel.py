@@ -1,0 +1,358 @@
+"""The fused scoring kernel: one compiled sweep per block of units.
+
+numpy scoring touches every (unit, node) cell with about fifteen whole-array
+passes (quantise, screen, evaluate, accumulate, divide, classify, store), each
+reading and writing memory. This kernel does all of it in one pass over a
+block of units that stays in cache, with exactly the scorer's integer
+arithmetic, so its results equal :mod:`parindex.scoring`'s numpy path and the
+``Decimal`` reference bit for bit (the property tests check all three).
+
+All arithmetic is on float64 holding integers: quantised values (|v| < 10¹⁵),
+ticks and sums (|t| < 2³¹) and every product the program admits (< 2⁵²) are
+exact there, and ``floor(n / d)`` of such integers is exact too, so the kernel
+computes the very integers the int64 numpy path does, with loops the compiler
+vectorises (AVX2 has no packed int64 division or conversion). The caller checks
+those bounds: :mod:`parindex.kernel_program` for the pack, the kernel itself
+for sums (status INEXACT), and the numpy path scores whatever falls outside.
+
+It is compiled by numba on first use and cached on disk. Importing this module
+imports numba; :mod:`parindex.scoring` does so only when the kernel is used.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numba
+import numpy as np
+
+from parindex.kernel_program import (
+    ACHIEVED,
+    BANDS,
+    CAPPED_COUNT,
+    DIRECT,
+    FLOAT_EXACT,
+    LEVELS,
+    NA_EXCLUDED,
+    NA_FULL_POINTS,
+    NA_NOT_ALLOWED,
+    PRECOMPUTED,
+    PROPORTIONAL,
+    RELATIVE,
+    SURVEY,
+)
+
+SCALE = 1e6  # micro units per input unit (fixedpoint.VALUE_SCALE)
+#: Screened inputs at or beyond this magnitude go to the located input check.
+VALUE_LIMIT = 1e9
+OK = 0
+BAD_INPUT = 1
+INDEX_OVERFLOW = 2
+INEXACT = 3
+NO_GRADE = -1.0
+
+# error_model="numpy": no ZeroDivisionError checks (every divisor here is > 0),
+# which would stop the loops from vectorising. fastmath stays off: exactness.
+_OPTIONS = {"cache": True, "nogil": True, "boundscheck": False, "error_model": "numpy"}
+_jit = numba.njit(**_OPTIONS)
+_inline = numba.njit(inline="always", **_OPTIONS)
+
+
+@_inline
+def div_half(numerator: float, denominator: float) -> float:
+    """round(numerator / denominator), halves up, for integers 0 <= numerator < 2**52, denominator > 0.
+
+    A float quotient of such integers is never rounded across an integer, so its
+    floor is exact, and so is the remainder.
+    """
+    quotient = np.floor(numerator / denominator)
+    remainder = numerator - quotient * denominator
+    return quotient + (1.0 if 2.0 * remainder >= denominator else 0.0)
+
+
+@_inline
+def _half_up(magnitude: float, maximum: float) -> float:
+    """round(magnitude / maximum), halves up: floor((2m + d) / 2d), exact below 2**52."""
+    return np.floor((2.0 * magnitude + maximum) / (2.0 * maximum))
+
+
+@_inline
+def _half_even(magnitude: float, maximum: float) -> float:
+    """round(magnitude / maximum), halves to even, exact below 2**52."""
+    quotient = np.floor(magnitude / maximum)
+    twice = 2.0 * (magnitude - quotient * maximum)
+    odd = quotient - 2.0 * np.floor(quotient * 0.5) == 1.0
+    return quotient + (1.0 if (twice > maximum) | ((twice == maximum) & odd) else 0.0)
+
+
+@_jit
+def _leaf_points(  # noqa: PLR0914 - one branch per rule kind, on purpose
+    kind: int,
+    params: Any,
+    table: Any,
+    maximum: float,
+    micro: Any,
+    absent: Any,
+    column: int,
+    width: int,
+    first: int,
+    group_of: Any,
+    best: Any,
+    precomputed: Any,
+    out: Any,
+) -> bool:
+    """Points of one leaf for ``width`` units into ``out``; True if an entry is invalid."""
+    bad = False
+    if kind == PRECOMPUTED:
+        for b in range(width):
+            out[b] = precomputed[first + b, int(params[0])]
+    elif kind == DIRECT:
+        upper, per_tick = params[0], params[1]
+        for b in range(width):
+            m = micro[b]
+            bad |= ((m < 0.0) | (m > upper)) & (not absent[b])
+            out[b] = div_half(max(m, 0.0), per_tick)
+    elif kind == ACHIEVED:
+        for b in range(width):
+            m = micro[b]
+            bad |= (m != 0.0) & (m != SCALE) & (not absent[b])
+            out[b] = maximum if m == SCALE else 0.0
+    elif kind == LEVELS:
+        offset, count = int(params[0]), params[1]
+        for b in range(width):
+            m = micro[b]
+            position = np.floor(m / SCALE)
+            valid = (position * SCALE == m) & (position >= 0.0) & (position < count)
+            bad |= (not valid) & (not absent[b])
+            out[b] = table[offset + int(position)] if valid else 0.0
+    elif kind == BANDS:
+        offset, count = int(params[0]), int(params[1])
+        otherwise, lower, upper = params[2], params[3], params[4]
+        for b in range(width):
+            m = micro[b]
+            bad |= ((m < lower) | (m > upper)) & (not absent[b])
+            points = otherwise
+            for k in range(count):
+                points += table[offset + 2 * k + 1] if m > table[offset + 2 * k] else 0.0
+            out[b] = points
+    elif kind == PROPORTIONAL:
+        full, floor, upper = params[0], params[1], params[2]
+        for b in range(width):
+            m = micro[b]
+            bad |= ((m < 0.0) | (m > upper)) & (not absent[b])
+            points = div_half(min(max(m, 0.0), full) * maximum, full)
+            out[b] = 0.0 if m < floor else points
+    elif kind == RELATIVE:
+        for b in range(width):
+            m = micro[b]
+            bad |= (m < 0.0) & (not absent[b])
+            top = best[group_of[first + b], column]
+            points = div_half(max(m, 0.0) * maximum, max(top, 1.0))
+            out[b] = points if top > 0.0 else 0.0
+    elif kind == CAPPED_COUNT:
+        per_item, cap_items = params[0], params[1]
+        for b in range(width):
+            m = micro[b]
+            items = np.floor(m / SCALE)
+            bad |= ((m < 0.0) | (items * SCALE != m)) & (not absent[b])
+            out[b] = min(min(max(items, 0.0), cap_items) * per_item, maximum)
+    elif kind == SURVEY:
+        low, span = params[0], params[1] - params[0]
+        for b in range(width):
+            m = micro[b]
+            bad |= ((m < low) | (m > params[1])) & (not absent[b])
+            out[b] = div_half(min(max(m - low, 0.0), span) * maximum, span)
+    return bad
+
+
+@_jit
+def score_kernel(  # noqa: PLR0914, PLR0915, C901 - the whole pipeline, fused
+    values: Any,
+    na: Any,
+    has_na: bool,
+    bonus: Any,
+    deduction: Any,
+    group_of: Any,
+    best: Any,
+    precomputed: Any,
+    leaf_kind: Any,
+    leaf_params: Any,
+    table: Any,
+    leaf_max: Any,
+    leaf_policy: Any,
+    leaf_node: Any,
+    parent: Any,
+    node_max: Any,
+    bounded: Any,
+    cap: Any,
+    slot: Any,
+    floor: Any,
+    ceiling: Any,
+    has_ceiling: Any,
+    subtree_bonus: Any,
+    thresholds: Any,
+    last_grade: float,
+    index_scale: float,
+    half_even: bool,
+    exclusions: bool,
+    screen: bool,
+    block: int,
+    out_points: Any,
+    out_max: Any,
+    out_index: Any,
+    index_limit: float,
+    out_grade: Any,
+    out_limited: Any,
+    out_missing: Any,
+) -> tuple[int, bool]:
+    """Score every unit; outputs are node-major (nodes × units), ``out_missing`` unit-major.
+
+    Numbers in the program arrays are float64 holding integers. Returns (status, whether an entry is missing). With ``screen``
+    the entries are also validated: any doubt returns BAD_INPUT (the caller then
+    runs the located check). INDEX_OVERFLOW asks for a wider ``out_index``;
+    INEXACT means a sum left the exact range (the numpy path takes over).
+    """
+    n_units, n_leaves = values.shape
+    n_nodes = parent.shape[0]
+    t0, t1, t2, t3 = thresholds[0], thresholds[1], thresholds[2], thresholds[3]
+    micro = np.zeros((n_leaves, block))
+    absent = np.zeros((n_leaves, block), dtype=np.bool_)
+    na_block = np.zeros((n_leaves, block), dtype=np.bool_)
+    totals = np.zeros((n_nodes, block))
+    maxima = np.zeros((n_nodes, block))
+    any_missing = False
+    # 2·|total|·scale + maximum must stay below 2**53 for the index division to be
+    # exact (maxima are below 2**51: ``exact_in_kernel``).
+    exact_total = min(np.floor((FLOAT_EXACT / 2 - 1) / index_scale), 2.0**31 - 1)
+    for first in range(0, n_units, block):
+        width = min(block, n_units - first)
+        # 1. Read the block unit by unit (contiguous rows), quantise, store leaf-major.
+        bad = False
+        any_absent = False
+        for b in range(width):
+            u = first + b
+            for j in range(n_leaves):
+                v = values[u, j]
+                missing_value = v != v
+                too_big = screen & (not abs(v) < VALUE_LIMIT) & (not missing_value)
+                bad |= too_big
+                v = 0.0 if missing_value or too_big else v
+                any_absent |= missing_value
+                absent[j, b] = missing_value
+                # Exactly fixedpoint.quantize_values: trunc(v·10⁶ ± 0.5).
+                micro[j, b] = np.trunc(v * SCALE + math.copysign(0.5, v))
+        if has_na:
+            for b in range(width):
+                for j in range(n_leaves):
+                    na_block[j, b] = na[first + b, j]
+        if bad:
+            return BAD_INPUT, any_missing
+        # 2. Leaf points, "không phát sinh", missing entries; reset internal nodes.
+        totals[:, :width] = 0.0
+        if exclusions:
+            maxima[:, :width] = 0.0
+        for j in range(n_leaves):
+            node = leaf_node[j]
+            row = totals[node]
+            bad |= _leaf_points(
+                leaf_kind[j],
+                leaf_params[j],
+                table,
+                leaf_max[j],
+                micro[j],
+                absent[j],
+                j,
+                width,
+                first,
+                group_of,
+                best,
+                precomputed,
+                row,
+            )
+            if exclusions:
+                maxima[node, :width] = leaf_max[j]
+            if any_absent:
+                policy = leaf_policy[j]
+                for b in range(width):
+                    if absent[j, b]:
+                        if na_block[j, b]:
+                            if policy == NA_FULL_POINTS:
+                                row[b] = leaf_max[j]
+                            elif policy == NA_EXCLUDED and exclusions:
+                                maxima[node, b] = 0.0
+                        else:
+                            row[b] = 0.0
+                            any_missing = True
+                            out_missing[first + b, j] = True
+            if screen and has_na:
+                not_allowed = leaf_policy[j] == NA_NOT_ALLOWED
+                for b in range(width):
+                    bad |= na_block[j, b] & ((not absent[j, b]) | not_allowed)
+        if bad and screen:
+            return BAD_INPUT, any_missing
+        # 3. Bottom-up: children follow their parent in pre-order, so walking the
+        #    nodes backwards finishes every child before its parent.
+        for i in range(n_nodes - 1, -1, -1):
+            if bounded[i]:
+                for b in range(width):
+                    raw = totals[i, b]
+                    top = maxima[i, b] if exclusions else node_max[i]
+                    base = raw
+                    if cap[i] >= 0.0:
+                        top = min(top, cap[i])
+                        base = min(raw, cap[i])
+                        if exclusions:
+                            maxima[i, b] = top
+                    adjusted = base
+                    if slot[i] >= 0:
+                        adjusted += bonus[first + b, slot[i]] - deduction[first + b, slot[i]]
+                    upper = ceiling[i] if has_ceiling[i] else top + subtree_bonus[i]
+                    final = min(max(adjusted, floor[i]), upper)
+                    out_limited[i, first + b] = final != adjusted
+                    totals[i, b] = final
+            if i > 0:
+                up = parent[i]
+                for b in range(width):
+                    totals[up, b] += totals[i, b]
+                if exclusions:
+                    for b in range(width):
+                        maxima[up, b] += maxima[i, b]
+        # 4. Index %, grade and stores: one branch-free loop per node, which
+        #    vectorises (the rounding mode is chosen outside the loop).
+        inexact = False
+        overflow = False
+        for i in range(n_nodes):
+            row = totals[i]
+            tops = maxima[i]
+            fixed_top = node_max[i]
+            for b in range(width):
+                total = row[b]
+                top = tops[b] if exclusions else fixed_top
+                safe = top if top > 0.0 else 1.0
+                magnitude = abs(total) * index_scale
+                if half_even:
+                    rounded = _half_even(magnitude, safe)
+                else:
+                    rounded = _half_up(magnitude, safe)
+                value = (-rounded if total < 0.0 else rounded) if top > 0.0 else 0.0
+                # The best grade whose threshold the index reaches (thresholds need
+                # not fall): four slots, unused ones +inf (``GRADE_SLOTS``).
+                grade = last_grade
+                grade = 3.0 if value >= t3 else grade
+                grade = 2.0 if value >= t2 else grade
+                grade = 1.0 if value >= t1 else grade
+                grade = 0.0 if value >= t0 else grade
+                inexact |= abs(total) > exact_total
+                overflow |= abs(value) >= index_limit
+                out_points[i, first + b] = total
+                out_index[i, first + b] = value
+                out_grade[i, first + b] = grade if top > 0.0 else NO_GRADE
+            if exclusions:
+                for b in range(width):
+                    out_max[i, first + b] = tops[b]
+        if inexact:
+            return INEXACT, any_missing
+        if overflow:
+            return INDEX_OVERFLOW, any_missing
+    return OK, any_missing

@@ -1,0 +1,168 @@
+"""One stage view scored by the fused kernel (:mod:`parindex.kernel`).
+
+Prepares what the kernel cannot do itself (leaves of plugin rule kinds, the
+groups' best values), allocates the node-major result arrays and runs it.
+Importing this module compiles or loads the kernel, so :mod:`parindex.scoring`
+imports it only when the kernel engine is chosen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from parindex import kernel
+from parindex.compiled import CompiledPack
+from parindex.fixedpoint import VALUE_LIMIT, BoolArray, FloatArray, Int64Array, quantize_values
+from parindex.kernel_program import KernelProgram, exact_in_kernel, kernel_program
+from parindex.scoring import ScreenFailed, ViewArrays
+
+#: Units per kernel block: the block's working arrays stay in the L2 cache.
+BLOCK_UNITS = 256
+
+_NO_FLOATS = np.zeros((1, 1))
+_NO_BOOLS = np.zeros((1, 1), dtype=bool)
+
+
+def _precomputed_points(
+    compiled: CompiledPack,
+    program: KernelProgram,
+    values: FloatArray,
+    best: dict[str, Int64Array] | None,
+    group_of: Int64Array,
+    screen: bool,
+) -> FloatArray:
+    """Points of the leaves the kernel does not evaluate, by their rules' own evaluators."""
+    if program.precomputed.size == 0:
+        return _NO_FLOATS
+    wanted = set(program.precomputed.tolist())
+    out = np.zeros((values.shape[0], program.precomputed.size))
+    column_of = {leaf: i for i, leaf in enumerate(program.precomputed.tolist())}
+    for group in compiled.groups:
+        columns = [c for c in group.columns.tolist() if c in wanted]
+        if not columns:
+            continue
+        block = values[:, group.columns]
+        present = ~np.isnan(block)
+        if screen and bool((np.abs(np.where(present, block, 0.0)) >= VALUE_LIMIT).any()):
+            raise ScreenFailed
+        micro = quantize_values(np.where(present, block, 0.0))
+        if screen and bool((group.evaluator.invalid(micro) & present).any()):
+            raise ScreenFailed
+        group_best = None
+        if best is not None and group.uses_group_best:
+            group_best = best[group.kind][group_of]
+        points = group.evaluator.points(micro, group_best)
+        for position, column in enumerate(group.columns.tolist()):
+            if column in wanted:
+                out[:, column_of[column]] = points[:, position]
+    return out
+
+
+def _best_table(
+    compiled: CompiledPack, best: dict[str, Int64Array] | None, n_groups: int
+) -> FloatArray:
+    """The groups' best values as one (groups × leaves) table, for relative leaves."""
+    if best is None:
+        return _NO_FLOATS
+    table = np.zeros((max(n_groups, 1), compiled.n_leaves))
+    for group in compiled.groups:
+        if group.kind in best:
+            table[:, group.columns] = best[group.kind]
+    return table
+
+
+def kernel_view(
+    compiled: CompiledPack,
+    values: FloatArray,
+    na: BoolArray,
+    bonus_ticks: Int64Array,
+    deduction_ticks: Int64Array,
+    best: dict[str, Int64Array] | None,
+    group_of: Int64Array,
+    n_groups: int,
+    exclusions: bool,
+    screen: bool,
+) -> ViewArrays | None:
+    """The result arrays of one view (node-major storage, unit-major views).
+
+    None when the kernel cannot score this view exactly (a relative rule whose
+    group best is so large that its products leave the float-exact range): the
+    numpy path then scores it. Raises :class:`ScreenFailed` when ``screen``
+    finds a doubtful entry.
+    """
+    program = kernel_program(compiled)
+    best_table = _best_table(compiled, best, n_groups)
+    precomputed = _precomputed_points(compiled, program, values, best, group_of, screen)
+    if not exact_in_kernel(program, best_table, precomputed):
+        return None
+    n_units, n_leaves = values.shape
+    n_nodes = compiled.n_nodes
+    points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype)
+    # Without exclusions every unit has the pack's maxima: one broadcast row.
+    maximum = np.empty((n_nodes, n_units) if exclusions else (1, 1), dtype=compiled.points_dtype)
+    grades = np.empty((n_nodes, n_units), dtype=np.int8)
+    limited = np.zeros((n_nodes, n_units), dtype=bool) if compiled.bounded else _NO_BOOLS
+    missing = np.zeros((n_units, n_leaves), dtype=bool)
+    has_na = bool(na.any())
+    for index_dtype, limit in ((np.int32, 2.0**31), (np.int64, 2.0**63)):
+        index = np.empty((n_nodes, n_units), dtype=index_dtype)
+        status, any_missing = kernel.score_kernel(
+            values,
+            na if has_na else _NO_BOOLS,
+            has_na,
+            bonus_ticks.astype(np.float64),
+            deduction_ticks.astype(np.float64),
+            group_of,
+            best_table,
+            precomputed,
+            program.leaf_kind,
+            program.leaf_params,
+            program.table,
+            program.leaf_max,
+            program.leaf_policy,
+            program.leaf_node,
+            program.parent,
+            program.node_max,
+            program.bounded,
+            program.cap,
+            program.slot,
+            program.floor,
+            program.ceiling,
+            program.has_ceiling,
+            program.subtree_bonus,
+            program.thresholds,
+            program.last_grade,
+            program.index_scale,
+            program.half_even,
+            exclusions,
+            screen,
+            BLOCK_UNITS,
+            points,
+            maximum,
+            index,
+            limit,
+            grades,
+            limited,
+            missing,
+        )
+        if status == kernel.BAD_INPUT:
+            raise ScreenFailed
+        if status == kernel.INEXACT:
+            return None
+        if status == kernel.OK:
+            break
+    unit_maximum: npt.NDArray[np.signedinteger[Any]] = (
+        maximum.T if exclusions else compiled.node_max[None, :]
+    )
+    return ViewArrays(
+        points=points.T,
+        maximum=unit_maximum,
+        index=index.T,
+        grade=grades.T,
+        limited=limited.T if compiled.bounded else None,
+        missing=missing,
+        any_missing=bool(any_missing),
+    )
