@@ -30,19 +30,20 @@ from parindex.scoring import stage_views
 
 
 @st.composite
-def scored(draw: Any, max_depth: int = 3, max_units: int = 8) -> tuple[CompiledPack, ScoringInput, Results]:
+def scored(
+    draw: Any, max_depth: int = 3, max_units: int = 8, engine: str = "auto"
+) -> tuple[CompiledPack, ScoringInput, Results]:
     pack = draw(pt.packs(max_depth=max_depth))
     compiled = parindex.compile_pack(pack)
     data = draw(pt.scoring_inputs(compiled, max_units=max_units))
-    return compiled, data, parindex.score(compiled, data)
+    return compiled, data, parindex.score(compiled, data, engine=engine)
 
 
 def ticks(results: Results, value: int) -> Decimal:
     return ticks_to_decimal(value, results.pack.point_decimals)
 
 
-@given(scored())
-def test_vectorised_equals_the_decimal_reference_exactly(case: Any) -> None:
+def _assert_equals_reference(case: Any) -> None:
     compiled, data, results = case
     views = {"final": tuple(s for s in compiled.pack.stage_policy if s in data.stages)}
     views.update(stage_views(compiled.pack, tuple(data.stages)))
@@ -55,6 +56,16 @@ def test_vectorised_equals_the_decimal_reference_exactly(case: Any) -> None:
                 assert results.index(ref.unit, code, stage) == ref.index[code], (name, ref.unit, code)
                 assert results.grade(ref.unit, code, stage) == ref.grade[code], (name, ref.unit, code)
             assert results.rank(ref.unit, stage) == ref.rank, (name, ref.unit)
+
+
+@given(scored(engine="numpy"))
+def test_vectorised_equals_the_decimal_reference_exactly(case: Any) -> None:
+    _assert_equals_reference(case)
+
+
+@given(scored(engine="kernel"))
+def test_fused_kernel_equals_the_decimal_reference_exactly(case: Any) -> None:
+    _assert_equals_reference(case)
 
 
 @given(scored())
@@ -228,11 +239,29 @@ def test_scores_do_not_depend_on_block_size(case: Any) -> None:
     original = parindex.scoring.BLOCK_VALUES
     try:
         parindex.scoring.BLOCK_VALUES = 1  # one unit per block
-        small = parindex.score(compiled, data)
+        small = parindex.score(compiled, data, engine="numpy")
     finally:
         parindex.scoring.BLOCK_VALUES = original
     assert (small.final.points == results.final.points).all()
     assert (small.final.rank == results.final.rank).all()
+
+
+@given(scored(max_units=7, engine="numpy"), st.integers(1, 3))
+def test_kernel_scores_do_not_depend_on_block_size(case: Any, block: int) -> None:
+    import parindex.kernel_scoring
+
+    compiled, data, results = case
+    original = parindex.kernel_scoring.BLOCK_UNITS
+    try:
+        parindex.kernel_scoring.BLOCK_UNITS = block
+        small = parindex.score(compiled, data, engine="kernel")
+    finally:
+        parindex.kernel_scoring.BLOCK_UNITS = original
+    for name in ("points", "index", "grade", "rank", "missing"):
+        assert np.array_equal(getattr(small.final, name), getattr(results.final, name)), name
+    assert np.array_equal(small.final.unit_maximum(), results.final.unit_maximum())
+    if results.final.limited is not None:
+        assert np.array_equal(small.final.limited, results.final.limited)
 
 
 def _mutations(pack: Pack) -> list[tuple[str, Pack]]:

@@ -25,7 +25,14 @@ from parindex.synthetic import synthetic_values
 def _assert_equal(
     compiled: CompiledPack, data: parindex.ScoringInput, stage: str | None = None
 ) -> None:
-    results = score(compiled, data)
+    for engine in ("numpy", "kernel"):
+        _assert_engine_equal(compiled, data, stage, engine)
+
+
+def _assert_engine_equal(
+    compiled: CompiledPack, data: parindex.ScoringInput, stage: str | None, engine: str
+) -> None:
+    results = score(compiled, data, engine=engine)
     preference = None if stage is None else results.scores(stage).stages_used
     expected = reference_score(compiled, data, preference)
     for unit in expected:
@@ -122,7 +129,8 @@ def test_stage_views_equal_reference(commune: CompiledPack, seed: int) -> None:
     _assert_equal(commune, data, "appraisal_1")
 
 
-def test_bad_entries_are_all_reported(commune: CompiledPack) -> None:
+@pytest.mark.parametrize("engine", ["numpy", "kernel"])
+def test_bad_entries_are_all_reported(commune: CompiledPack, engine: str) -> None:
     values, na = synthetic_values(commune, 5, 7, 0.0)
     achieved = int(commune.groups[0].columns[0])
     assert commune.groups[0].kind == "achieved"
@@ -131,7 +139,7 @@ def test_bad_entries_are_all_reported(commune: CompiledPack) -> None:
     values[4, achieved] = -1.0
     data = from_array(commune, [f"U{i}" for i in range(5)], values, not_applicable=na)
     with pytest.raises(parindex.InputError) as caught:
-        score(commune, data)
+        score(commune, data, engine=engine)
     where = {(p.unit, p.code) for p in caught.value.problems}
     code = commune.leaf_codes[achieved]
     assert {("U1", code), ("U4", code), ("U3", commune.leaf_codes[0 if achieved else 1])} <= where

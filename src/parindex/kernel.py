@@ -276,13 +276,15 @@ def score_kernel(  # noqa: PLR0914, PLR0915, C901 - the whole pipeline, fused
                 policy = leaf_policy[j]
                 for b in range(width):
                     if absent[j, b]:
+                        # No value scores 0; "không phát sinh" scores the maximum
+                        # where the leaf says so, or leaves its maximum out.
+                        row[b] = 0.0
                         if na_block[j, b]:
                             if policy == NA_FULL_POINTS:
                                 row[b] = leaf_max[j]
                             elif policy == NA_EXCLUDED and exclusions:
                                 maxima[node, b] = 0.0
                         else:
-                            row[b] = 0.0
                             any_missing = True
                             out_missing[first + b, j] = True
             if screen and has_na:

@@ -57,6 +57,7 @@ SURVEY = 8
 NA_NOT_ALLOWED = 0
 NA_FULL_POINTS = 1
 NA_EXCLUDED = 2
+NA_ZERO = 3
 
 #: Integers below this are exact in float64, and ``floor(n / d)`` computed in
 #: float64 is exact for ``0 <= n`` below it (see ``kernel.div_half``).
@@ -252,6 +253,7 @@ def _build(compiled: CompiledPack) -> KernelProgram:
         NotApplicable.NOT_ALLOWED: NA_NOT_ALLOWED,
         NotApplicable.FULL_POINTS: NA_FULL_POINTS,
         NotApplicable.EXCLUDED: NA_EXCLUDED,
+        NotApplicable.ZERO: NA_ZERO,
     }
     bounded = np.zeros(n_nodes, dtype=bool)
     cap = np.full(n_nodes, -1, dtype=np.int64)

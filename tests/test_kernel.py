@@ -1,0 +1,178 @@
+"""The fused kernel engine: the cases random packs rarely reach.
+
+Plugin rule kinds and subclasses (precomputed by their own evaluators), numbers
+beyond the kernel's exact float range (the numpy path takes over), an index
+beyond int32, half-micro quantisation boundaries, located errors, and how
+``engine`` is chosen. Every result is compared with the ``Decimal`` reference.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pytest
+
+import parindex
+import parindex.kernel_scoring
+import parindex.scoring
+from parindex.compiled import CompiledPack
+from parindex.inputs import from_array
+from parindex.kernel_program import PRECOMPUTED, kernel_program
+from parindex.model import Node, Pack, PointsSource, UnitGroup, YearRange
+from parindex.reference import reference_score
+from parindex.rules import Achieved, Direct, GroupEvaluator, Proportional, RelativeToBest, Rule
+from parindex.scoring import score
+from test_plugins import Doubled
+
+
+def _pack(*leaves: Node, bonus_cap: Decimal | None = None, decimals: int = 4) -> Pack:
+    return Pack(
+        id="kernel-test",
+        title="Bộ chỉ số thử nghiệm",
+        version="1",
+        unit_group=UnitGroup.COMMUNE,
+        years=YearRange(2025),
+        tree=(
+            Node(
+                code="1",
+                title="Lĩnh vực 1",
+                source=PointsSource.SELF_ASSESSMENT,
+                children=leaves,
+                bonus_cap=bonus_cap,
+            ),
+        ),
+        point_decimals=decimals,
+        synthetic=True,
+    )
+
+
+def _leaf(code: str, maximum: str, rule: Rule) -> Node:
+    return Node(code=code, title=f"Tiêu chí {code}", maximum=Decimal(maximum), rule=rule)
+
+
+def _assert_engines_equal_reference(compiled: CompiledPack, data: parindex.ScoringInput) -> None:
+    expected = reference_score(compiled, data, None)
+    for engine in ("numpy", "kernel"):
+        results = score(compiled, data, engine=engine)
+        for unit in expected:
+            for code in compiled.codes:
+                got = (
+                    results.points(unit.unit, code),
+                    results.maximum(unit.unit, code),
+                    results.index(unit.unit, code),
+                    results.grade(unit.unit, code),
+                )
+                want = (unit.points[code], unit.maximum[code], unit.index[code], unit.grade[code])
+                assert got == want, (engine, unit.unit, code)
+            assert results.rank(unit.unit) == unit.rank, (engine, unit.unit)
+
+
+class Inverted(Achieved):
+    """A subclass may change the arithmetic: the kernel must not score it as its parent."""
+
+    def reference_points(self, value: Decimal, maximum: Decimal, best: Decimal | None) -> Decimal:
+        return maximum if value == 0 else Decimal(0)
+
+    @classmethod
+    def evaluator(cls, rules: Any, maxima: Any, ticks_per_point: int) -> Any:
+        parent = Achieved.evaluator(rules, maxima, ticks_per_point)
+
+        class _Inverted(GroupEvaluator):
+            def invalid(self, micro: Any) -> Any:
+                return parent.invalid(micro)
+
+            def points(self, micro: Any, best: Any) -> Any:
+                return np.where(micro == 0, maxima, 0)
+
+        return _Inverted()
+
+
+def test_plugin_kinds_and_subclasses_are_precomputed_and_exact() -> None:
+    compiled = parindex.compile_pack(
+        _pack(
+            _leaf("1.1", "2", Doubled()),
+            _leaf("1.2", "3", Inverted()),
+            _leaf("1.3", "1", Proportional()),
+        )
+    )
+    kinds = kernel_program(compiled).leaf_kind.tolist()
+    assert kinds[0] == kinds[1] == PRECOMPUTED
+    assert kinds[2] != PRECOMPUTED
+    rng = np.random.default_rng(5)
+    values = np.column_stack(
+        [rng.uniform(0, 2, 50).round(3), rng.integers(0, 2, 50), rng.uniform(0, 100, 50)]
+    )
+    _assert_engines_equal_reference(compiled, from_array(compiled, [f"U{i}" for i in range(50)], values))
+
+
+def test_a_bad_plugin_entry_is_located_by_the_kernel_engine() -> None:
+    compiled = parindex.compile_pack(_pack(_leaf("1.1", "2", Doubled()), _leaf("1.2", "1", Direct())))
+    values = np.array([[1.0, 0.5], [2.5, 0.5], [1.0, 1.5]])
+    with pytest.raises(parindex.InputError) as caught:
+        score(compiled, from_array(compiled, ["A", "B", "C"], values), engine="kernel")
+    assert {(p.unit, p.code) for p in caught.value.problems} == {("B", "1.1"), ("C", "1.2")}
+
+
+def test_products_beyond_the_exact_float_range_fall_back_to_numpy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Relative values near the 1e9 input limit times a 500-point maximum in ticks
+    # exceed 2**52: the kernel declines, the numpy path computes with Python ints.
+    compiled = parindex.compile_pack(_pack(_leaf("1.1", "500", RelativeToBest()), _leaf("1.2", "1", Direct())))
+    values = np.array([[999_999_999.123457, 1.0], [123_456_789.5, 0.25], [0.0, 0.0]])
+    data = from_array(compiled, ["A", "B", "C"], values)
+    calls: list[bool] = []
+    original = parindex.kernel_scoring.kernel_view
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        calls.append(result is None)
+        return result
+
+    monkeypatch.setattr(parindex.kernel_scoring, "kernel_view", spy)
+    _assert_engines_equal_reference(compiled, data)
+    assert calls == [True]
+
+
+def test_an_index_beyond_int32_widens_the_index_array() -> None:
+    # A 0.0001-point field with a 1,000-point bonus: index 10**9 % needs int64.
+    compiled = parindex.compile_pack(
+        _pack(_leaf("1.1", "0.0001", Direct()), bonus_cap=Decimal(1000))
+    )
+    bonus = np.array([[1000.0], [0.0], [0.5]])
+    data = from_array(compiled, ["A", "B", "C"], np.array([[0.0001], [0.0], [0.0001]]), bonus=bonus)
+    _assert_engines_equal_reference(compiled, data)
+    assert score(compiled, data, engine="kernel").final.index.dtype == np.int64
+
+
+def test_half_micro_boundaries_quantise_exactly_as_numpy() -> None:
+    compiled = parindex.compile_pack(_pack(_leaf("1.1", "1000", Direct()), decimals=6))
+    values = np.array(
+        [0.0000005, 0.0000015, 0.0000025, 1.2345675, 999.9999995, 0.1 + 0.2, 2.675, 0.0000004999999]
+    )[:, None]
+    _assert_engines_equal_reference(compiled, from_array(compiled, [f"U{i}" for i in range(8)], values))
+
+
+def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = parindex.compile_pack(_pack(_leaf("1.1", "1", Direct())))
+    data = from_array(compiled, ["A"], np.array([[0.5]]))
+    with pytest.raises(ValueError, match="engine must be one of"):
+        score(compiled, data, engine="gpu")
+    used: list[str] = []
+    original = parindex.kernel_scoring.kernel_view
+    monkeypatch.setattr(
+        parindex.kernel_scoring, "kernel_view", lambda *a, **k: used.append("kernel") or original(*a, **k)
+    )
+    score(compiled, data)  # one entry: auto keeps to numpy
+    assert used == []
+    monkeypatch.setattr(parindex.scoring, "KERNEL_MIN_ENTRIES", 1)
+    score(compiled, data)
+    assert used == ["kernel"]
+    monkeypatch.setattr(parindex.scoring, "kernel_available", lambda: False)
+    used.clear()
+    assert score(compiled, data).points("A") == Decimal("0.5")  # auto without numba: numpy
+    assert used == []
+    with pytest.raises(ImportError, match="needs numba"):
+        score(compiled, data, engine="kernel")
