@@ -22,7 +22,8 @@ imports numba; :mod:`parindex.scoring` does so only when the kernel is used.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numba
 import numpy as np
@@ -32,7 +33,6 @@ from parindex.kernel_program import (
     BANDS,
     CAPPED_COUNT,
     DIRECT,
-    FLOAT_EXACT,
     LEVELS,
     NA_EXCLUDED,
     NA_FULL_POINTS,
@@ -54,19 +54,31 @@ NO_GRADE = -1.0
 
 # error_model="numpy": no ZeroDivisionError checks (every divisor here is > 0),
 # which would stop the loops from vectorising. fastmath stays off: exactness.
-_OPTIONS = {"cache": True, "nogil": True, "boundscheck": False, "error_model": "numpy"}
-_jit = numba.njit(**_OPTIONS)
-_inline = numba.njit(inline="always", **_OPTIONS)
+_OPTIONS: dict[str, Any] = {
+    "cache": True,
+    "nogil": True,
+    "boundscheck": False,
+    "error_model": "numpy",
+}
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+def _jit(function: Function) -> Function:
+    return cast(Function, numba.njit(**_OPTIONS)(function))
+
+
+def _inline(function: Function) -> Function:
+    return cast(Function, numba.njit(inline="always", **_OPTIONS)(function))
 
 
 @_inline
 def div_half(numerator: float, denominator: float) -> float:
-    """round(numerator / denominator), halves up, for integers 0 <= numerator < 2**52, denominator > 0.
+    """round(numerator / denominator), halves up, for integers 0 <= n < 2**52 and d > 0.
 
     A float quotient of such integers is never rounded across an integer, so its
     floor is exact, and so is the remainder.
     """
-    quotient = np.floor(numerator / denominator)
+    quotient = float(np.floor(numerator / denominator))
     remainder = numerator - quotient * denominator
     return quotient + (1.0 if 2.0 * remainder >= denominator else 0.0)
 
@@ -74,20 +86,20 @@ def div_half(numerator: float, denominator: float) -> float:
 @_inline
 def _half_up(magnitude: float, maximum: float) -> float:
     """round(magnitude / maximum), halves up: floor((2m + d) / 2d), exact below 2**52."""
-    return np.floor((2.0 * magnitude + maximum) / (2.0 * maximum))
+    return float(np.floor((2.0 * magnitude + maximum) / (2.0 * maximum)))
 
 
 @_inline
 def _half_even(magnitude: float, maximum: float) -> float:
     """round(magnitude / maximum), halves to even, exact below 2**52."""
-    quotient = np.floor(magnitude / maximum)
+    quotient = float(np.floor(magnitude / maximum))
     twice = 2.0 * (magnitude - quotient * maximum)
-    odd = quotient - 2.0 * np.floor(quotient * 0.5) == 1.0
+    odd = quotient - 2.0 * float(np.floor(quotient * 0.5)) == 1.0
     return quotient + (1.0 if (twice > maximum) | ((twice == maximum) & odd) else 0.0)
 
 
 @_jit
-def _leaf_points(  # noqa: PLR0914 - one branch per rule kind, on purpose
+def _leaf_points(
     kind: int,
     params: Any,
     table: Any,
@@ -167,7 +179,210 @@ def _leaf_points(  # noqa: PLR0914 - one branch per rule kind, on purpose
 
 
 @_jit
-def score_kernel(  # noqa: PLR0914, PLR0915, C901 - the whole pipeline, fused
+def _read_block(
+    values: Any,
+    na: Any,
+    has_na: bool,
+    screen: bool,
+    first: int,
+    width: int,
+    micro: Any,
+    absent: Any,
+    na_block: Any,
+) -> tuple[bool, bool]:
+    """Quantise a block of units into leaf-major scratch; (doubtful entry, any absent).
+
+    Rows are read unit by unit (contiguous) and written leaf-major, so that the
+    later per-leaf and per-node loops run over contiguous units.
+    """
+    bad = False
+    any_absent = False
+    for b in range(width):
+        u = first + b
+        for j in range(values.shape[1]):
+            v = values[u, j]
+            missing_value = math.isnan(v)
+            too_big = screen & (not abs(v) < VALUE_LIMIT) & (not missing_value)
+            bad |= too_big
+            v = 0.0 if missing_value or too_big else v
+            any_absent |= missing_value
+            absent[j, b] = missing_value
+            # Exactly fixedpoint.quantize_values: trunc(v·10⁶ ± 0.5).
+            micro[j, b] = np.trunc(v * SCALE + math.copysign(0.5, v))
+    if has_na:
+        for b in range(width):
+            for j in range(values.shape[1]):
+                na_block[j, b] = na[first + b, j]
+    return bad, any_absent
+
+
+@_jit
+def _leaf_block(
+    program: Any,
+    first: int,
+    width: int,
+    micro: Any,
+    absent: Any,
+    na_block: Any,
+    any_absent: bool,
+    has_na: bool,
+    screen: bool,
+    exclusions: bool,
+    group_of: Any,
+    best: Any,
+    precomputed: Any,
+    totals: Any,
+    maxima: Any,
+    out_missing: Any,
+) -> tuple[bool, bool]:
+    """Leaf points into their nodes' rows of ``totals``; (invalid entry, any missing)."""
+    leaf_kind, leaf_params, table, leaf_max, leaf_policy, leaf_node = program
+    bad = False
+    any_missing = False
+    totals[:, :width] = 0.0
+    if exclusions:
+        maxima[:, :width] = 0.0
+    for j in range(leaf_kind.shape[0]):
+        node = leaf_node[j]
+        row = totals[node]
+        bad |= _leaf_points(
+            leaf_kind[j],
+            leaf_params[j],
+            table,
+            leaf_max[j],
+            micro[j],
+            absent[j],
+            j,
+            width,
+            first,
+            group_of,
+            best,
+            precomputed,
+            row,
+        )
+        if exclusions:
+            maxima[node, :width] = leaf_max[j]
+        if any_absent:
+            policy = leaf_policy[j]
+            for b in range(width):
+                if absent[j, b]:
+                    # No value scores 0; "không phát sinh" scores the maximum
+                    # where the leaf says so, or leaves its maximum out.
+                    row[b] = 0.0
+                    if na_block[j, b]:
+                        if policy == NA_FULL_POINTS:
+                            row[b] = leaf_max[j]
+                        elif policy == NA_EXCLUDED and exclusions:
+                            maxima[node, b] = 0.0
+                    else:
+                        any_missing = True
+                        out_missing[first + b, j] = True
+        if screen and has_na:
+            not_allowed = leaf_policy[j] == NA_NOT_ALLOWED
+            for b in range(width):
+                bad |= na_block[j, b] & ((not absent[j, b]) | not_allowed)
+    return bad, any_missing
+
+
+@_jit
+def _aggregate_block(
+    tree: Any,
+    first: int,
+    width: int,
+    exclusions: bool,
+    bonus: Any,
+    deduction: Any,
+    totals: Any,
+    maxima: Any,
+    out_limited: Any,
+) -> None:
+    """Sum children into parents, applying each node's caps and bounds on the way.
+
+    Children follow their parent in pre-order, so walking the nodes backwards
+    finishes every child before its parent (the deepest-first order the bounds need).
+    """
+    parent, node_max, bounded, cap, slot, floor, ceiling, has_ceiling, subtree_bonus = tree
+    for i in range(parent.shape[0] - 1, -1, -1):
+        if bounded[i]:
+            for b in range(width):
+                raw = totals[i, b]
+                top = maxima[i, b] if exclusions else node_max[i]
+                base = raw
+                if cap[i] >= 0.0:
+                    top = min(top, cap[i])
+                    base = min(raw, cap[i])
+                    if exclusions:
+                        maxima[i, b] = top
+                adjusted = base
+                if slot[i] >= 0:
+                    adjusted += bonus[first + b, slot[i]] - deduction[first + b, slot[i]]
+                upper = ceiling[i] if has_ceiling[i] else top + subtree_bonus[i]
+                final = min(max(adjusted, floor[i]), upper)
+                out_limited[i, first + b] = final != adjusted
+                totals[i, b] = final
+        if i > 0:
+            up = parent[i]
+            for b in range(width):
+                totals[up, b] += totals[i, b]
+            if exclusions:
+                for b in range(width):
+                    maxima[up, b] += maxima[i, b]
+
+
+@_jit
+def _finish_block(
+    grading: Any,
+    first: int,
+    width: int,
+    exclusions: bool,
+    node_max: Any,
+    totals: Any,
+    maxima: Any,
+    out_points: Any,
+    out_max: Any,
+    out_index: Any,
+    out_grade: Any,
+) -> tuple[bool, bool]:
+    """Index %, grade and stores; (a total left the exact range, an index left ``out_index``'s).
+
+    One branch-free loop per node, which vectorises; the rounding mode is chosen
+    outside it.
+    """
+    thresholds, last_grade, index_scale, half_even, exact_total, index_limit = grading
+    t0, t1, t2, t3 = thresholds[0], thresholds[1], thresholds[2], thresholds[3]
+    inexact = False
+    overflow = False
+    for i in range(totals.shape[0]):
+        row = totals[i]
+        tops = maxima[i]
+        fixed_top = node_max[i]
+        for b in range(width):
+            total = row[b]
+            top = tops[b] if exclusions else fixed_top
+            safe = top if top > 0.0 else 1.0
+            magnitude = abs(total) * index_scale
+            rounded = _half_even(magnitude, safe) if half_even else _half_up(magnitude, safe)
+            value = (-rounded if total < 0.0 else rounded) if top > 0.0 else 0.0
+            # The best grade whose threshold the index reaches (thresholds need
+            # not fall): four slots, unused ones +inf (``GRADE_SLOTS``).
+            grade = last_grade
+            grade = 3.0 if value >= t3 else grade
+            grade = 2.0 if value >= t2 else grade
+            grade = 1.0 if value >= t1 else grade
+            grade = 0.0 if value >= t0 else grade
+            inexact |= abs(total) > exact_total
+            overflow |= abs(value) >= index_limit
+            out_points[i, first + b] = total
+            out_index[i, first + b] = value
+            out_grade[i, first + b] = grade if top > 0.0 else NO_GRADE
+        if exclusions:
+            for b in range(width):
+                out_max[i, first + b] = tops[b]
+    return inexact, overflow
+
+
+@_jit
+def score_kernel(
     values: Any,
     na: Any,
     has_na: bool,
@@ -176,183 +391,81 @@ def score_kernel(  # noqa: PLR0914, PLR0915, C901 - the whole pipeline, fused
     group_of: Any,
     best: Any,
     precomputed: Any,
-    leaf_kind: Any,
-    leaf_params: Any,
-    table: Any,
-    leaf_max: Any,
-    leaf_policy: Any,
-    leaf_node: Any,
-    parent: Any,
-    node_max: Any,
-    bounded: Any,
-    cap: Any,
-    slot: Any,
-    floor: Any,
-    ceiling: Any,
-    has_ceiling: Any,
-    subtree_bonus: Any,
-    thresholds: Any,
-    last_grade: float,
-    index_scale: float,
-    half_even: bool,
+    leaves: Any,
+    tree: Any,
+    grading: Any,
     exclusions: bool,
     screen: bool,
     block: int,
     out_points: Any,
     out_max: Any,
     out_index: Any,
-    index_limit: float,
     out_grade: Any,
     out_limited: Any,
     out_missing: Any,
 ) -> tuple[int, bool]:
     """Score every unit; outputs are node-major (nodes × units), ``out_missing`` unit-major.
 
-    Numbers in the program arrays are float64 holding integers. Returns (status, whether an entry is missing). With ``screen``
-    the entries are also validated: any doubt returns BAD_INPUT (the caller then
-    runs the located check). INDEX_OVERFLOW asks for a wider ``out_index``;
-    INEXACT means a sum left the exact range (the numpy path takes over).
+    ``leaves``, ``tree`` and ``grading`` are the tuples
+    :meth:`parindex.kernel_program.KernelProgram.kernel_args` gives; numbers in
+    them are float64 holding integers. Returns (status, whether an entry is
+    missing). With ``screen`` the entries are also validated: any doubt returns
+    BAD_INPUT (the caller then runs the located check). INDEX_OVERFLOW asks for
+    a wider ``out_index``; INEXACT means a sum left the exact range (the numpy
+    path takes over).
     """
     n_units, n_leaves = values.shape
-    n_nodes = parent.shape[0]
-    t0, t1, t2, t3 = thresholds[0], thresholds[1], thresholds[2], thresholds[3]
+    n_nodes = tree[0].shape[0]
     micro = np.zeros((n_leaves, block))
     absent = np.zeros((n_leaves, block), dtype=np.bool_)
     na_block = np.zeros((n_leaves, block), dtype=np.bool_)
     totals = np.zeros((n_nodes, block))
     maxima = np.zeros((n_nodes, block))
     any_missing = False
-    # 2·|total|·scale + maximum must stay below 2**53 for the index division to be
-    # exact (maxima are below 2**51: ``exact_in_kernel``).
-    exact_total = min(np.floor((FLOAT_EXACT / 2 - 1) / index_scale), 2.0**31 - 1)
     for first in range(0, n_units, block):
         width = min(block, n_units - first)
-        # 1. Read the block unit by unit (contiguous rows), quantise, store leaf-major.
-        bad = False
-        any_absent = False
-        for b in range(width):
-            u = first + b
-            for j in range(n_leaves):
-                v = values[u, j]
-                missing_value = v != v
-                too_big = screen & (not abs(v) < VALUE_LIMIT) & (not missing_value)
-                bad |= too_big
-                v = 0.0 if missing_value or too_big else v
-                any_absent |= missing_value
-                absent[j, b] = missing_value
-                # Exactly fixedpoint.quantize_values: trunc(v·10⁶ ± 0.5).
-                micro[j, b] = np.trunc(v * SCALE + math.copysign(0.5, v))
-        if has_na:
-            for b in range(width):
-                for j in range(n_leaves):
-                    na_block[j, b] = na[first + b, j]
+        bad, any_absent = _read_block(
+            values, na, has_na, screen, first, width, micro, absent, na_block
+        )
         if bad:
             return BAD_INPUT, any_missing
-        # 2. Leaf points, "không phát sinh", missing entries; reset internal nodes.
-        totals[:, :width] = 0.0
-        if exclusions:
-            maxima[:, :width] = 0.0
-        for j in range(n_leaves):
-            node = leaf_node[j]
-            row = totals[node]
-            bad |= _leaf_points(
-                leaf_kind[j],
-                leaf_params[j],
-                table,
-                leaf_max[j],
-                micro[j],
-                absent[j],
-                j,
-                width,
-                first,
-                group_of,
-                best,
-                precomputed,
-                row,
-            )
-            if exclusions:
-                maxima[node, :width] = leaf_max[j]
-            if any_absent:
-                policy = leaf_policy[j]
-                for b in range(width):
-                    if absent[j, b]:
-                        # No value scores 0; "không phát sinh" scores the maximum
-                        # where the leaf says so, or leaves its maximum out.
-                        row[b] = 0.0
-                        if na_block[j, b]:
-                            if policy == NA_FULL_POINTS:
-                                row[b] = leaf_max[j]
-                            elif policy == NA_EXCLUDED and exclusions:
-                                maxima[node, b] = 0.0
-                        else:
-                            any_missing = True
-                            out_missing[first + b, j] = True
-            if screen and has_na:
-                not_allowed = leaf_policy[j] == NA_NOT_ALLOWED
-                for b in range(width):
-                    bad |= na_block[j, b] & ((not absent[j, b]) | not_allowed)
+        bad, missing = _leaf_block(
+            leaves,
+            first,
+            width,
+            micro,
+            absent,
+            na_block,
+            any_absent,
+            has_na,
+            screen,
+            exclusions,
+            group_of,
+            best,
+            precomputed,
+            totals,
+            maxima,
+            out_missing,
+        )
+        any_missing |= missing
         if bad and screen:
             return BAD_INPUT, any_missing
-        # 3. Bottom-up: children follow their parent in pre-order, so walking the
-        #    nodes backwards finishes every child before its parent.
-        for i in range(n_nodes - 1, -1, -1):
-            if bounded[i]:
-                for b in range(width):
-                    raw = totals[i, b]
-                    top = maxima[i, b] if exclusions else node_max[i]
-                    base = raw
-                    if cap[i] >= 0.0:
-                        top = min(top, cap[i])
-                        base = min(raw, cap[i])
-                        if exclusions:
-                            maxima[i, b] = top
-                    adjusted = base
-                    if slot[i] >= 0:
-                        adjusted += bonus[first + b, slot[i]] - deduction[first + b, slot[i]]
-                    upper = ceiling[i] if has_ceiling[i] else top + subtree_bonus[i]
-                    final = min(max(adjusted, floor[i]), upper)
-                    out_limited[i, first + b] = final != adjusted
-                    totals[i, b] = final
-            if i > 0:
-                up = parent[i]
-                for b in range(width):
-                    totals[up, b] += totals[i, b]
-                if exclusions:
-                    for b in range(width):
-                        maxima[up, b] += maxima[i, b]
-        # 4. Index %, grade and stores: one branch-free loop per node, which
-        #    vectorises (the rounding mode is chosen outside the loop).
-        inexact = False
-        overflow = False
-        for i in range(n_nodes):
-            row = totals[i]
-            tops = maxima[i]
-            fixed_top = node_max[i]
-            for b in range(width):
-                total = row[b]
-                top = tops[b] if exclusions else fixed_top
-                safe = top if top > 0.0 else 1.0
-                magnitude = abs(total) * index_scale
-                if half_even:
-                    rounded = _half_even(magnitude, safe)
-                else:
-                    rounded = _half_up(magnitude, safe)
-                value = (-rounded if total < 0.0 else rounded) if top > 0.0 else 0.0
-                # The best grade whose threshold the index reaches (thresholds need
-                # not fall): four slots, unused ones +inf (``GRADE_SLOTS``).
-                grade = last_grade
-                grade = 3.0 if value >= t3 else grade
-                grade = 2.0 if value >= t2 else grade
-                grade = 1.0 if value >= t1 else grade
-                grade = 0.0 if value >= t0 else grade
-                inexact |= abs(total) > exact_total
-                overflow |= abs(value) >= index_limit
-                out_points[i, first + b] = total
-                out_index[i, first + b] = value
-                out_grade[i, first + b] = grade if top > 0.0 else NO_GRADE
-            if exclusions:
-                for b in range(width):
-                    out_max[i, first + b] = tops[b]
+        _aggregate_block(
+            tree, first, width, exclusions, bonus, deduction, totals, maxima, out_limited
+        )
+        inexact, overflow = _finish_block(
+            grading,
+            first,
+            width,
+            exclusions,
+            tree[1],
+            totals,
+            maxima,
+            out_points,
+            out_max,
+            out_index,
+            out_grade,
+        )
         if inexact:
             return INEXACT, any_missing
         if overflow:

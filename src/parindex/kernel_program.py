@@ -16,6 +16,7 @@ import itertools
 import weakref
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import numpy as np
@@ -201,6 +202,40 @@ class KernelProgram:
     #: The largest per-unit maximum any node can have (an upper bound).
     max_bound: int
 
+    def kernel_args(self, index_limit: float) -> tuple[tuple[Any, ...], ...]:
+        """The (leaves, tree, grading) tuples :func:`parindex.kernel.score_kernel` takes."""
+        leaves = (
+            self.leaf_kind,
+            self.leaf_params,
+            self.table,
+            self.leaf_max,
+            self.leaf_policy,
+            self.leaf_node,
+        )
+        tree = (
+            self.parent,
+            self.node_max,
+            self.bounded,
+            self.cap,
+            self.slot,
+            self.floor,
+            self.ceiling,
+            self.has_ceiling,
+            self.subtree_bonus,
+        )
+        # 2·|total|·scale + maximum must stay below 2**53 for the index division to
+        # be exact (maxima are below 2**51: ``exact_in_kernel``); points are int32.
+        exact_total = min(float((FLOAT_EXACT // 2 - 1) // int(self.index_scale)), 2.0**31 - 1)
+        grading = (
+            self.thresholds,
+            self.last_grade,
+            self.index_scale,
+            self.half_even,
+            exact_total,
+            index_limit,
+        )
+        return leaves, tree, grading
+
 
 _PROGRAMS: weakref.WeakKeyDictionary[CompiledPack, KernelProgram] = weakref.WeakKeyDictionary()
 
@@ -240,7 +275,8 @@ def _build(compiled: CompiledPack) -> KernelProgram:
     precomputed: list[int] = []
     for leaf, rule in enumerate(compiled.leaf_rules):
         encoder = ENCODERS.get(type(rule))
-        code = encoder(rule, int(compiled.leaf_max[leaf]), compiled.ticks_per_point) if encoder else None
+        maximum = int(compiled.leaf_max[leaf])
+        code = encoder(rule, maximum, compiled.ticks_per_point) if encoder else None
         if code is None:
             precomputed.append(leaf)
             params[leaf, 0] = len(precomputed) - 1  # its column among the precomputed
@@ -271,10 +307,9 @@ def _build(compiled: CompiledPack) -> KernelProgram:
         has_ceiling[i] = node.ceiling is not None
         ceiling[i] = 0 if node.ceiling is None else node.ceiling
         subtree_bonus[i] = node.subtree_bonus
-    leaf_sums = [int(compiled.leaf_max[s:e].sum()) for s, e in zip(compiled.start, compiled.end, strict=True)]
-    relative = [
-        leaf for leaf, kind in enumerate(kinds.tolist()) if kind == RELATIVE and leaf not in precomputed
-    ]
+    bounds = zip(compiled.start, compiled.end, strict=True)
+    leaf_sums = [int(compiled.leaf_max[s:e].sum()) for s, e in bounds]
+    relative = [leaf for leaf, kind in enumerate(kinds.tolist()) if kind == RELATIVE]
     return KernelProgram(
         leaf_kind=kinds,
         leaf_params=params.astype(np.float64),

@@ -17,7 +17,7 @@ from parindex import kernel
 from parindex.compiled import CompiledPack
 from parindex.fixedpoint import VALUE_LIMIT, BoolArray, FloatArray, Int64Array, quantize_values
 from parindex.kernel_program import KernelProgram, exact_in_kernel, kernel_program
-from parindex.scoring import ScreenFailed, ViewArrays
+from parindex.scoring import ScreenError, ViewArrays
 
 #: Units per kernel block: the block's working arrays stay in the L2 cache.
 BLOCK_UNITS = 256
@@ -47,10 +47,10 @@ def _precomputed_points(
         block = values[:, group.columns]
         present = ~np.isnan(block)
         if screen and bool((np.abs(np.where(present, block, 0.0)) >= VALUE_LIMIT).any()):
-            raise ScreenFailed
+            raise ScreenError
         micro = quantize_values(np.where(present, block, 0.0))
         if screen and bool((group.evaluator.invalid(micro) & present).any()):
-            raise ScreenFailed
+            raise ScreenError
         group_best = None
         if best is not None and group.uses_group_best:
             group_best = best[group.kind][group_of]
@@ -90,7 +90,7 @@ def kernel_view(
 
     None when the kernel cannot score this view exactly (a relative rule whose
     group best is so large that its products leave the float-exact range): the
-    numpy path then scores it. Raises :class:`ScreenFailed` when ``screen``
+    numpy path then scores it. Raises :class:`ScreenError` when ``screen``
     finds a doubtful entry.
     """
     program = kernel_program(compiled)
@@ -109,6 +109,7 @@ def kernel_view(
     has_na = bool(na.any())
     for index_dtype, limit in ((np.int32, 2.0**31), (np.int64, 2.0**63)):
         index = np.empty((n_nodes, n_units), dtype=index_dtype)
+        leaves, tree, grading = program.kernel_args(limit)
         status, any_missing = kernel.score_kernel(
             values,
             na if has_na else _NO_BOOLS,
@@ -118,38 +119,21 @@ def kernel_view(
             group_of,
             best_table,
             precomputed,
-            program.leaf_kind,
-            program.leaf_params,
-            program.table,
-            program.leaf_max,
-            program.leaf_policy,
-            program.leaf_node,
-            program.parent,
-            program.node_max,
-            program.bounded,
-            program.cap,
-            program.slot,
-            program.floor,
-            program.ceiling,
-            program.has_ceiling,
-            program.subtree_bonus,
-            program.thresholds,
-            program.last_grade,
-            program.index_scale,
-            program.half_even,
+            leaves,
+            tree,
+            grading,
             exclusions,
             screen,
             BLOCK_UNITS,
             points,
             maximum,
             index,
-            limit,
             grades,
             limited,
             missing,
         )
         if status == kernel.BAD_INPUT:
-            raise ScreenFailed
+            raise ScreenError
         if status == kernel.INEXACT:
             return None
         if status == kernel.OK:

@@ -394,7 +394,7 @@ def _slice_sums(values: Int64Array, start: Int64Array, end: Int64Array) -> Int64
     return cumulative[end] - cumulative[start]
 
 
-class ScreenFailed(Exception):
+class ScreenError(Exception):
     """A block may hold a bad entry: run the full, located input check."""
 
 
@@ -412,9 +412,9 @@ def _screen(
     Conservative: a failure only means "look closer" (``check_input``).
     """
     if micro.size and (int(micro.min()) <= -MICRO_LIMIT or int(micro.max()) >= MICRO_LIMIT):
-        raise ScreenFailed
+        raise ScreenError
     if any_na and ((na_block & ~absent).any() or (na_block & ~plan.na_allowed[:, None]).any()):
-        raise ScreenFailed
+        raise ScreenError
 
 
 def _index_block(
@@ -604,7 +604,7 @@ def _score_view(
                 exclusions,
                 screen,
             )
-    except ScreenFailed:
+    except ScreenError:
         problems = check_input(compiled, data)
         if problems:
             raise InputError(problems) from None
@@ -701,7 +701,7 @@ def _numpy_view(
             for group, cols in zip(compiled.groups, plan.columns, strict=True):
                 bad = group.evaluator.invalid(micro[cols].T)
                 if bad.any() and (not any_absent or (bad & ~absent[cols].T).any()):
-                    raise ScreenFailed
+                    raise ScreenError
         block_points = leaf_points(compiled, micro, absent, na_block, best, group_of[rows])
         if any_absent:
             missing_block = absent & ~na_block
