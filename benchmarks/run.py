@@ -110,6 +110,25 @@ def _assert_same(kernel: StageScores, numpy_engine: StageScores) -> None:
         assert np.array_equal(kernel.limited, numpy_engine.limited)
 
 
+def _write_bound(scores: StageScores) -> Callable[[], Any]:
+    """Allocate and fill arrays shaped like the results: what materialising them costs.
+
+    Any implementation that hands out these per-(unit, node) arrays pays at least
+    this (fresh memory is page-faulted and written once), whatever it computes.
+    """
+    like = [scores.points, scores.index, scores.grade]
+    if scores.maximum.shape == scores.points.shape:
+        like.append(scores.maximum)
+
+    def fill() -> list[np.ndarray]:
+        arrays = [np.empty(a.shape, dtype=a.dtype) for a in like]
+        for array in arrays:
+            array.fill(1)
+        return arrays
+
+    return fill
+
+
 def _first_kernel_use() -> float:
     """Seconds to import numba and load (or compile) the kernel in this process."""
     start = time.perf_counter()
@@ -175,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         run_a = lambda: score(compiled, data, stages=False, engine="kernel")  # noqa: E731
         run_numpy = lambda: score(compiled, data, stages=False, engine="numpy")  # noqa: E731
         run_d = lambda: np.sum(values)  # noqa: E731
+        run_e = _write_bound(final)
         a_med, a_min = _timed(run_a, repeats[n])
+        e_med, _ = _timed(run_e, repeats[n])
         numpy_med, _ = _timed(run_numpy, max(3, repeats[n] // 3))
         d_med, d_min = _timed(run_d, repeats[n])
         c_med = math.nan
@@ -195,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             "b": b_est,
             "c": c_med,
             "d": d_med,
+            "e": e_med,
             "peak": peak,
             "input": values.nbytes,
         }
@@ -270,7 +292,10 @@ def _markdown(
         "- (c) pandas long table → merge with criteria → per-kind column arithmetic → groupby-sum up",
         f"  the tree → bounds → index, classes, `groupby().rank()`; not run above {PANDAS_MAX_UNITS:,} units",
         "  (the long table alone would need tens of GB)",
-        "- (d) the bound: one `np.sum` over the same float64 matrix (one read of the input)",
+        "- (d) the read bound: one `np.sum` over the same float64 matrix (one read of the input)",
+        "- (e) the write bound: allocate and fill arrays of the results' shapes and dtypes (points,",
+        "  index, class, and per-unit maxima when something is excluded), what handing out these",
+        "  results costs any implementation, on this machine, before computing anything",
         "",
         "Peak memory: `tracemalloc` peak of bytes allocated during one (a) run, input excluded.",
         "numpy reports its buffers to tracemalloc, so this counts the result arrays and every",
@@ -282,15 +307,16 @@ def _markdown(
         "",
         "Targets, the profile and what limits the scorer: [docs/benchmarks.md](../docs/benchmarks.md).",
         "",
-        "| units | leaves | (a) kernel ms | (a) min ms | (a′) numpy engine ms | (b) reference ms (est.) | (c) pandas ms | (d) np.sum ms | b/a | c/a | a/d | peak MiB | peak / input |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| units | leaves | (a) kernel ms | (a) min ms | (a′) numpy engine ms | (b) reference ms (est.) | (c) pandas ms | (d) np.sum ms | (e) write bound ms | b/a | c/a | a/d | a/(d+e) | peak MiB | peak / input |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         ca = "–" if math.isnan(r["c"]) else f"{r['c'] / r['a']:.1f}×"
         lines.append(
             f"| {r['n']:,} | {r['leaves']} | {ms(r['a'])} | {ms(r['a_min'])} | {ms(r['numpy'])} | "
             f"{ms(r['b'])} | {ms(r['c'])} | "
-            f"{r['d'] * 1e3:.2f} | {r['b'] / r['a']:,.0f}× | {ca} | {r['a'] / r['d']:.0f}× | "
+            f"{r['d'] * 1e3:.2f} | {r['e'] * 1e3:.2f} | {r['b'] / r['a']:,.0f}× | {ca} | "
+            f"{r['a'] / r['d']:.0f}× | {r['a'] / (r['d'] + r['e']):.1f}× | "
             f"{r['peak'] / 2**20:,.1f} | {r['peak'] / r['input']:.2f}× |"
         )
     ns = [r["n"] for r in rows]
