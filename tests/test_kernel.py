@@ -176,3 +176,20 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert used == []
     with pytest.raises(ImportError, match="needs numba"):
         score(compiled, data, engine="kernel")
+
+
+def test_auto_falls_back_to_numpy_when_the_kernel_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = parindex.compile_pack(_pack(_leaf("1.1", "1", Direct())))
+    data = from_array(compiled, ["A", "B"], np.array([[0.25], [1.0]]))
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("cannot cache function: no locator available")
+
+    monkeypatch.setattr(parindex.kernel_scoring, "kernel_view", broken)
+    monkeypatch.setattr(parindex.scoring, "KERNEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(parindex.scoring, "_KERNEL_FAILURE", [])
+    with pytest.warns(RuntimeWarning, match="no locator available"):
+        assert score(compiled, data).points("A") == Decimal("0.25")
+    assert score(compiled, data).rank("B") == 1  # warned once, numpy from then on
+    with pytest.raises(RuntimeError, match="no locator"):
+        score(compiled, data, engine="kernel")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import warnings
 import weakref
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
@@ -533,6 +534,38 @@ def _use_kernel(engine: str, entries: int) -> bool:
     return entries >= KERNEL_MIN_ENTRIES and kernel_available()
 
 
+#: Why the kernel could not run in this process, once it failed under ``auto``.
+_KERNEL_FAILURE: list[str] = []
+
+
+def _kernel_view(engine: str, *args: Any) -> ViewArrays | None:
+    """The kernel's arrays; None where it declines, or cannot run here under ``auto``.
+
+    numba can be installed yet unusable (no writable cache directory, a compiler
+    failure on an unusual platform): ``engine="auto"`` then warns once and uses
+    the numpy engine, ``engine="kernel"`` raises.
+    """
+    if _KERNEL_FAILURE and engine == "auto":
+        return None
+    try:
+        from parindex.kernel_scoring import kernel_view
+
+        return kernel_view(*args)
+    except (ScreenError, InputError):
+        raise
+    except Exception as error:
+        if engine == "kernel":
+            raise
+        _KERNEL_FAILURE.append(f"{type(error).__name__}: {error}")
+        warnings.warn(
+            f"the fused scoring kernel cannot run here ({_KERNEL_FAILURE[0]}); "
+            "scoring with the numpy engine (identical results, slower)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return None
+
+
 def _view_entries(
     compiled: CompiledPack, data: ScoringInput, preference: tuple[str, ...], apply_overrides: bool
 ) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray]:
@@ -578,9 +611,8 @@ def _score_view(
         if any(group.uses_group_best for group in compiled.groups):
             best = group_best_values(compiled, values, na, group_of, n_groups)
         if _use_kernel(engine, values.size):
-            from parindex.kernel_scoring import kernel_view
-
-            arrays = kernel_view(
+            arrays = _kernel_view(
+                engine,
                 compiled,
                 values,
                 na,
