@@ -131,23 +131,30 @@ def _leaf_points(
             bad |= (m != 0.0) & (m != SCALE) & (not absent[b])
             out[b] = maximum if m == SCALE else 0.0
     elif kind == LEVELS:
-        offset, count = int(params[0]), params[1]
+        # One select per level (few), not a table gather: the loops vectorise.
+        offset, count = int(params[0]), int(params[1])
         for b in range(width):
             m = micro[b]
             position = np.floor(m / SCALE)
             valid = (position * SCALE == m) & (position >= 0.0) & (position < count)
             bad |= (not valid) & (not absent[b])
-            out[b] = table[offset + int(position)] if valid else 0.0
+            out[b] = 0.0
+        for level in range(count):
+            points, at = table[offset + level], level * SCALE
+            for b in range(width):
+                out[b] = points if micro[b] == at else out[b]
     elif kind == BANDS:
+        # Thresholds fall strictly: ``otherwise`` plus the step of every band reached.
         offset, count = int(params[0]), int(params[1])
         otherwise, lower, upper = params[2], params[3], params[4]
         for b in range(width):
             m = micro[b]
             bad |= ((m < lower) | (m > upper)) & (not absent[b])
-            points = otherwise
-            for k in range(count):
-                points += table[offset + 2 * k + 1] if m > table[offset + 2 * k] else 0.0
-            out[b] = points
+            out[b] = otherwise
+        for k in range(count):
+            threshold, step = table[offset + 2 * k], table[offset + 2 * k + 1]
+            for b in range(width):
+                out[b] += step if micro[b] > threshold else 0.0
     elif kind == PROPORTIONAL:
         full, floor, upper = params[0], params[1], params[2]
         for b in range(width):
