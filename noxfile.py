@@ -15,8 +15,8 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff>=0.5")
-    session.run("ruff", "check", "src")
-    session.run("ruff", "format", "--check", "src")
+    session.run("ruff", "check", "src", "benchmarks")
+    session.run("ruff", "format", "--check", "src", "benchmarks")
 
 
 @nox.session

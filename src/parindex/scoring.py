@@ -6,6 +6,10 @@ leaf's value by the pack's stage policy, evaluate each rule group on its
 totals as differences of slice ends, apply caps, bonuses, deductions, floors
 and ceilings deepest first, then index %, grades and ranks in exact integers.
 Units are processed in blocks to bound memory; no Python loop runs per unit.
+
+That is the numpy engine. Large inputs go by default to the fused compiled
+kernel (:mod:`parindex.kernel_scoring`), which does the same steps in one sweep
+per block; both end here, in eligibility and ranks, with identical arrays.
 """
 
 from __future__ import annotations
@@ -335,11 +339,20 @@ def competition_ranks(keys: Int64Array, defined: BoolArray, group_of: Int64Array
     members = np.nonzero(defined)[0]
     if members.size == 0:
         return ranks
-    # Stable sorts keep input order among ties.
-    if bool((group_of[members] == group_of[members[0]]).all()):
-        order = members[np.argsort(-keys[members], kind="stable")]
-    else:
-        order = members[np.lexsort((-keys[members], group_of[members]))]
+    member_keys = keys[members].astype(np.int64)
+    low = int(member_keys.min())
+    span = int(member_keys.max()) - low + 1
+    member_groups = group_of[members]
+    n_groups = int(member_groups.max()) + 1
+    if span * n_groups <= max(4 * members.size, 1 << 16):
+        # Indices span a narrow range: a unit's rank is one plus the number of its
+        # group's units with a higher key, read from a histogram in O(n).
+        cells = member_groups * span + (member_keys - low)
+        counts = np.bincount(cells, minlength=n_groups * span).reshape(n_groups, span)
+        higher = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1] - counts
+        ranks[members] = higher[member_groups, member_keys - low] + 1
+        return ranks
+    order = members[np.lexsort((-member_keys, member_groups))]
     sorted_keys = keys[order]
     sorted_groups = group_of[order]
     position = np.arange(order.size)
