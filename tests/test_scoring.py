@@ -403,3 +403,10 @@ def test_capped_criterion_with_an_excluded_sub_criterion_keeps_its_cap() -> None
     assert results.maximum("x", "1.1") == D(2)
     assert results.maximum("x") == D(3)
     assert results.points("x") == D(2)
+
+
+def test_a_non_boolean_not_applicable_mask_is_rejected() -> None:
+    compiled = parindex.compile_pack(TWO_FIELDS)
+    values = np.array([[1, 1, 1], [3, 2, 5]], dtype=float)
+    with pytest.raises(parindex.InputError, match="not_applicable has dtype int64"):
+        parindex.from_array(compiled, ["a", "b"], values, not_applicable=np.zeros((2, 3), dtype=int))

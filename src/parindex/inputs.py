@@ -155,6 +155,14 @@ def from_array(
     mask = np.zeros(shape, dtype=bool) if not_applicable is None else np.asarray(not_applicable)
     if mask.shape != shape:
         problems.append(InputProblem(f"not_applicable has shape {mask.shape}, expected {shape}"))
+    if mask.dtype != np.bool_:
+        # 0/1 integers would be read bitwise (~1 == -2): ask for what is meant.
+        problems.append(
+            InputProblem(
+                f"not_applicable has dtype {mask.dtype}, expected booleans",
+                expected="a bool array, e.g. mask.astype(bool)",
+            )
+        )
     adjustments = []
     for name, block in (("bonus", bonus), ("deduction", deduction)):
         array = (
