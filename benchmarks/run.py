@@ -120,8 +120,8 @@ def _write_bound(scores: StageScores) -> Callable[[], Any]:
     of freed memory depends on the process's history.
     """
     like = [scores.points, scores.index, scores.grade]
-    if scores.maximum.shape == scores.points.shape:
-        like.append(scores.maximum)
+    if scores.varying_maximum is not None:
+        like.append(scores.varying_maximum)
 
     def fill() -> None:
         for array in like:
@@ -320,7 +320,7 @@ def _markdown(
         "  (the long table alone would need tens of GB)",
         "- (d) the read bound: one `np.sum` over the same float64 matrix (one read of the input)",
         "- (e) writing the results into fresh memory: arrays of the results' shapes and dtypes",
-        "  (points, index, class, and per-unit maxima when something is excluded) filled once in",
+        "  (points, index, class, and the per-unit maxima of nodes above an excluded leaf) filled once in",
         "  never-touched pages (anonymous mmap): what any implementation pays, before computing",
         "  anything, whenever its results land in new memory; (a) includes up to this much",
         "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 
@@ -20,7 +21,8 @@ import parindex.scoring
 from parindex.compiled import CompiledPack
 from parindex.inputs import from_array
 from parindex.kernel_program import PRECOMPUTED, kernel_program
-from parindex.model import Node, Pack, PointsSource, UnitGroup, YearRange
+from parindex.compiled import ROOT
+from parindex.model import Node, NotApplicable, Pack, PointsSource, UnitGroup, YearRange
 from parindex.reference import reference_score
 from parindex.rules import Achieved, Direct, GroupEvaluator, Proportional, RelativeToBest, Rule
 from parindex.scoring import score
@@ -193,3 +195,34 @@ def test_auto_falls_back_to_numpy_when_the_kernel_cannot_run(monkeypatch: pytest
     assert score(compiled, data).rank("B") == 1  # warned once, numpy from then on
     with pytest.raises(RuntimeError, match="no locator"):
         score(compiled, data, engine="kernel")
+
+
+@pytest.mark.parametrize("engine", ["numpy", "kernel"])
+def test_only_maxima_that_can_vary_are_stored_per_unit(engine: str) -> None:
+    excluded = attrs.evolve(_leaf("1.2", "2", Direct()), not_applicable=NotApplicable.EXCLUDED)
+    pack = _pack(_leaf("1.1", "1", Direct()), excluded)
+    pack = attrs.evolve(
+        pack,
+        tree=(
+            *pack.tree,
+            Node(
+                code="2",
+                title="Lĩnh vực 2",
+                source=PointsSource.SELF_ASSESSMENT,
+                children=(_leaf("2.1", "3", Direct()),),
+            ),
+        ),
+    )
+    compiled = parindex.compile_pack(pack)
+    values = np.array([[1.0, np.nan, 3.0], [0.5, 2.0, 1.0]])
+    na = np.array([[False, True, False], [False, False, False]])
+    data = from_array(compiled, ["A", "B"], values, not_applicable=na)
+    scores = score(compiled, data, engine=engine).final
+    varying = [compiled.codes[i] for i in scores.varying_nodes.tolist()]
+    assert varying == ["", "1", "1.2"]  # the root, field 1 and the excluded leaf
+    full = scores.unit_maximum()
+    for node in range(compiled.n_nodes):
+        assert np.array_equal(full[:, node], scores.maximum_of(node))
+    assert full[:, compiled.node_index["1"]].tolist() == [10_000, 30_000]
+    assert full[:, ROOT].tolist() == [40_000, 60_000]
+    _assert_engines_equal_reference(compiled, data)

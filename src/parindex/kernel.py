@@ -346,6 +346,7 @@ def _finish_block(
     totals: Any,
     maxima: Any,
     out_points: Any,
+    max_row: Any,
     out_max: Any,
     out_index: Any,
     out_grade: Any,
@@ -382,9 +383,9 @@ def _finish_block(
             out_points[i, first + b] = total
             out_index[i, first + b] = value
             out_grade[i, first + b] = grade if top > 0.0 else NO_GRADE
-        if exclusions:
+        if exclusions and max_row[i] >= 0:
             for b in range(width):
-                out_max[i, first + b] = tops[b]
+                out_max[max_row[i], first + b] = tops[b]
     return inexact, overflow
 
 
@@ -405,6 +406,7 @@ def score_kernel(
     screen: bool,
     block: int,
     out_points: Any,
+    max_row: Any,
     out_max: Any,
     out_index: Any,
     out_grade: Any,
@@ -412,6 +414,9 @@ def score_kernel(
     out_missing: Any,
 ) -> tuple[int, bool]:
     """Score every unit; outputs are node-major (nodes × units), ``out_missing`` unit-major.
+
+    With ``exclusions``, node ``i``'s per-unit maxima go to row ``max_row[i]`` of
+    ``out_max`` (nodes whose maximum cannot vary have −1 and are not stored).
 
     ``leaves``, ``tree`` and ``grading`` are the tuples
     :meth:`parindex.kernel_program.KernelProgram.kernel_args` gives; numbers in
@@ -469,6 +474,7 @@ def score_kernel(
             totals,
             maxima,
             out_points,
+            max_row,
             out_max,
             out_index,
             out_grade,

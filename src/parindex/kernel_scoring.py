@@ -8,10 +8,7 @@ imports it only when the kernel engine is chosen.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import numpy.typing as npt
 
 from parindex import kernel
 from parindex.compiled import CompiledPack
@@ -84,6 +81,7 @@ def kernel_view(
     group_of: Int64Array,
     n_groups: int,
     exclusions: bool,
+    varying_nodes: Int64Array,
     screen: bool,
 ) -> ViewArrays | None:
     """The result arrays of one view (node-major storage, unit-major views).
@@ -101,8 +99,11 @@ def kernel_view(
     n_units, n_leaves = values.shape
     n_nodes = compiled.n_nodes
     points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype)
-    # Without exclusions every unit has the pack's maxima: one broadcast row.
-    maximum = np.empty((n_nodes, n_units) if exclusions else (1, 1), dtype=compiled.points_dtype)
+    # Per-unit maxima are stored only for the nodes whose maximum can vary.
+    varying = varying_nodes if exclusions else np.zeros(0, dtype=np.int64)
+    max_row = np.full(n_nodes, -1, dtype=np.int64)
+    max_row[varying] = np.arange(varying.size)
+    maximum = np.empty((max(varying.size, 1), n_units), dtype=compiled.points_dtype)
     grades = np.empty((n_nodes, n_units), dtype=np.int8)
     limited = np.zeros((n_nodes, n_units), dtype=bool) if compiled.bounded else _NO_BOOLS
     missing = np.zeros((n_units, n_leaves), dtype=bool)
@@ -126,6 +127,7 @@ def kernel_view(
             screen,
             BLOCK_UNITS,
             points,
+            max_row,
             maximum,
             index,
             grades,
@@ -138,12 +140,9 @@ def kernel_view(
             return None
         if status == kernel.OK:
             break
-    unit_maximum: npt.NDArray[np.signedinteger[Any]] = (
-        maximum.T if exclusions else compiled.node_max[None, :]
-    )
     return ViewArrays(
         points=points.T,
-        maximum=unit_maximum,
+        varying_maximum=maximum[: varying.size].T if exclusions else None,
         index=index.T,
         grade=grades.T,
         limited=limited.T if compiled.bounded else None,

@@ -27,22 +27,64 @@ UNRANKED = 0
 
 @attrs.frozen(eq=False)
 class StageScores:
-    """Scores computed from one stage view (e.g. self-assessment, or the final values)."""
+    """Scores computed from one stage view (e.g. self-assessment, or the final values).
+
+    Per-unit maxima differ from the pack's only on nodes above a leaf excluded as
+    "không phát sinh"; those columns are stored (``varying_nodes``,
+    ``varying_maximum``) and the full units × nodes array is built on first use.
+    """
 
     #: The stages consulted, highest priority first.
     stages_used: tuple[str, ...]
     points: npt.NDArray[np.signedinteger[Any]]
-    #: Per-unit maxima (units × nodes), or one broadcast row when nothing was excluded.
-    maximum: Int64Array
+    #: The pack's maximum of each node (ticks): every unit's, outside ``varying_nodes``.
+    node_maximum: Int64Array
     index: Int64Array
     grade: npt.NDArray[np.int8]
     rank: Int64Array
     limited: BoolArray | None
     missing: BoolArray
     not_applicable: BoolArray
+    #: Nodes whose maximum differs between units, and their per-unit maxima (units × k).
+    varying_nodes: Int64Array = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    varying_maximum: npt.NDArray[np.signedinteger[Any]] | None = None
+    _full_maximum: list[npt.NDArray[np.signedinteger[Any]]] = attrs.field(init=False, factory=list)
+
+    @property
+    def maximum(self) -> npt.NDArray[np.signedinteger[Any]]:
+        """Per-unit maxima (units × nodes), or one broadcast row when no unit's differ."""
+        if self.varying_maximum is None or self.varying_nodes.size == 0:
+            return self.node_maximum[None, :]
+        if not self._full_maximum:
+            full = np.empty(self.points.shape, dtype=self.varying_maximum.dtype)
+            full[...] = self.node_maximum
+            full[:, self.varying_nodes] = self.varying_maximum
+            self._full_maximum.append(full)
+        return self._full_maximum[0]
 
     def unit_maximum(self) -> Int64Array:
         return np.broadcast_to(self.maximum, self.points.shape)
+
+    def maximum_of(self, node: int) -> npt.NDArray[np.signedinteger[Any]]:
+        """Every unit's maximum of one node, without building the full array."""
+        return maximum_column(
+            self.node_maximum, self.varying_nodes, self.varying_maximum, node, len(self.rank)
+        )
+
+
+def maximum_column(
+    node_maximum: Int64Array,
+    varying_nodes: Int64Array,
+    varying_maximum: npt.NDArray[np.signedinteger[Any]] | None,
+    node: int,
+    n_units: int,
+) -> npt.NDArray[np.signedinteger[Any]]:
+    """Every unit's maximum of ``node``: its stored column if it varies, else the pack's."""
+    if varying_maximum is not None:
+        found = np.flatnonzero(varying_nodes == node)
+        if found.size:
+            return varying_maximum[:, int(found[0])]
+    return np.broadcast_to(node_maximum[node], (n_units,))
 
 
 @attrs.frozen
@@ -132,7 +174,7 @@ class Results:
         return ticks_to_decimal(int(scores.points[row, node]), self.pack.point_decimals)
 
     def _maximum(self, scores: StageScores, row: int, node: int) -> Decimal:
-        value = scores.unit_maximum()[row, node]
+        value = scores.maximum_of(node)[row]
         return ticks_to_decimal(int(value), self.pack.point_decimals)
 
     def _rounded(self, value: Decimal) -> Decimal:
@@ -140,7 +182,7 @@ class Results:
         return quantize_decimal(value, rule.decimals, rule.mode)
 
     def _index(self, scores: StageScores, row: int, node: int) -> Decimal | None:
-        if scores.unit_maximum()[row, node] == 0:
+        if scores.maximum_of(node)[row] == 0:
             return None
         return Decimal(int(scores.index[row, node])).scaleb(-self.pack.rounding.decimals)
 

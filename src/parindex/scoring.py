@@ -18,7 +18,7 @@ import importlib.util
 import itertools
 import warnings
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -41,7 +41,7 @@ from parindex.fixedpoint import (
 )
 from parindex.inputs import ScoringInput, StageData
 from parindex.model import NotApplicable, Pack
-from parindex.results import NO_GRADE, Results, StageScores
+from parindex.results import NO_GRADE, Results, StageScores, maximum_column
 
 #: Target number of leaf values per block; keeps working arrays cache-sized.
 BLOCK_VALUES = 1 << 16
@@ -306,15 +306,14 @@ def apply_eligibility(
     compiled: CompiledPack,
     grades: npt.NDArray[np.int8],
     index: Int64Array,
-    maximum: npt.NDArray[np.signedinteger[Any]],
+    maximum_of: Callable[[int], npt.NDArray[np.signedinteger[Any]]],
 ) -> None:
     """Downgrade a unit's total grade when a condition of that grade fails.
 
-    ``maximum`` is units × nodes, or one row broadcast to all units; a node's
-    index is defined where its maximum is positive.
+    ``maximum_of(node)`` gives every unit's maximum of a node; a node's index is
+    defined where its maximum is positive.
     """
     pack = compiled.pack
-    defined = np.broadcast_to(maximum, index.shape)
     labels = pack.classification.labels
     for position, label in enumerate(labels):
         conditions = [c for c in pack.eligibility if c.grade == label]
@@ -324,7 +323,7 @@ def apply_eligibility(
         for condition in conditions:
             node = compiled.node_index[condition.code]
             threshold = scaled_threshold(condition.minimum, pack.rounding.decimals)
-            failed |= (defined[:, node] <= 0) | (index[:, node] < threshold)
+            failed |= (maximum_of(node) <= 0) | (index[:, node] < threshold)
         demote = (grades[:, ROOT] == position) & failed
         grades[demote, ROOT] = min(position + 1, len(labels) - 1)
 
@@ -383,6 +382,8 @@ class _Plan:
     index_scale: int
     #: Per node: the sum of its leaves' maxima, before any cap (caps are applied later).
     leaf_sum_max: Int64Array
+    #: Nodes above an excluded-capable leaf: the only ones whose maximum can vary per unit.
+    varying_nodes: Int64Array
 
 
 _PLANS: weakref.WeakKeyDictionary[CompiledPack, _Plan] = weakref.WeakKeyDictionary()
@@ -415,6 +416,10 @@ def _plan(compiled: CompiledPack) -> _Plan:
         grade_thresholds=tuple(thresholds) if monotone else None,
         index_scale=100 * 10**pack.rounding.decimals,
         leaf_sum_max=_slice_sums(compiled.leaf_max, compiled.start, compiled.end),
+        varying_nodes=np.flatnonzero(
+            np.searchsorted(np.nonzero(excluded)[0], compiled.end)
+            > np.searchsorted(np.nonzero(excluded)[0], compiled.start)
+        ),
     )
     _PLANS[compiled] = plan
     return plan
@@ -534,7 +539,9 @@ class ViewArrays:
     """One stage view's result arrays (unit-major views) before eligibility and ranks."""
 
     points: npt.NDArray[np.signedinteger[Any]]
-    maximum: npt.NDArray[np.signedinteger[Any]]
+    #: Per-unit maxima of the plan's ``varying_nodes`` (units × k), when something is
+    #: excluded; every other node's maximum is the pack's.
+    varying_maximum: npt.NDArray[np.signedinteger[Any]] | None
     index: npt.NDArray[np.signedinteger[Any]]
     grade: npt.NDArray[np.int8]
     limited: BoolArray | None
@@ -653,6 +660,7 @@ def _score_view(
                 group_of,
                 n_groups,
                 exclusions,
+                plan.varying_nodes,
                 screen,
             )
         if arrays is None:
@@ -691,19 +699,24 @@ def _score_view(
         ]
         raise InputError(problems)
 
-    apply_eligibility(compiled, arrays.grade, arrays.index, arrays.maximum)
-    root_max = np.broadcast_to(arrays.maximum[:, ROOT], arrays.index.shape[:1])
-    ranks = competition_ranks(arrays.index[:, ROOT], root_max > 0, group_of)
+    def maximum_of(node: int) -> npt.NDArray[np.signedinteger[Any]]:
+        return maximum_column(
+            compiled.node_max, plan.varying_nodes, arrays.varying_maximum, node, len(group_of)
+        )
+
+    apply_eligibility(compiled, arrays.grade, arrays.index, maximum_of)
     return StageScores(
         stages_used=preference,
         points=arrays.points,
-        maximum=arrays.maximum,
+        node_maximum=compiled.node_max,
         index=arrays.index,
         grade=arrays.grade,
-        rank=ranks,
+        rank=competition_ranks(arrays.index[:, ROOT], maximum_of(ROOT) > 0, group_of),
         limited=arrays.limited,
         missing=arrays.missing,
         not_applicable=na,
+        varying_nodes=plan.varying_nodes,
+        varying_maximum=arrays.varying_maximum,
     )
 
 
@@ -726,11 +739,8 @@ def _numpy_view(
     # written as contiguous rows) and handed out as unit-major views.
     points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
     missing = np.zeros((n_units, n_leaves), dtype=bool)
-    maximum: npt.NDArray[np.signedinteger[Any]] = (
-        np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
-        if exclusions
-        else compiled.node_max[None, :]
-    )
+    varying = plan.varying_nodes
+    maximum = np.empty((varying.size, n_units), dtype=compiled.points_dtype).T
     index_out: npt.NDArray[np.signedinteger[Any]] = np.empty((n_nodes, n_units), dtype=np.int32).T
     grades = np.empty((n_nodes, n_units), dtype=np.int8).T
     limited = np.zeros((n_nodes, n_units), dtype=bool).T if compiled.bounded else None
@@ -795,7 +805,7 @@ def _numpy_view(
             )
         points[rows] = totals.T
         if exclusions:
-            maximum[rows] = np.broadcast_to(unit_max, totals.shape).T
+            maximum[rows] = np.broadcast_to(unit_max, totals.shape)[varying].T
         index, block_grades = index_and_grades(compiled, totals, unit_max)
         grades[rows] = block_grades.T
         if index_out.dtype == np.int32 and (
@@ -806,7 +816,7 @@ def _numpy_view(
         first = rows.stop
     return ViewArrays(
         points=points,
-        maximum=maximum,
+        varying_maximum=maximum if exclusions else None,
         index=index_out,
         grade=grades,
         limited=limited,

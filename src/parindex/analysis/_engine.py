@@ -139,7 +139,7 @@ def index_and_grade(
     )
     index = index_nm.T.astype(np.int64)
     grades = np.ascontiguousarray(grades_nm.T)
-    apply_eligibility(compiled, grades, index, full_max)
+    apply_eligibility(compiled, grades, index, lambda node: full_max[:, node])
     return index, grades
 
 
