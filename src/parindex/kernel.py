@@ -98,6 +98,19 @@ def _half_even(magnitude: float, maximum: float) -> float:
     return quotient + (1.0 if (twice > maximum) | ((twice == maximum) & odd) else 0.0)
 
 
+@_inline
+def _ticks(points: float, per_tick: float) -> float:
+    """Points entered as a number (NaN: none) in ticks, halves away from zero.
+
+    Exactly ``scoring.points_to_ticks``: quantised to micro units, then divided.
+    """
+    if math.isnan(points):
+        return 0.0
+    micro = float(np.trunc(points * SCALE + math.copysign(0.5, points)))
+    ticks = div_half(abs(micro), per_tick)
+    return -ticks if micro < 0.0 else ticks
+
+
 @_jit
 def _leaf_points(
     kind: int,
@@ -308,7 +321,9 @@ def _aggregate_block(
     Children follow their parent in pre-order, so walking the nodes backwards
     finishes every child before its parent (the deepest-first order the bounds need).
     """
-    parent, node_max, bounded, cap, slot, floor, ceiling, has_ceiling, subtree_bonus = tree
+    parent, node_max, bounded, cap, slot, floor, ceiling, has_ceiling, subtree_bonus, per_tick = (
+        tree
+    )
     for i in range(parent.shape[0] - 1, -1, -1):
         if bounded[i]:
             for b in range(width):
@@ -322,7 +337,8 @@ def _aggregate_block(
                         maxima[i, b] = top
                 adjusted = base
                 if slot[i] >= 0:
-                    adjusted += bonus[first + b, slot[i]] - deduction[first + b, slot[i]]
+                    adjusted += _ticks(bonus[first + b, slot[i]], per_tick)
+                    adjusted -= _ticks(deduction[first + b, slot[i]], per_tick)
                 upper = ceiling[i] if has_ceiling[i] else top + subtree_bonus[i]
                 final = min(max(adjusted, floor[i]), upper)
                 out_limited[i, first + b] = final != adjusted

@@ -191,6 +191,7 @@ class KernelProgram:
     #: Scaled index thresholds of every grade but the last, best grade first,
     #: padded with +inf to GRADE_SLOTS (the kernel unrolls them).
     thresholds: FloatArray
+    ticks_per_point: int
     #: The last grade's position (the grade below every threshold).
     last_grade: float
     index_scale: float
@@ -222,6 +223,7 @@ class KernelProgram:
             self.ceiling,
             self.has_ceiling,
             self.subtree_bonus,
+            float(VALUE_SCALE // self.ticks_per_point),
         )
         # 2·|total|·scale + maximum must stay below 2**53 for the index division to
         # be exact (maxima are below 2**51: ``exact_in_kernel``); points are int32.
@@ -328,6 +330,7 @@ def _build(compiled: CompiledPack) -> KernelProgram:
         subtree_bonus=subtree_bonus.astype(np.float64),
         thresholds=_grade_slots(compiled),
         last_grade=float(len(compiled.pack.classification.grades) - 1),
+        ticks_per_point=compiled.ticks_per_point,
         index_scale=float(100 * 10**compiled.pack.rounding.decimals),
         half_even=compiled.pack.rounding.mode == "half_even",
         precomputed=np.array(precomputed, dtype=np.int64),

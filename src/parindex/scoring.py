@@ -641,8 +641,6 @@ def _score_view(
     plan = _plan(compiled)
     values, na, bonus, deduction = _view_entries(compiled, data, preference, apply_overrides)
     exclusions = plan.excluded_columns.size > 0 and bool(na[:, plan.excluded_columns].any())
-    bonus_ticks = points_to_ticks(bonus, compiled.ticks_per_point)
-    deduction_ticks = points_to_ticks(deduction, compiled.ticks_per_point)
     arrays = None
     try:
         best = None
@@ -654,8 +652,8 @@ def _score_view(
                 compiled,
                 values,
                 na,
-                bonus_ticks,
-                deduction_ticks,
+                bonus,
+                deduction,
                 best,
                 group_of,
                 n_groups,
@@ -668,8 +666,8 @@ def _score_view(
                 compiled,
                 values,
                 na,
-                bonus_ticks,
-                deduction_ticks,
+                points_to_ticks(bonus, compiled.ticks_per_point),
+                points_to_ticks(deduction, compiled.ticks_per_point),
                 best,
                 group_of,
                 exclusions,
