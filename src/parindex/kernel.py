@@ -28,6 +28,8 @@ from typing import Any, TypeVar, cast
 import numba
 import numpy as np
 
+from parindex.fixedpoint import VALUE_LIMIT as FIXED_VALUE_LIMIT
+from parindex.fixedpoint import VALUE_SCALE
 from parindex.kernel_program import (
     ACHIEVED,
     BANDS,
@@ -43,9 +45,10 @@ from parindex.kernel_program import (
     SURVEY,
 )
 
-SCALE = 1e6  # micro units per input unit (fixedpoint.VALUE_SCALE)
-#: Screened inputs at or beyond this magnitude go to the located input check.
-VALUE_LIMIT = 1e9
+#: Micro units per input unit, and the magnitude at or beyond which a screened
+#: input goes to the located input check (numba reads both as constants).
+SCALE = float(VALUE_SCALE)
+VALUE_LIMIT = float(FIXED_VALUE_LIMIT)
 OK = 0
 BAD_INPUT = 1
 INDEX_OVERFLOW = 2
