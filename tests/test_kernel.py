@@ -14,61 +14,28 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from test_plugins import Doubled
+from test_scoring import SELF, make_pack
+from test_scoring_fast_paths import _assert_equal
 
 import parindex
 import parindex.kernel_scoring
 import parindex.scoring
-from parindex.compiled import CompiledPack
+from parindex.compiled import ROOT
 from parindex.inputs import from_array
 from parindex.kernel_program import PRECOMPUTED, kernel_program
-from parindex.compiled import ROOT
-from parindex.model import Node, NotApplicable, Pack, PointsSource, UnitGroup, YearRange
-from parindex.reference import reference_score
+from parindex.model import Node, NotApplicable, Pack, PointsSource
 from parindex.rules import Achieved, Direct, GroupEvaluator, Proportional, RelativeToBest, Rule
 from parindex.scoring import score
-from test_plugins import Doubled
 
 
 def _pack(*leaves: Node, bonus_cap: Decimal | None = None, decimals: int = 4) -> Pack:
-    return Pack(
-        id="kernel-test",
-        title="Bộ chỉ số thử nghiệm",
-        version="1",
-        unit_group=UnitGroup.COMMUNE,
-        years=YearRange(2025),
-        tree=(
-            Node(
-                code="1",
-                title="Lĩnh vực 1",
-                source=PointsSource.SELF_ASSESSMENT,
-                children=leaves,
-                bonus_cap=bonus_cap,
-            ),
-        ),
-        point_decimals=decimals,
-        synthetic=True,
-    )
+    field = Node(code="1", title="Lĩnh vực 1", source=SELF, children=leaves, bonus_cap=bonus_cap)
+    return make_pack(field, point_decimals=decimals)
 
 
 def _leaf(code: str, maximum: str, rule: Rule) -> Node:
     return Node(code=code, title=f"Tiêu chí {code}", maximum=Decimal(maximum), rule=rule)
-
-
-def _assert_engines_equal_reference(compiled: CompiledPack, data: parindex.ScoringInput) -> None:
-    expected = reference_score(compiled, data, None)
-    for engine in ("numpy", "kernel"):
-        results = score(compiled, data, engine=engine)
-        for unit in expected:
-            for code in compiled.codes:
-                got = (
-                    results.points(unit.unit, code),
-                    results.maximum(unit.unit, code),
-                    results.index(unit.unit, code),
-                    results.grade(unit.unit, code),
-                )
-                want = (unit.points[code], unit.maximum[code], unit.index[code], unit.grade[code])
-                assert got == want, (engine, unit.unit, code)
-            assert results.rank(unit.unit) == unit.rank, (engine, unit.unit)
 
 
 class Inverted(Achieved):
@@ -106,7 +73,7 @@ def test_plugin_kinds_and_subclasses_are_precomputed_and_exact() -> None:
     values = np.column_stack(
         [rng.uniform(0, 2, 50).round(3), rng.integers(0, 2, 50), rng.uniform(0, 100, 50)]
     )
-    _assert_engines_equal_reference(compiled, from_array(compiled, [f"U{i}" for i in range(50)], values))
+    _assert_equal(compiled, from_array(compiled, [f"U{i}" for i in range(50)], values))
 
 
 def test_a_bad_plugin_entry_is_located_by_the_kernel_engine() -> None:
@@ -134,7 +101,7 @@ def test_products_beyond_the_exact_float_range_fall_back_to_numpy(
         return result
 
     monkeypatch.setattr(parindex.kernel_scoring, "kernel_view", spy)
-    _assert_engines_equal_reference(compiled, data)
+    _assert_equal(compiled, data)
     assert calls == [True]
 
 
@@ -145,7 +112,7 @@ def test_an_index_beyond_int32_widens_the_index_array() -> None:
     )
     bonus = np.array([[1000.0], [0.0], [0.5]])
     data = from_array(compiled, ["A", "B", "C"], np.array([[0.0001], [0.0], [0.0001]]), bonus=bonus)
-    _assert_engines_equal_reference(compiled, data)
+    _assert_equal(compiled, data)
     assert score(compiled, data, engine="kernel").final.index.dtype == np.int64
 
 
@@ -154,7 +121,7 @@ def test_half_micro_boundaries_quantise_exactly_as_numpy() -> None:
     values = np.array(
         [0.0000005, 0.0000015, 0.0000025, 1.2345675, 999.9999995, 0.1 + 0.2, 2.675, 0.0000004999999]
     )[:, None]
-    _assert_engines_equal_reference(compiled, from_array(compiled, [f"U{i}" for i in range(8)], values))
+    _assert_equal(compiled, from_array(compiled, [f"U{i}" for i in range(8)], values))
 
 
 def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -225,4 +192,4 @@ def test_only_maxima_that_can_vary_are_stored_per_unit(engine: str) -> None:
         assert np.array_equal(full[:, node], scores.maximum_of(node))
     assert full[:, compiled.node_index["1"]].tolist() == [10_000, 30_000]
     assert full[:, ROOT].tolist() == [40_000, 60_000]
-    _assert_engines_equal_reference(compiled, data)
+    _assert_equal(compiled, data)

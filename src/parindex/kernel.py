@@ -102,6 +102,12 @@ def _half_even(magnitude: float, maximum: float) -> float:
 
 
 @_inline
+def _quantize(value: float) -> float:
+    """Exactly ``fixedpoint.quantize_values``: trunc(value·10⁶ ± 0.5), in micro units."""
+    return float(np.trunc(value * SCALE + math.copysign(0.5, value)))
+
+
+@_inline
 def _ticks(points: float, per_tick: float) -> float:
     """Points entered as a number (NaN: none) in ticks, halves away from zero.
 
@@ -109,7 +115,7 @@ def _ticks(points: float, per_tick: float) -> float:
     """
     if math.isnan(points):
         return 0.0
-    micro = float(np.trunc(points * SCALE + math.copysign(0.5, points)))
+    micro = _quantize(points)
     ticks = div_half(abs(micro), per_tick)
     return -ticks if micro < 0.0 else ticks
 
@@ -230,8 +236,7 @@ def _read_block(
             v = 0.0 if missing_value or too_big else v
             any_absent |= missing_value
             absent[j, b] = missing_value
-            # Exactly fixedpoint.quantize_values: trunc(v·10⁶ ± 0.5).
-            micro[j, b] = np.trunc(v * SCALE + math.copysign(0.5, v))
+            micro[j, b] = _quantize(v)
     if has_na:
         for b in range(width):
             for j in range(values.shape[1]):

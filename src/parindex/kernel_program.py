@@ -12,7 +12,6 @@ This module does not import numba: building a program is plain numpy.
 
 from __future__ import annotations
 
-import itertools
 import weakref
 from collections.abc import Callable
 from decimal import Decimal
@@ -242,21 +241,12 @@ class KernelProgram:
 _PROGRAMS: weakref.WeakKeyDictionary[CompiledPack, KernelProgram] = weakref.WeakKeyDictionary()
 
 
-def _grade_thresholds(compiled: CompiledPack) -> Int64Array:
-    from parindex.scoring import scaled_threshold
-
-    pack = compiled.pack
-    thresholds = []
-    for grade in pack.classification.grades[:-1]:
-        assert grade.minimum is not None  # validated
-        thresholds.append(scaled_threshold(grade.minimum, pack.rounding.decimals, grade.inclusive))
-    return np.array(thresholds, dtype=np.int64)
-
-
 def _grade_slots(compiled: CompiledPack) -> FloatArray:
-    thresholds = _grade_thresholds(compiled).astype(np.float64)
-    slots = np.full(max(GRADE_SLOTS, thresholds.size), np.inf)
-    slots[: thresholds.size] = thresholds
+    from parindex.scoring import grade_thresholds
+
+    thresholds = grade_thresholds(compiled.pack)
+    slots = np.full(max(GRADE_SLOTS, len(thresholds)), np.inf)
+    slots[: len(thresholds)] = thresholds
     return slots
 
 
@@ -309,8 +299,6 @@ def _build(compiled: CompiledPack) -> KernelProgram:
         has_ceiling[i] = node.ceiling is not None
         ceiling[i] = 0 if node.ceiling is None else node.ceiling
         subtree_bonus[i] = node.subtree_bonus
-    bounds = zip(compiled.start, compiled.end, strict=True)
-    leaf_sums = [int(compiled.leaf_max[s:e].sum()) for s, e in bounds]
     relative = [leaf for leaf, kind in enumerate(kinds.tolist()) if kind == RELATIVE]
     return KernelProgram(
         leaf_kind=kinds,
@@ -335,7 +323,8 @@ def _build(compiled: CompiledPack) -> KernelProgram:
         half_even=compiled.pack.rounding.mode == "half_even",
         precomputed=np.array(precomputed, dtype=np.int64),
         relative=np.array(relative, dtype=np.int64),
-        max_bound=max(itertools.chain(leaf_sums, compiled.node_max.tolist(), [0])),
+        # Maxima are not negative, so no node's leaves sum to more than all leaves.
+        max_bound=max(int(compiled.leaf_max.sum()), int(compiled.node_max.max(initial=0))),
     )
 
 

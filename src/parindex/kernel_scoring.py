@@ -34,12 +34,11 @@ def _precomputed_points(
     """Points of the leaves the kernel does not evaluate, by their rules' own evaluators."""
     if program.precomputed.size == 0:
         return _NO_FLOATS
-    wanted = set(program.precomputed.tolist())
     out = np.zeros((values.shape[0], program.precomputed.size))
     column_of = {leaf: i for i, leaf in enumerate(program.precomputed.tolist())}
     for group in compiled.groups:
-        columns = [c for c in group.columns.tolist() if c in wanted]
-        if not columns:
+        wanted = [(p, column_of[c]) for p, c in enumerate(group.columns.tolist()) if c in column_of]
+        if not wanted:
             continue
         block = values[:, group.columns]
         present = ~np.isnan(block)
@@ -52,9 +51,8 @@ def _precomputed_points(
         if best is not None and group.uses_group_best:
             group_best = best[group.kind][group_of]
         points = group.evaluator.points(micro, group_best)
-        for position, column in enumerate(group.columns.tolist()):
-            if column in wanted:
-                out[:, column_of[column]] = points[:, position]
+        for position, column in wanted:
+            out[:, column] = points[:, position]
     return out
 
 

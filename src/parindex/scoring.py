@@ -288,16 +288,22 @@ def scaled_threshold(minimum: Decimal, decimals: int, inclusive: bool = True) ->
     return whole + 1
 
 
+def grade_thresholds(pack: Pack) -> tuple[int, ...]:
+    """The smallest scaled index of every grade but the last, best grade first."""
+    thresholds = []
+    for grade in pack.classification.grades[:-1]:
+        assert grade.minimum is not None  # validated
+        thresholds.append(scaled_threshold(grade.minimum, pack.rounding.decimals, grade.inclusive))
+    return tuple(thresholds)
+
+
 def grades_for(
     compiled: CompiledPack, index: Int64Array, defined: BoolArray
 ) -> npt.NDArray[np.int8]:
-    pack = compiled.pack
-    grades = np.full(index.shape, len(pack.classification.grades) - 1, dtype=np.int8)
-    for position in range(len(pack.classification.grades) - 2, -1, -1):
-        grade = pack.classification.grades[position]
-        assert grade.minimum is not None  # validated
-        threshold = scaled_threshold(grade.minimum, pack.rounding.decimals, grade.inclusive)
-        grades[index >= threshold] = position
+    thresholds = grade_thresholds(compiled.pack)
+    grades = np.full(index.shape, len(thresholds), dtype=np.int8)
+    for position in range(len(thresholds) - 1, -1, -1):
+        grades[index >= thresholds[position]] = position
     grades[~defined] = NO_GRADE
     return grades
 
@@ -399,27 +405,24 @@ def _plan(compiled: CompiledPack) -> _Plan:
         cols = group.columns
         contiguous = cols.size > 0 and bool(np.all(np.diff(cols) == 1))
         columns.append(slice(int(cols[0]), int(cols[-1]) + 1) if contiguous else cols)
-    thresholds = []
-    for grade in pack.classification.grades[:-1]:
-        assert grade.minimum is not None  # validated
-        thresholds.append(scaled_threshold(grade.minimum, pack.rounding.decimals, grade.inclusive))
+    thresholds = grade_thresholds(pack)
     monotone = all(a >= b for a, b in itertools.pairwise(thresholds))
     excluded = np.array([p is NotApplicable.EXCLUDED for p in compiled.leaf_na])
+    excluded_columns = np.nonzero(excluded)[0]
+    excluded_start = np.searchsorted(excluded_columns, compiled.start)
+    excluded_end = np.searchsorted(excluded_columns, compiled.end)
     plan = _Plan(
         full_points=np.array([p is NotApplicable.FULL_POINTS for p in compiled.leaf_na]),
         excluded=excluded,
-        excluded_columns=np.nonzero(excluded)[0],
-        excluded_start=np.searchsorted(np.nonzero(excluded)[0], compiled.start),
-        excluded_end=np.searchsorted(np.nonzero(excluded)[0], compiled.end),
+        excluded_columns=excluded_columns,
+        excluded_start=excluded_start,
+        excluded_end=excluded_end,
         na_allowed=np.array([p is not NotApplicable.NOT_ALLOWED for p in compiled.leaf_na]),
         columns=tuple(columns),
-        grade_thresholds=tuple(thresholds) if monotone else None,
+        grade_thresholds=thresholds if monotone else None,
         index_scale=100 * 10**pack.rounding.decimals,
         leaf_sum_max=_slice_sums(compiled.leaf_max, compiled.start, compiled.end),
-        varying_nodes=np.flatnonzero(
-            np.searchsorted(np.nonzero(excluded)[0], compiled.end)
-            > np.searchsorted(np.nonzero(excluded)[0], compiled.start)
-        ),
+        varying_nodes=np.flatnonzero(excluded_end > excluded_start),
     )
     _PLANS[compiled] = plan
     return plan
