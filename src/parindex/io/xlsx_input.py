@@ -9,7 +9,6 @@ is the unit column (data from row 2, values for the pack's first stage).
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -37,16 +36,6 @@ Row = Sequence[Any]
 def _open(path: Path) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
-        raise InputError(
-            [
-                InputProblem(
-                    f"cannot open as an Excel workbook ({type(exc).__name__})",
-                    location=Location(path.name),
-                    expected="an .xlsx file",
-                )
-            ]
-        ) from None
     except Exception as exc:  # openpyxl raises assorted errors on corrupt files
         raise InputError(
             [
