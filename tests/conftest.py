@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 import parindex
 from parindex.compiled import CompiledPack
+from parindex.messages import use_lang
 
 settings.register_profile(
     "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -32,3 +34,10 @@ def commune(commune_pack: parindex.Pack) -> CompiledPack:
 @pytest.fixture(scope="session")
 def province_1150() -> CompiledPack:
     return parindex.compile_pack(parindex.get_pack("bnv-province-1150-2019"))
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English for the test (tests that match English wording use it)."""
+    with use_lang("en"):
+        yield

@@ -9,6 +9,7 @@ import pytest
 from parindex.cli import main
 
 
+
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
@@ -49,10 +50,10 @@ def test_score_long_csv_prints_a_ranking(tmp_path: Path, capsys: pytest.CaptureF
 def test_score_reports_located_errors_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("unit,code,value\nBD,1,7\nBD,2,9\nBD,9,1\n", encoding="utf-8")
-    code, _, err = run(capsys, "score", "bnv-province-1150-2019", str(path), "--allow-missing")
+    code, _, err = run(capsys, "score", "bnv-province-1150-2019", str(path), "--allow-missing", "--lang", "en")
     assert code == 2
-    assert "bad.csv, cell C3; unit 'BD'; criterion 2: value 9 is not accepted" in err
-    assert "bad.csv, cell C4; unit 'BD'; criterion 9: criterion code is unknown" in err
+    assert "bad.csv, cell C3; unit “BD”; criterion 2: value 9 is not accepted" in err
+    assert "bad.csv, cell C4; unit “BD”; criterion 9: criterion code is unknown" in err
 
 
 def test_demo_scores_synthetic_provinces_and_communes(capsys: pytest.CaptureFixture[str]) -> None:

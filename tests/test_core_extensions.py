@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from parindex.errors import InputProblem, Location
 from parindex.model import LegalBasis
 from parindex.serialization import make_converter
+
+# These tests match English message wording.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_location_names_a_document_path() -> None:
     location = Location("input.json", path='units[2].values["1.2"]')
     problem = InputProblem("cannot read 'abc'", "X01", "1.2", location)
-    assert str(problem).startswith('input.json, units[2].values["1.2"]; unit \'X01\'')
+    assert str(problem).startswith('input.json, units[2].values["1.2"]; unit “X01”')
 
 
 def test_native_scalars_keep_decimals_and_dates() -> None:

@@ -21,6 +21,9 @@ from parindex.model import NotApplicable
 from parindex.rules import Levels, Proportional
 from parindex.synthetic import synthetic_values
 
+# These tests match English message wording.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def _commune() -> CompiledPack:
     return parindex.compile_pack(parindex.get_pack("synthetic-commune"))
@@ -147,7 +150,7 @@ def value_and_na(tmp: Path) -> Case:
 def missing_code(tmp: Path) -> Case:
     c = _commune()
     rows = _rows(c)[1:]
-    return _csv(tmp / "in.csv", rows), c, f"unit 'X01'; criterion {c.leaf_codes[0]}: criterion missing from the input", "X01"
+    return _csv(tmp / "in.csv", rows), c, f"unit “X01”; criterion {c.leaf_codes[0]}: criterion missing from the input", "X01"
 
 
 def ragged_row(tmp: Path) -> Case:
@@ -184,7 +187,7 @@ def _filled_unit(path: Path, c: CompiledPack, unit: str = "X01", change: Callabl
 
 
 def wrong_pack(tmp: Path) -> Case:
-    return _filled_unit(tmp / "unit.xlsx", _commune()), _province(), "workbook was made for pack 'synthetic-commune'", "unit.xlsx, sheet 'parindex', cell B1"
+    return _filled_unit(tmp / "unit.xlsx", _commune()), _province(), "workbook was made for pack 'synthetic-commune'", "unit.xlsx, sheet “parindex”, cell B1"
 
 
 def date_in_cell(tmp: Path) -> Case:
@@ -196,11 +199,11 @@ def date_in_cell(tmp: Path) -> Case:
         sheet.cell(row=row, column=7, value=dt.datetime(2024, 1, 2))
 
     path = _filled_unit(tmp / "unit.xlsx", c, change=change)
-    return path, c, f"criterion {code}: a date or time", f"sheet 'Đánh giá', cell G{row}"
+    return path, c, f"criterion {code}: a date or time", f"sheet “Đánh giá”, cell G{row}"
 
 
 def empty_unit(tmp: Path) -> Case:
-    return _filled_unit(tmp / "unit.xlsx", _commune(), unit=""), _commune(), "the unit id is empty", "unit.xlsx, sheet 'Đánh giá', cell B3"
+    return _filled_unit(tmp / "unit.xlsx", _commune(), unit=""), _commune(), "the unit id is empty", "unit.xlsx, sheet “Đánh giá”, cell B3"
 
 
 def value_on_field_row(tmp: Path) -> Case:
@@ -215,7 +218,7 @@ def unit_in_two_files(tmp: Path) -> Case:
     c = _commune()
     first = _filled_unit(tmp / "a.xlsx", c)
     second = _filled_unit(tmp / "b.xlsx", c)
-    return [first, second], c, "unit also given at a.xlsx, sheet 'Đánh giá', cell B3", "b.xlsx, sheet 'Đánh giá', cell B3"
+    return [first, second], c, "unit also given at a.xlsx, sheet “Đánh giá”, cell B3", "b.xlsx, sheet “Đánh giá”, cell B3"
 
 
 def _batch(path: Path, c: CompiledPack, units: list[str], change: Callable[[openpyxl.worksheet.worksheet.Worksheet], None] | None = None) -> Path:
@@ -237,7 +240,7 @@ def _batch(path: Path, c: CompiledPack, units: list[str], change: Callable[[open
 def batch_duplicate_unit(tmp: Path) -> Case:
     c = _commune()
     path = _batch(tmp / "batch.xlsx", c, ["X01", "X02", "X01"])
-    return path, c, "unit 'X01': unit listed twice (first at batch.xlsx, sheet 'Nhiều đơn vị', cell A4)", "cell A6"
+    return path, c, "unit “X01”: unit listed twice (first at batch.xlsx, sheet “Nhiều đơn vị”, cell A4)", "cell A6"
 
 
 def batch_unknown_header(tmp: Path) -> Case:
@@ -247,7 +250,7 @@ def batch_unknown_header(tmp: Path) -> Case:
         sheet["D1"] = "1.1.9"
 
     path = _batch(tmp / "batch.xlsx", c, ["X01"], change)
-    return path, c, "unknown column '1.1.9'", "batch.xlsx, sheet 'Nhiều đơn vị', cell D1"
+    return path, c, "unknown column '1.1.9'", "batch.xlsx, sheet “Nhiều đơn vị”, cell D1"
 
 
 def batch_missing_column(tmp: Path) -> Case:
@@ -257,7 +260,7 @@ def batch_missing_column(tmp: Path) -> Case:
         sheet.delete_cols(4)
 
     path = _batch(tmp / "batch.xlsx", c, ["X01"], change)
-    return path, c, f"criterion {c.leaf_codes[0]}: no column for this criterion", "sheet 'Nhiều đơn vị', row 1"
+    return path, c, f"criterion {c.leaf_codes[0]}: no column for this criterion", "sheet “Nhiều đơn vị”, row 1"
 
 
 def batch_headerless_values(tmp: Path) -> Case:
@@ -267,7 +270,7 @@ def batch_headerless_values(tmp: Path) -> Case:
         sheet["D1"] = None
 
     path = _batch(tmp / "batch.xlsx", c, ["X01"], change)
-    return path, c, "values in a column without a header", "batch.xlsx, sheet 'Nhiều đơn vị', cell D4"
+    return path, c, "values in a column without a header", "batch.xlsx, sheet “Nhiều đơn vị”, cell D4"
 
 
 def json_extra_key(tmp: Path) -> Case:

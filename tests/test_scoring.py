@@ -23,6 +23,9 @@ from parindex.reference import reference_score
 from parindex.rules import Achieved, Direct, Level, Levels, Proportional
 from parindex.scoring import competition_ranks
 
+# These tests match English message wording.
+pytestmark = pytest.mark.usefixtures("english")
+
 D = Decimal
 SELF = PointsSource.SELF_ASSESSMENT
 
@@ -331,7 +334,7 @@ def test_value_over_maximum_error_names_stage_unit_and_expected_range() -> None:
         parindex.score(compiled, data)
     (problem,) = info.value.problems
     assert str(problem) == (
-        "a.csv, cell C7; unit 'x'; criterion 1.1: value 12.5 is not accepted at stage self "
+        "a.csv, cell C7; unit “x”; criterion 1.1: value 12.5 is not accepted at stage self "
         "(expected points between 0 and 3)"
     )
 

@@ -1,4 +1,9 @@
-"""Error types that report every problem at once, each located precisely."""
+"""Error types that report every problem at once, each located precisely.
+
+Every problem carries a :class:`~parindex.messages.Message` (a stable code and
+its facts), rendered in the reader's language when shown. Applications match on
+``problem.message.code``; people read ``str(problem)``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,45 @@ from collections.abc import Sequence
 
 import attrs
 
+from parindex.messages import Found, Message, current_lang, msg, render, text
+
 #: How many problems an exception message lists before summarising the rest.
 MESSAGE_LIMIT = 25
 
+Text = Message | str
+
+
+def as_message(value: Text, params: dict[str, object] | None = None) -> Text:
+    """A catalogue code (with ``params``) as a :class:`Message`; other text as it is."""
+    if isinstance(value, Message):
+        return value
+    from parindex.messages import catalogue
+
+    if value in catalogue():
+        return Message(value, params or {})
+    return value
+
 
 class ParIndexError(Exception):
-    """Base of every error parindex raises on purpose."""
+    """Base of every error parindex raises on purpose: a user error, never a bug.
+
+    ``ParIndexError("output.is_folder", path=...)`` names a catalogue message;
+    ``exc.message`` holds it and ``exc.code`` its code.
+    """
+
+    def __init__(self, message: Text = "", /, **params: object) -> None:
+        self.message: Text = as_message(message, params)
+        super().__init__(self.message)
+
+    @property
+    def code(self) -> str:
+        return self.message.code if isinstance(self.message, Message) else ""
+
+    def render(self, lang: str | None = None) -> str:
+        return render(self.message, lang)
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class Severity(enum.Enum):
@@ -26,21 +64,32 @@ class Violation:
 
     code: str
     severity: Severity
+    #: A stable name for the check (e.g. ``maxima-do-not-add-up``).
     check: str
-    message: str
+    message: Text
     #: Where the node was defined (a file and row), when known.
     location: str = ""
 
+    def render(self, lang: str | None = None) -> str:
+        node = self.code or text("core.the_pack", lang)
+        return text(
+            "core.violation",
+            lang,
+            severity=text(f"core.severity_{self.severity.value}", lang),
+            node=node,
+            check=self.check,
+            message=render(self.message, lang),
+            where=text("core.at", lang, where=self.location) if self.location else "",
+        )
+
     def __str__(self) -> str:
-        where = f" ({self.location})" if self.location else ""
-        node = self.code or "<pack>"
-        return f"{self.severity.value}: [{node}] {self.check}: {self.message}{where}"
+        return self.render()
 
 
-def _summarise(header: str, lines: Sequence[str]) -> str:
+def _summarise(header: str, lines: Sequence[str], lang: str | None = None) -> str:
     shown = "\n".join(f"  - {line}" for line in lines[:MESSAGE_LIMIT])
     more = len(lines) - MESSAGE_LIMIT
-    tail = f"\n  … and {more} more" if more > 0 else ""
+    tail = "\n  " + text("core.and_more", lang, count=more) if more > 0 else ""
     return f"{header}\n{shown}{tail}"
 
 
@@ -51,12 +100,10 @@ class PackError(ParIndexError):
         self.pack_id = pack_id
         self.violations = tuple(violations)
         errors = [v for v in self.violations if v.severity is Severity.ERROR]
-        super().__init__(
-            _summarise(
-                f"pack {pack_id!r} is invalid ({len(errors)} errors)",
-                [str(v) for v in self.violations],
-            )
-        )
+        super().__init__("core.pack_invalid", pack=pack_id, errors=len(errors))
+
+    def render(self, lang: str | None = None) -> str:
+        return _summarise(super().render(lang), [v.render(lang) for v in self.violations], lang)
 
 
 @attrs.frozen
@@ -70,44 +117,58 @@ class Location:
     #: A path inside a structured document, e.g. ``units[2].values["1.2"]`` in JSON.
     path: str = ""
 
-    def __str__(self) -> str:
+    def render(self, lang: str | None = None) -> str:
         parts = []
         if self.file:
             parts.append(self.file)
         if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
+            parts.append(text("core.loc_sheet", lang, sheet=self.sheet))
         if self.path:
             parts.append(self.path)
         if self.column and self.row is not None:
-            parts.append(f"cell {self.column}{self.row}")
+            parts.append(text("core.loc_cell", lang, cell=f"{self.column}{self.row}"))
         elif self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(text("core.loc_row", lang, row=self.row))
         elif self.column:
-            parts.append(f"column {self.column}")
+            parts.append(text("core.loc_column", lang, column=self.column))
         return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 @attrs.frozen
 class InputProblem:
-    """One problem in scoring input: which unit, which criterion, where, and what was expected."""
+    """One problem in scoring input: which unit, which criterion, where, and what was expected.
 
-    message: str
+    ``message`` says what was found, ``expected`` what was expected; both are
+    catalogue messages (plain text only from plugins that build their own).
+    """
+
+    message: Text
     unit: str = ""
     code: str = ""
     location: Location | None = None
-    expected: str = ""
+    expected: Text = ""
+
+    def render(self, lang: str | None = None) -> str:
+        bits = []
+        if self.location is not None:
+            where = self.location.render(lang)
+            if where:
+                bits.append(where)
+        if self.unit:
+            bits.append(text("core.loc_unit", lang, unit=Found(self.unit)))
+        if self.code:
+            bits.append(text("core.loc_criterion", lang, code=self.code))
+        body = render(self.message, lang)
+        expected = render(self.expected, lang)
+        if expected:
+            body = text("core.found_expected", lang, found=body, expected=expected)
+        return f"{'; '.join(bits)}: {body}" if bits else body
 
     def __str__(self) -> str:
-        bits = []
-        if self.location is not None and str(self.location):
-            bits.append(str(self.location))
-        if self.unit:
-            bits.append(f"unit {self.unit!r}")
-        if self.code:
-            bits.append(f"criterion {self.code}")
-        where = "; ".join(bits)
-        expected = f" (expected {self.expected})" if self.expected else ""
-        return f"{where}: {self.message}{expected}" if where else f"{self.message}{expected}"
+        return self.render()
 
 
 class InputError(ParIndexError):
@@ -115,9 +176,23 @@ class InputError(ParIndexError):
 
     def __init__(self, problems: Sequence[InputProblem]) -> None:
         self.problems = tuple(problems)
-        super().__init__(
-            _summarise(
-                f"{len(self.problems)} problem(s) in the scoring input",
-                [str(p) for p in self.problems],
-            )
-        )
+        super().__init__("core.input_problems", count=len(self.problems))
+
+    def render(self, lang: str | None = None) -> str:
+        return _summarise(super().render(lang), [p.render(lang) for p in self.problems], lang)
+
+
+__all__ = [
+    "MESSAGE_LIMIT",
+    "InputError",
+    "InputProblem",
+    "Location",
+    "PackError",
+    "ParIndexError",
+    "Severity",
+    "Text",
+    "Violation",
+    "as_message",
+    "current_lang",
+    "msg",
+]

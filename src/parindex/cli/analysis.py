@@ -53,7 +53,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--allow-missing", action="store_true")
     parser.add_argument("--stage", default=None, help="stage view to analyse (default: final)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--json", action="store_true", help="print structured JSON instead of text")
 
 

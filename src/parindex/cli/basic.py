@@ -7,6 +7,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from parindex.cli.args import RESULT_KINDS, add_output, check_output_args, load_pack
 from parindex.compiled import compile_pack
 from parindex.labels import format_decimal, label
 from parindex.model import Pack
@@ -24,7 +25,6 @@ def register(commands: Any) -> None:
 
     show = commands.add_parser("show", help="show a pack's criteria tree with maxima")
     show.add_argument("pack")
-    show.add_argument("--lang", choices=("vi", "en"), default="vi")
     show.add_argument("--depth", type=int, default=None, help="deepest level shown")
     show.add_argument(
         "--gaps", action="store_true", help="list what the sources do not give, and why"
@@ -40,9 +40,7 @@ def register(commands: Any) -> None:
         nargs="+",
         help="filled templates (.xlsx), long CSV, JSON input documents, or folders of them",
     )
-    score_cmd.add_argument(
-        "-o", "--output", default=None, help="write results to .xlsx, .csv or .json"
-    )
+    add_output(score_cmd, RESULT_KINDS, help="write results to .xlsx, .csv or .json")
     score_cmd.add_argument(
         "--unit-sheets",
         action=argparse.BooleanOptionalAction,
@@ -55,13 +53,11 @@ def register(commands: Any) -> None:
     score_cmd.add_argument(
         "--allow-missing", action="store_true", help="score missing entries 0 (flagged)"
     )
-    score_cmd.add_argument("--lang", choices=("vi", "en"), default="vi")
     score_cmd.add_argument("--top", type=int, default=None, help="print only the first N units")
     score_cmd.set_defaults(handler=cmd_score)
 
     demo = commands.add_parser("demo", help="score the shipped SYNTHETIC sample data")
     demo.add_argument("--communes", type=int, default=10_000)
-    demo.add_argument("--lang", choices=("vi", "en"), default="vi")
     demo.set_defaults(handler=cmd_demo)
 
 
@@ -159,9 +155,9 @@ def print_ranking(results: Results, lang: str, top: int | None = None, fields: b
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from parindex.cli.io_commands import load_pack
     from parindex.io import read_input, write_results
 
+    check_output_args(args)
     pack = load_pack(args.pack)
     compiled = compile_pack(pack, level=args.level)
     data = read_input(compiled, *args.input, allow_missing=args.allow_missing)

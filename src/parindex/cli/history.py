@@ -110,7 +110,6 @@ def register(commands: Any) -> None:
         default="none",
         help="how merged/split units' predecessors combine (default: shown side by side only)",
     )
-    yoy.add_argument("--lang", choices=("vi", "en"), default="vi")
     _add_store(yoy)
     yoy.set_defaults(handler=cmd_yoy)
 
@@ -122,7 +121,6 @@ def register(commands: Any) -> None:
     targets.add_argument(
         "--mapping", action="append", default=[], help="version mapping TOML; repeatable"
     )
-    targets.add_argument("--lang", choices=("vi", "en"), default="vi")
     _add_store(targets)
     targets.set_defaults(handler=cmd_targets)
 

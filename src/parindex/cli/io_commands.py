@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
+from parindex.cli.args import load_pack
 from parindex.compiled import compile_pack
 from parindex.errors import PackError, Severity
-from parindex.io.pack_files import PACK_FORMATS, export_pack, import_pack
+from parindex.io.pack_files import export_pack, import_pack
 from parindex.io.template import write_template
-from parindex.model import Pack
-from parindex.plugins import default_plugins
 from parindex.validation import validate
 
 
@@ -26,7 +24,6 @@ def register(commands: Any) -> None:
         default="unit",
         help="unit: one unit per workbook; batch: many units as rows, leaf codes as columns",
     )
-    template.add_argument("--lang", choices=("vi", "en"), default="vi")
     template.add_argument("--rows", type=int, default=500, help="batch layout: unit rows to unlock")
     template.add_argument(
         "--stage", default=None, help="batch layout: the stage its values belong to"
@@ -50,14 +47,6 @@ def register(commands: Any) -> None:
         "-o", "--output", required=True, help="the .toml (or .json) file to write"
     )
     imported.set_defaults(handler=cmd_pack_import)
-
-
-def load_pack(name: str) -> Pack:
-    """An installed pack by id, or a pack file by path."""
-    path = Path(name)
-    if path.suffix.lower() in PACK_FORMATS and path.is_file():
-        return import_pack(path)
-    return default_plugins().pack(name)
 
 
 def cmd_template(args: argparse.Namespace) -> int:

@@ -31,7 +31,6 @@ def register(commands: Any) -> None:
     report.add_argument(
         "--demo", type=int, metavar="N", help="use N units of SYNTHETIC data instead of files"
     )
-    report.add_argument("--lang", choices=("vi", "en"), default="vi")
     report.add_argument(
         "--numbers",
         choices=("auto", "vi", "plain"),
