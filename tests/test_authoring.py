@@ -101,7 +101,7 @@ def test_scaffolded_distribution_installs_and_is_discovered(tmp_path: Path) -> N
         check=True,
     )  # fmt: skip
     listed = subprocess.run(
-        [str(python), "-c", "import sys; from parindex.cli import main; sys.exit(main(['packs']))"],
+        [str(python), "-c", "import sys; from parindex.cli import main; sys.exit(main(['packs', '--lang', 'en']))"],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     row = next(line for line in listed.stdout.splitlines() if line.startswith("demo-2024"))

@@ -20,7 +20,11 @@ def test_packs_lists_version_years_group_and_completeness(capsys: pytest.Capture
     code, out, _ = run(capsys, "packs")
     assert code == 0
     line = next(line for line in out.splitlines() if line.startswith("bnv-province-1150-2019"))
-    assert "1150/QĐ-BNV (30/12/2019)" in line and "province" in line and "field level" in line
+    assert "1150/QĐ-BNV (30/12/2019)" in line and "province" in line and "đến cấp lĩnh vực" in line
+    assert "mô phỏng" in next(line for line in out.splitlines() if line.startswith("synthetic-commune"))
+    code, out, _ = run(capsys, "packs", "--lang", "en")
+    line = next(line for line in out.splitlines() if line.startswith("bnv-province-1150-2019"))
+    assert "field level" in line
     assert "synthetic" in next(line for line in out.splitlines() if line.startswith("synthetic-commune"))
 
 
@@ -60,7 +64,7 @@ def test_demo_scores_synthetic_provinces_and_communes(capsys: pytest.CaptureFixt
     code, out, _ = run(capsys, "demo", "--communes", "500")
     assert code == 0
     assert "SYNTHETIC" in out
-    assert "63 units" in out and "500 units" in out
+    assert "63 đơn vị" in out and "500 đơn vị" in out
     assert "Tỉnh mô phỏng" in out and "Xã mô phỏng" in out
 
 

@@ -18,6 +18,7 @@ import cattrs
 import pluggy
 
 from parindex.errors import ParIndexError
+from parindex.messages import Found
 from parindex.model import Pack
 from parindex.rules import BUILTIN_RULES, Rule
 
@@ -39,15 +40,17 @@ class RuleRegistry:
         """Register a rule kind (a frozen attrs subclass of :class:`Rule` with a ``kind`` tag)."""
         is_attrs_class = attrs.has(kind)
         if not (isinstance(kind, type) and issubclass(kind, Rule) and is_attrs_class):
-            raise ParIndexError(f"{kind!r} is not an attrs subclass of parindex.rules.Rule")
+            raise ParIndexError("plugins.not_a_rule", found=Found(repr(kind)))
         tag = getattr(kind, "kind", "")
         if not tag:
-            raise ParIndexError(f"rule class {kind.__name__} has no 'kind' tag")
+            raise ParIndexError("plugins.rule_without_kind", name=kind.__name__)
         existing = self._kinds.get(tag)
         if existing is not None and existing is not kind:
             raise ParIndexError(
-                f"rule kind {tag!r} registered twice: "
-                f"{existing.__qualname__} and {kind.__qualname__}"
+                "plugins.rule_twice",
+                kind=Found(tag),
+                first=existing.__qualname__,
+                second=kind.__qualname__,
             )
         self._kinds[tag] = kind
 
@@ -92,8 +95,10 @@ class PackRegistry:
         existing = self._entries.get(entry.pack_id)
         if existing is not None:
             raise ParIndexError(
-                f"pack id {entry.pack_id!r} registered twice: "
-                f"by {existing.origin} and {entry.origin}"
+                "plugins.pack_twice",
+                pack=Found(entry.pack_id),
+                first=existing.origin,
+                second=entry.origin,
             )
         self._entries[entry.pack_id] = entry
 
@@ -157,6 +162,11 @@ class Plugins:
         self.converter = make_converter(self.rule_kinds)
 
         self._packs: dict[str, PackEntry] = {}
+        self._distributions: dict[str, str] = {}
+        distributions = {
+            plugin: f"{dist.project_name} {dist.version}"
+            for plugin, dist in self.manager.list_plugin_distinfo()
+        }
         # Each implementation gets its own registry so that a duplicate id names
         # both distributions that registered it.
         for impl in self.manager.hook.parindex_register_packs.get_hookimpls():
@@ -165,10 +175,14 @@ class Plugins:
             for entry in registry.entries():
                 if entry.pack_id in self._packs:
                     raise ParIndexError(
-                        f"pack id {entry.pack_id!r} registered twice: by "
-                        f"{self._packs[entry.pack_id].origin} and {entry.origin}"
+                        "plugins.pack_twice",
+                        pack=Found(entry.pack_id),
+                        first=self._packs[entry.pack_id].origin,
+                        second=entry.origin,
                     )
                 self._packs[entry.pack_id] = entry
+                if impl.plugin in distributions:
+                    self._distributions[entry.pack_id] = distributions[impl.plugin]
         self._loaded: dict[str, Pack] = {}
 
     def pack_ids(self) -> list[str]:
@@ -177,20 +191,30 @@ class Plugins:
     def pack(self, pack_id: str) -> Pack:
         """Load (once) and return a pack by id."""
         if pack_id not in self._packs:
-            known = ", ".join(self.pack_ids()) or "none"
-            raise ParIndexError(f"no pack {pack_id!r} is installed (installed: {known})")
+            if self.pack_ids():
+                raise ParIndexError(
+                    "plugins.no_such_pack", pack=Found(pack_id), installed=self.pack_ids()
+                )
+            raise ParIndexError("plugins.no_packs_installed", pack=Found(pack_id))
         if pack_id not in self._loaded:
             pack = self._packs[pack_id].load(self.converter)
             if pack.id != pack_id:
                 raise ParIndexError(
-                    f"pack registered as {pack_id!r} declares id {pack.id!r} "
-                    f"({self._packs[pack_id].origin})"
+                    "plugins.id_mismatch",
+                    pack=Found(pack_id),
+                    declared=Found(pack.id),
+                    origin=self._packs[pack_id].origin,
                 )
             self._loaded[pack_id] = pack
         return self._loaded[pack_id]
 
     def origin(self, pack_id: str) -> str:
+        """The plugin and file that registered a pack (``name:file.toml``)."""
         return self._packs[pack_id].origin
+
+    def distribution(self, pack_id: str) -> str | None:
+        """The installed distribution (``name version``) whose plugin registered a pack."""
+        return self._distributions.get(pack_id)
 
     def packs(self) -> Iterator[Pack]:
         for pack_id in self.pack_ids():

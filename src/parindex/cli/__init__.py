@@ -13,12 +13,13 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from parindex.cli import analysis, authoring, basic, history, io_commands, report
 from parindex.cli.args import common_parser
+from parindex.cli.examples import EXAMPLES
 from parindex.errors import ParIndexError
-from parindex.messages import current_lang, shorten, text, use_lang
+from parindex.messages import LANGS, current_lang, shorten, text, use_lang
 
 #: Modules contributing commands; each has ``register(subparsers)``.
 COMMAND_MODULES = (basic, io_commands, authoring, analysis, history, report)
@@ -36,13 +37,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USER, text("cli.usage_error", message=message) + "\n")
 
 
-def _leaf_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+def _leaf_parsers(
+    parser: argparse.ArgumentParser, name: str = ""
+) -> list[tuple[str, argparse.ArgumentParser]]:
+    """Every command that runs, with its name (``"history import"``)."""
     found = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for child in dict.fromkeys(action.choices.values()):
-                found += _leaf_parsers(child)
-    return found or [parser]
+            for child_name, child in action.choices.items():
+                found += _leaf_parsers(child, f"{name} {child_name}".strip())
+    return found or [(name, parser)]
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -57,25 +61,65 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
             parser._option_string_actions[option] = action
 
 
+class _Version(argparse.Action):
+    """``--version``: print what is installed and exit, like every Unix tool."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from parindex.cli.packinfo import version_report
+
+        print(version_report())
+        parser.exit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="parindex",
         description="Score Vietnam's PAR Index (Chỉ số cải cách hành chính) exactly.",
+        epilog=text("cli.main_epilog"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-V",
+        "--version",
+        action=_Version,
+        help="print the version of parindex, Python, numpy, the engines and the installed packs",
     )
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
     for module in COMMAND_MODULES:
         module.register(commands)
-    for leaf in _leaf_parsers(parser):
+    for name, leaf in _leaf_parsers(parser):
         _add_common(leaf)
+        if leaf.epilog is None and name in EXAMPLES:
+            leaf.epilog = (
+                text("cli.examples") + "\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
+            )
+            leaf.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 
+def _lang_in(argv: Sequence[str]) -> str | None:
+    """``--lang`` as given on the command line, so that ``--help`` speaks it too."""
+    for position, word in enumerate(argv):
+        if word == "--":
+            break
+        value = word.partition("=")[2] if word.startswith("--lang=") else None
+        if word == "--lang" and position + 1 < len(argv):
+            value = argv[position + 1]
+        if value in LANGS:
+            return value
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    with use_lang(_lang_in(words)):
+        parser = build_parser()
+        args = parser.parse_args(words)
     lang = getattr(args, "lang", None) or current_lang()
     args.lang = lang
     with use_lang(lang):
@@ -90,6 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return 141
+        except OSError as exc:
+            # The system refused a file operation (no permission, disk full, …):
+            # the user's environment, not a bug.
+            print(text("cli.error_prefix", message=_os_error(exc)), file=sys.stderr)
+            return EXIT_USER
         except KeyboardInterrupt:
             print(text("cli.interrupted"), file=sys.stderr)
             return 130
@@ -106,3 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_INTERNAL
     return result
+
+
+def _os_error(exc: OSError) -> str:
+    reason = exc.strerror or type(exc).__name__
+    if exc.filename is not None:
+        return text("cli.os_error_file", path=str(exc.filename), reason=reason)
+    return text("cli.os_error", reason=reason)

@@ -1,8 +1,10 @@
 """Analysis commands: explain, lost-points, discrepancy, what-if, sensitivity.
 
-Each takes a pack and a long CSV input, or ``--demo N`` to run on SYNTHETIC
-data (N units of the pack, with a SYNTHETIC appraisal stage), and ``--json``
-for structured output (the attrs results unstructured with cattrs).
+Each takes ``PACK INPUT...`` exactly as ``score`` does (an installed pack or a
+pack file; workbooks, folders, long CSV and JSON in any mix), or ``--demo N``
+to run on SYNTHETIC data (N units of the pack, with a SYNTHETIC appraisal
+stage), and ``--json`` for structured output (the attrs results unstructured
+with cattrs).
 """
 
 from __future__ import annotations
@@ -21,51 +23,62 @@ from parindex.analysis.lost_points import (
     top_lost_criteria,
 )
 from parindex.analysis.sensitivity import render_sensitivity, sensitivity
-from parindex.analysis.synthetic_appraisal import synthetic_appraisal
 from parindex.analysis.whatif import Change, plan_target, render_target, render_what_if, what_if
-from parindex.compiled import compile_pack
-from parindex.errors import ParIndexError
-from parindex.io import read_long_csv
-from parindex.plugins import converter, default_plugins
-from parindex.results import Results
-from parindex.scoring import score
-from parindex.synthetic import synthetic_input
-
-DEMO_NOTE = (
-    "DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — không phải kết quả chính thức, not official results"
+from parindex.cli.args import (
+    add_command,
+    add_inputs,
+    add_json,
+    add_pack,
+    add_scoring,
+    add_stage,
+    scored,
+    synthetic_banner,
 )
+from parindex.errors import ParIndexError
+from parindex.grammar import EntryError, number_from_value
+from parindex.messages import Found
+from parindex.plugins import converter
+from parindex.results import Results
+
+DEMO = "synthetic-commune --demo 200"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("pack", help="pack id, e.g. synthetic-commune")
-    parser.add_argument(
-        "input", nargs="?", help="long CSV (unit, code, value[, stage, entry, name, group])"
-    )
-    parser.add_argument(
-        "--demo", type=int, metavar="N", help="use N units of SYNTHETIC data instead of a file"
-    )
-    parser.add_argument(
-        "--level",
-        dest="pack_level",
-        type=int,
-        default=None,
-        help="score nodes at this depth directly",
-    )
-    parser.add_argument("--allow-missing", action="store_true")
-    parser.add_argument("--stage", default=None, help="stage view to analyse (default: final)")
-    parser.add_argument("--json", action="store_true", help="print structured JSON instead of text")
+    add_pack(parser)
+    add_inputs(parser, required=False)
+    add_scoring(parser, demo=True)
+    add_stage(parser, help="stage view to analyse: final (default), self, appraisal_1, …")
+    add_json(parser)
 
 
 def register(commands: Any) -> None:
-    explain = commands.add_parser("explain", help="explain a unit's score leaf by leaf")
+    explain = add_command(
+        commands,
+        "explain",
+        help="explain a unit's score leaf by leaf",
+        examples=(
+            f"parindex explain {DEMO} --unit SYN-046 --depth 2",
+            "parindex explain bnv-province-1150-2019 diem.csv --unit BDI --lang en",
+            "parindex explain my-pack.toml don-vi/ --unit X01 --json",
+        ),
+    )
     _common(explain)
-    explain.add_argument("--unit", required=True)
-    explain.add_argument("--compare", default="self", help="view to compare with (default: self)")
+    explain.add_argument("--unit", required=True, help="the unit to explain (its code)")
+    explain.add_argument(
+        "--compare", default="self", help="stage view to compare with (default: self)"
+    )
     explain.add_argument("--depth", type=int, default=None, help="deepest level shown")
     explain.set_defaults(handler=cmd_explain)
 
-    lost = commands.add_parser(
-        "lost-points", help="where points were lost, and what full marks would gain"
+    lost = add_command(
+        commands,
+        "lost-points",
+        help="where points were lost, and what full marks would gain",
+        examples=(
+            f"parindex lost-points {DEMO} --top 5",
+            f"parindex lost-points {DEMO} --unit SYN-046",
+            "parindex lost-points synthetic-commune don-vi/ --criteria-level 0",
+        ),
     )
     _common(lost)
     lost.add_argument(
@@ -73,18 +86,33 @@ def register(commands: Any) -> None:
     )
     lost.add_argument("--group", default=None, help="only units of this ranking group")
     lost.add_argument("--unit", default=None, help="rank criteria for this unit instead")
-    lost.add_argument("--top", type=int, default=10)
+    lost.add_argument("--top", type=int, default=10, help="rows shown (default 10)")
     lost.set_defaults(handler=cmd_lost)
 
-    disc = commands.add_parser("discrepancy", help="self-assessment against appraisal")
+    disc = add_command(
+        commands,
+        "discrepancy",
+        help="self-assessment against appraisal",
+        examples=(
+            f"parindex discrepancy {DEMO} --top 3",
+            "parindex discrepancy synthetic-commune ket-qua.csv --against appraisal_1",
+        ),
+    )
     _common(disc)
     disc.add_argument("--against", default="final", help="view compared with self (default: final)")
     disc.add_argument("--criteria-level", type=int, default=0, help="depth of criteria (0: leaves)")
-    disc.add_argument("--top", type=int, default=10)
+    disc.add_argument("--top", type=int, default=10, help="rows shown (default 10)")
     disc.set_defaults(handler=cmd_discrepancy)
 
-    whatif = commands.add_parser(
-        "what-if", help="new points, class and rank after changes, or a plan to a target"
+    whatif = add_command(
+        commands,
+        "what-if",
+        help="new points, class and rank after changes, or a plan to a target",
+        examples=(
+            f"parindex what-if {DEMO} --set SYN-046:3.4.2=đạt --set SYN-046:7.3=5",
+            f"parindex what-if {DEMO} --unit SYN-046 --target-class B",
+            f"parindex what-if {DEMO} --unit SYN-046 --target-rank 10 --criteria-level 0",
+        ),
     )
     _common(whatif)
     whatif.add_argument(
@@ -92,11 +120,11 @@ def register(commands: Any) -> None:
         action="append",
         default=[],
         metavar="UNIT:CODE=VALUE",
-        help="a change (repeatable)",
+        help="a change, entered as in input files (repeatable)",
     )
     whatif.add_argument("--unit", default=None, help="unit for --target-rank / --target-class")
-    whatif.add_argument("--target-rank", type=int, default=None)
-    whatif.add_argument("--target-class", default=None)
+    whatif.add_argument("--target-rank", type=int, default=None, help="rank to reach")
+    whatif.add_argument("--target-class", default=None, help="class to reach (A, B, …)")
     whatif.add_argument(
         "--criteria-level",
         type=int,
@@ -105,9 +133,17 @@ def register(commands: Any) -> None:
     )
     whatif.set_defaults(handler=cmd_what_if)
 
-    sens = commands.add_parser("sensitivity", help="rank uncertainty under varying field weights")
+    sens = add_command(
+        commands,
+        "sensitivity",
+        help="rank uncertainty under varying field weights",
+        examples=(
+            f"parindex sensitivity {DEMO} --samples 1000 --spread 0.2",
+            "parindex sensitivity synthetic-commune ket-qua.csv --bound 8=30:40 --spread 0",
+        ),
+    )
     _common(sens)
-    sens.add_argument("--samples", type=int, default=1000)
+    sens.add_argument("--samples", type=int, default=1000, help="weight samples (default 1000)")
     sens.add_argument(
         "--spread", type=float, default=0.2, help="relative half-width of each field's bounds"
     )
@@ -118,25 +154,14 @@ def register(commands: Any) -> None:
         metavar="FIELD=LOW:HIGH",
         help="explicit bounds (points)",
     )
-    sens.add_argument("--seed", type=int, default=0)
-    sens.add_argument("--top", type=int, default=20)
+    sens.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sens.add_argument("--top", type=int, default=20, help="rows shown (default 20)")
     sens.set_defaults(handler=cmd_sensitivity)
 
 
 def _results(args: argparse.Namespace) -> Results:
-    pack = default_plugins().pack(args.pack)
-    compiled = compile_pack(pack, level=args.pack_level)
-    if (args.demo is None) == (args.input is None):
-        raise ParIndexError("give an input file or --demo N (not both)")
-    if args.demo is not None:
-        if not args.json:
-            print(DEMO_NOTE + "\n")
-        data = synthetic_input(compiled, args.demo)
-        if "self" in data.stages and "appraisal_1" in pack.stages:
-            data = synthetic_appraisal(compiled, data)
-    else:
-        data = read_long_csv(compiled, args.input, allow_missing=args.allow_missing)
-    return score(compiled, data)
+    synthetic_banner(args)
+    return scored(args)
 
 
 def _print_json(value: object) -> None:
@@ -148,7 +173,6 @@ def _level(value: int) -> int | None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-
     results = _results(args)
     result = explain(results, args.unit, stage=args.stage, compare=args.compare, lang=args.lang)
     if args.json:
@@ -166,7 +190,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_lost(args: argparse.Namespace) -> int:
-
     results = _results(args)
     level = _level(args.criteria_level)
     if args.unit is not None:
@@ -185,7 +208,6 @@ def cmd_lost(args: argparse.Namespace) -> int:
 
 
 def cmd_discrepancy(args: argparse.Namespace) -> int:
-
     results = _results(args)
     result = discrepancy(results, against=args.against, level=_level(args.criteria_level))
     if args.json:
@@ -195,20 +217,22 @@ def cmd_discrepancy(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_change(text: str) -> tuple[str, str, str]:
-    head, sep, value = text.partition("=")
+def _parse_change(entry: str) -> tuple[str, str, str]:
+    head, sep, value = entry.partition("=")
     unit, colon, code = head.rpartition(":")
-    if not sep or not colon or not unit or not code:
-        raise ParIndexError(f"cannot read change {text!r}: expected UNIT:CODE=VALUE")
+    if not sep or not colon or not unit.strip() or not code.strip():
+        raise ParIndexError("cli.bad_change", found=Found(entry))
     return unit.strip(), code.strip(), value.strip()
 
 
 def cmd_what_if(args: argparse.Namespace) -> int:
-
+    if args.target_rank is None and args.target_class is None and not args.set:
+        raise ParIndexError("cli.what_if_nothing")
+    if (args.target_rank is not None or args.target_class is not None) and args.unit is None:
+        raise ParIndexError("cli.target_needs_unit")
+    changes = [Change(*_parse_change(entry)) for entry in args.set]
     results = _results(args)
     if args.target_rank is not None or args.target_class is not None:
-        if args.unit is None:
-            raise ParIndexError("a target plan needs --unit")
         plan = plan_target(
             results,
             args.unit,
@@ -222,9 +246,6 @@ def cmd_what_if(args: argparse.Namespace) -> int:
         else:
             print(render_target(plan, lang=args.lang, decimals=results.pack.rounding.decimals))
         return 0
-    if not args.set:
-        raise ParIndexError("give changes with --set UNIT:CODE=VALUE, or a target")
-    changes = [Change(*_parse_change(text)) for text in args.set]
     result = what_if(results, changes, stage=args.stage)
     if args.json:
         _print_json(result)
@@ -233,21 +254,22 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_bound(text: str) -> tuple[str, tuple[Decimal, Decimal]]:
-    code, sep, rest = text.partition("=")
+def _parse_bound(entry: str) -> tuple[str, tuple[Decimal, Decimal]]:
+    code, sep, rest = entry.partition("=")
     low, colon, high = rest.partition(":")
+    if not sep or not colon or not code.strip():
+        raise ParIndexError("cli.bad_bound", found=Found(entry))
     try:
-        if not sep or not colon:
-            raise ValueError
-        return code.strip(), (Decimal(low.replace(",", ".")), Decimal(high.replace(",", ".")))
-    except (ValueError, ArithmeticError):
-        raise ParIndexError(f"cannot read bound {text!r}: expected FIELD=LOW:HIGH") from None
+        return code.strip(), (number_from_value(low.strip()), number_from_value(high.strip()))
+    except EntryError as exc:
+        raise ParIndexError(
+            "cli.bad_bound_number", found=Found(entry), reason=exc.message
+        ) from None
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-
+    bounds = dict(_parse_bound(entry) for entry in args.bound)
     results = _results(args)
-    bounds = dict(_parse_bound(text) for text in args.bound)
     result = sensitivity(
         results,
         spread=args.spread,

@@ -20,10 +20,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from parindex.errors import ParIndexError
 from parindex.io.paths import check_outputs
-from parindex.messages import LANGS, text
+from parindex.messages import LANGS, Found, text
 from parindex.model import Pack
+
+if TYPE_CHECKING:
+    from parindex.compiled import CompiledPack
+    from parindex.inputs import ScoringInput
+    from parindex.results import Results
 
 #: Extensions a pack file may have (criteria tables included).
 PACK_FILE_SUFFIXES = (".toml", ".json", ".xlsx", ".xlsm", ".csv")
@@ -63,6 +70,24 @@ def common_parser() -> argparse.ArgumentParser:
     return parent
 
 
+def add_command(
+    commands: Any, name: str, *, help: str, examples: Sequence[str] = (), **kwargs: Any
+) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` ends with runnable examples."""
+    epilog = None
+    if examples:
+        epilog = text("cli.examples") + "\n" + "\n".join(f"  {line}" for line in examples)
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=help,
+        description=kwargs.pop("description", help[:1].upper() + help[1:] + "."),
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs,
+    )
+    return parser
+
+
 def add_pack(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
     """The ``PACK`` positional: an installed pack id or a pack file."""
     parser.add_argument(
@@ -83,6 +108,46 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
         help="filled workbooks (.xlsx), folders of them, long CSV (.csv) or JSON "
         "input documents, in any mix",
     )
+
+
+def add_scoring(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
+    """``--level`` and ``--allow-missing`` (how inputs are scored), and ``--demo N``."""
+    parser.add_argument(
+        "--level",
+        type=int,
+        default=None,
+        metavar="N",
+        help="score nodes at depth N directly (1: fields, 2: criteria), "
+        "for packs transcribed only that deep",
+    )
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="score missing entries as 0 (each one flagged) instead of refusing them",
+    )
+    if demo:
+        parser.add_argument(
+            "--demo",
+            type=int,
+            default=None,
+            metavar="N",
+            help="use N units of SYNTHETIC data (with a SYNTHETIC appraisal) instead of INPUT",
+        )
+
+
+def add_stage(parser: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--stage NAME``: the stage view to use (default: final)."""
+    parser.add_argument(
+        "--stage",
+        default=None,
+        metavar="NAME",
+        help=help or "stage view to use: final (default), self, appraisal_1, …",
+    )
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """``--json``: structured output on stdout instead of text."""
+    parser.add_argument("--json", action="store_true", help="print structured JSON instead of text")
 
 
 def add_output(
@@ -117,14 +182,56 @@ def check_output_args(args: argparse.Namespace, *extra: tuple[str | None, Sequen
     check_outputs(outputs, inputs)
 
 
+def scored(args: argparse.Namespace) -> Results:
+    """Results for ``PACK INPUT...`` (or ``--demo N``) with ``--level`` and ``--allow-missing``."""
+    from parindex.compiled import compile_pack
+    from parindex.io import read_input
+    from parindex.scoring import score
+
+    compiled = compile_pack(load_pack(args.pack), level=args.level)
+    demo = getattr(args, "demo", None)
+    if demo is not None:
+        if args.inputs:
+            raise ParIndexError("cli.demo_and_inputs")
+        data = demo_input(compiled, demo)
+    elif not args.inputs:
+        raise ParIndexError("cli.no_inputs")
+    else:
+        data = read_input(compiled, *args.inputs, allow_missing=args.allow_missing)
+    return score(compiled, data)
+
+
+def synthetic_banner(args: argparse.Namespace) -> None:
+    """Say on stdout, before any figure, that ``--demo`` figures are SYNTHETIC."""
+    if getattr(args, "demo", None) is not None and not getattr(args, "json", False):
+        print(text("cli.synthetic_note") + "\n")
+
+
+def demo_input(compiled: CompiledPack, units: int) -> ScoringInput:
+    """``units`` SYNTHETIC units, with a SYNTHETIC appraisal where the pack has one."""
+    from parindex.analysis.synthetic_appraisal import synthetic_appraisal
+    from parindex.synthetic import synthetic_input
+
+    if units < 1:
+        raise ParIndexError("cli.demo_units", found=Found(units))
+    data = synthetic_input(compiled, units)
+    if "self" in data.stages and "appraisal_1" in compiled.pack.stages:
+        data = synthetic_appraisal(compiled, data)
+    return data
+
+
 def load_pack(name: str) -> Pack:
     """An installed pack by id, or a pack file by path (criteria tables included)."""
     from parindex.io.pack_files import PACK_FORMATS, import_pack
     from parindex.plugins import default_plugins
 
     path = Path(name)
-    if path.suffix.lower() in PACK_FORMATS and path.is_file():
-        return import_pack(path)
+    if path.suffix.lower() in PACK_FORMATS:
+        if path.is_file():
+            return import_pack(path)
+        if not path.exists():
+            raise ParIndexError("cli.no_pack_file", path=name)
+        raise ParIndexError("cli.pack_not_a_file", path=name)
     return default_plugins().pack(name)
 
 

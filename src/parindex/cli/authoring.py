@@ -20,7 +20,7 @@ from typing import Any
 
 import tomli_w
 
-from parindex.cli.basic import completeness
+from parindex.cli.packinfo import completeness
 from parindex.errors import ParIndexError, Severity, Violation
 from parindex.io.criteria_table import lint_document, table_document
 from parindex.model import Pack

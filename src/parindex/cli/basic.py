@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from decimal import Decimal
 from typing import Any
 
-from parindex.cli.args import RESULT_KINDS, add_output, check_output_args, load_pack
+from parindex.cli.args import (
+    RESULT_KINDS,
+    add_command,
+    add_inputs,
+    add_json,
+    add_output,
+    add_pack,
+    add_scoring,
+    check_output_args,
+    load_pack,
+    note,
+    option,
+    scored,
+)
+from parindex.cli.packinfo import completeness
 from parindex.compiled import compile_pack
 from parindex.labels import format_decimal, label
-from parindex.model import Pack
-from parindex.plugins import default_plugins
+from parindex.messages import text
+from parindex.plugins import converter, default_plugins
 from parindex.results import Results
 from parindex.rules import fmt_number
 from parindex.scoring import score
@@ -20,79 +35,121 @@ from parindex.validation import effective_maximum, known_maximum
 
 
 def register(commands: Any) -> None:
-    packs = commands.add_parser("packs", help="list installed criteria packs")
+    packs = add_command(
+        commands,
+        "packs",
+        help="list installed criteria packs",
+        examples=("parindex packs", "parindex packs --json"),
+    )
+    add_json(packs)
     packs.set_defaults(handler=cmd_packs)
 
-    show = commands.add_parser("show", help="show a pack's criteria tree with maxima")
-    show.add_argument("pack")
+    show = add_command(
+        commands,
+        "show",
+        help="show a pack's criteria tree with maxima",
+        examples=(
+            "parindex show bnv-province-1150-2019 --depth 1",
+            "parindex show bnv-province-1150-2019 --gaps",
+            "parindex show my-pack.toml --json",
+        ),
+    )
+    add_pack(show)
     show.add_argument("--depth", type=int, default=None, help="deepest level shown")
     show.add_argument(
         "--gaps", action="store_true", help="list what the sources do not give, and why"
     )
+    add_json(show)
     show.set_defaults(handler=cmd_show)
 
-    score_cmd = commands.add_parser("score", help="score input files and print the ranking")
-    score_cmd.add_argument(
-        "pack", help="an installed pack id, or a pack file (.toml, .json, .xlsx)"
+    score_cmd = add_command(
+        commands,
+        "score",
+        help="score input files and print the ranking",
+        examples=(
+            "parindex score synthetic-commune don-vi/ -o ket-qua.xlsx",
+            "parindex score bnv-province-1150-2019 diem.csv --top 10",
+            "parindex score my-pack.toml a.xlsx b.csv c.json -o kq.json",
+            "parindex score synthetic-commune don-vi/ --json > kq.json",
+        ),
     )
-    score_cmd.add_argument(
-        "input",
-        nargs="+",
-        help="filled templates (.xlsx), long CSV, JSON input documents, or folders of them",
-    )
+    add_pack(score_cmd)
+    add_inputs(score_cmd)
     add_output(score_cmd, RESULT_KINDS, help="write results to .xlsx, .csv or .json")
+    add_scoring(score_cmd)
     score_cmd.add_argument(
         "--unit-sheets",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="per-unit sheets in the results workbook (default: up to 300 units)",
     )
-    score_cmd.add_argument(
-        "--level", type=int, default=None, help="score nodes at this depth directly"
-    )
-    score_cmd.add_argument(
-        "--allow-missing", action="store_true", help="score missing entries 0 (flagged)"
-    )
     score_cmd.add_argument("--top", type=int, default=None, help="print only the first N units")
+    score_cmd.add_argument(
+        "--json",
+        action="store_true",
+        help="print the results JSON document (as -o FILE.json writes) instead of the ranking",
+    )
     score_cmd.set_defaults(handler=cmd_score)
 
-    demo = commands.add_parser("demo", help="score the shipped SYNTHETIC sample data")
-    demo.add_argument("--communes", type=int, default=10_000)
+    demo = add_command(
+        commands,
+        "demo",
+        help="score the shipped SYNTHETIC sample data",
+        examples=("parindex demo", "parindex demo --communes 1000"),
+    )
+    demo.add_argument("--communes", type=int, default=10_000, help="SYNTHETIC communes to score")
     demo.set_defaults(handler=cmd_demo)
 
 
 def cmd_packs(args: argparse.Namespace) -> int:
     plugins = default_plugins()
-    rows = []
-    for pack in plugins.packs():
-        rows.append(
-            (
-                pack.id,
-                pack.version,
-                str(pack.years),
-                pack.unit_group.value,
-                completeness(pack),
-                plugins.origin(pack.id),
-            )
+    packs = list(plugins.packs())
+    if args.json:
+        rows = [
+            {
+                "id": pack.id,
+                "title": pack.title,
+                "version": pack.version,
+                "years": converter().unstructure(pack.years),
+                "unit_group": pack.unit_group.value,
+                "synthetic": pack.synthetic,
+                "scorable_level": pack.scorable_level,
+                "completeness": completeness(pack, args.lang),
+                "origin": plugins.origin(pack.id),
+                "distribution": plugins.distribution(pack.id),
+            }
+            for pack in packs
+        ]
+        _print_json(rows)
+        return 0
+    rows_text = [
+        (
+            pack.id,
+            pack.version,
+            str(pack.years),
+            pack.unit_group.value,
+            completeness(pack, args.lang),
+            plugins.origin(pack.id),
         )
-    print(format_table(("id", "version", "years", "unit group", "completeness", "from"), rows))
+        for pack in packs
+    ]
+    headers = [text(f"cli.col_{key}") for key in ("id", "version", "years", "group", "state")]
+    headers.append(text("cli.col_from"))
+    print(format_table(headers, rows_text))
     return 0
 
 
-def completeness(pack: Pack) -> str:
-    """How deep a pack can be scored, in words for the pack list."""
-    if pack.synthetic:
-        return "synthetic"
-    level = pack.scorable_level
-    if level is None:
-        return "complete"
-    if level == 0:
-        return "structure only" if pack.tree else "declared counts only"
-    return {1: "field level", 2: "criterion level"}.get(level, f"to level {level}")
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    pack = default_plugins().pack(args.pack)
+    pack = load_pack(args.pack)
+    if args.json:
+        from parindex.serialization import pack_to_document
+
+        _print_json(pack_to_document(pack, converter()))
+        return 0
     if args.gaps:
         from parindex.cli.authoring import print_gaps
 
@@ -100,7 +157,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{pack.title}\n{pack.id} · {pack.version} · {pack.unit_group.value} · {pack.years}")
     for basis in pack.legal_basis:
-        print(f"  căn cứ: {basis.number}" + (f" ({basis.date:%d/%m/%Y})" if basis.date else ""))
+        date = f" ({basis.date:%d/%m/%Y})" if basis.date else ""
+        print("  " + text("cli.legal_basis", number=basis.number, date=date))
     rows = []
     for depth, node in pack.walk():
         if args.depth is not None and depth > args.depth:
@@ -155,17 +213,25 @@ def print_ranking(results: Results, lang: str, top: int | None = None, fields: b
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from parindex.io import read_input, write_results
+    from parindex.io import write_results
 
     check_output_args(args)
-    pack = load_pack(args.pack)
-    compiled = compile_pack(pack, level=args.level)
-    data = read_input(compiled, *args.input, allow_missing=args.allow_missing)
-    results = score(compiled, data)
-    print(f"{pack.title} ({pack.id})")
-    print_ranking(results, args.lang, args.top)
+    started = time.perf_counter()
+    results = scored(args)
+    if option(args, "verbose", False):
+        elapsed = round((time.perf_counter() - started) * 1000)
+        note(args, text("cli.scored_in", units=len(results.units), ms=elapsed))
+    if args.json:
+        from parindex.history.records import document_to_json
+        from parindex.io.results_out import results_document
+
+        print(document_to_json(results_document(results)), end="")
+    else:
+        print(f"{results.pack.title} ({results.pack.id})")
+        print_ranking(results, args.lang, args.top)
     if args.output:
-        print(write_results(results, args.output, lang=args.lang, unit_sheets=args.unit_sheets))
+        path = write_results(results, args.output, lang=args.lang, unit_sheets=args.unit_sheets)
+        note(args, text("cli.wrote", path=str(path)))
     return 0
 
 
@@ -173,9 +239,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from parindex.synthetic import synthetic_input
 
     plugins = default_plugins()
-    print(
-        "DỮ LIỆU MÔ PHỎNG / SYNTHETIC DATA — không phải kết quả chính thức, not official results\n"
-    )
+    print(text("cli.synthetic_note") + "\n")
     runs = (
         ("bnv-province-1150-2019", 63, "Tỉnh mô phỏng"),
         ("synthetic-commune", args.communes, "Xã mô phỏng"),
@@ -194,8 +258,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - started
         print(f"== {pack.title}")
         print(
-            f"   {pack.id} · {n_units} units · scored in {elapsed * 1000:.1f} ms "
-            f"(first call in this process: {first * 1000:.0f} ms)"
+            "   "
+            + text(
+                "cli.demo_timing",
+                pack=pack.id,
+                units=n_units,
+                ms=round(elapsed * 1000, 1),
+                first=round(first * 1000),
+            )
         )
         print_ranking(results, args.lang, top=10)
         counts = _grade_counts(results)

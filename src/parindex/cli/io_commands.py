@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from parindex.cli.args import load_pack
+from parindex.cli.args import add_command, add_output, add_pack, add_stage, load_pack
 from parindex.compiled import compile_pack
 from parindex.errors import PackError, Severity
 from parindex.io.pack_files import export_pack, import_pack
@@ -15,9 +15,18 @@ from parindex.validation import validate
 
 
 def register(commands: Any) -> None:
-    template = commands.add_parser("template", help="write an Excel template for a pack")
-    template.add_argument("pack")
-    template.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    template = add_command(
+        commands,
+        "template",
+        help="write an Excel template for a pack",
+        examples=(
+            "parindex template synthetic-commune -o mau.xlsx",
+            "parindex template synthetic-commune -o nhap-lieu.xlsx --layout batch --rows 100",
+            "parindex template bnv-province-1150-2019 --level 1 -o mau-tinh.xlsx",
+        ),
+    )
+    add_pack(template)
+    add_output(template, (".xlsx",), required=True, help="the .xlsx file to write")
     template.add_argument(
         "--layout",
         choices=("unit", "batch"),
@@ -25,10 +34,12 @@ def register(commands: Any) -> None:
         help="unit: one unit per workbook; batch: many units as rows, leaf codes as columns",
     )
     template.add_argument("--rows", type=int, default=500, help="batch layout: unit rows to unlock")
-    template.add_argument(
-        "--stage", default=None, help="batch layout: the stage its values belong to"
+    add_stage(
+        template, help="batch layout: the stage its values belong to (default: the pack's first)"
     )
-    template.add_argument("--level", type=int, default=None, help="enter values at this depth")
+    template.add_argument(
+        "--level", type=int, default=None, metavar="N", help="enter values at depth N"
+    )
     template.set_defaults(handler=cmd_template)
 
     pack = commands.add_parser("pack", help="export or import criteria packs")

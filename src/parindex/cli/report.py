@@ -6,31 +6,40 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from parindex.analysis.synthetic_appraisal import synthetic_appraisal
-from parindex.compiled import compile_pack
+from parindex.cli.args import (
+    add_command,
+    add_inputs,
+    add_output,
+    add_pack,
+    add_scoring,
+    add_stage,
+    scored,
+)
 from parindex.errors import ParIndexError
 from parindex.history.mapping import read_mapping
 from parindex.history.store import HistoryStore
 from parindex.history.yoy import Aggregate
-from parindex.io import read_input
 from parindex.io.readers import input_files
-from parindex.plugins import default_plugins
 from parindex.report import PreviousYear, compare_with_store, write_html
 from parindex.results import Results
-from parindex.scoring import score
-from parindex.synthetic import synthetic_input
 
 
 def register(commands: Any) -> None:
-    report = commands.add_parser(
-        "report", help="a self-contained HTML report with charts (Vietnamese by default)"
+    report = add_command(
+        commands,
+        "report",
+        help="a self-contained HTML report with charts (Vietnamese by default)",
+        examples=(
+            "parindex report synthetic-commune --demo 200 -o report.html",
+            "parindex report synthetic-commune don-vi/ ket-qua.csv -o report.html --lang en",
+            "parindex report my-pack.toml don-vi/ -o report.html --previous lich-su.sqlite "
+            "--year 2024",
+        ),
     )
-    report.add_argument("pack", help="pack id, e.g. synthetic-commune")
-    report.add_argument("inputs", nargs="*", metavar="INPUT", help="input files or folders")
-    report.add_argument("-o", "--output", required=True, help="the .html file to write")
-    report.add_argument(
-        "--demo", type=int, metavar="N", help="use N units of SYNTHETIC data instead of files"
-    )
+    add_pack(report)
+    add_inputs(report, required=False)
+    add_output(report, (".html",), required=True, help="the .html file to write")
+    add_scoring(report, demo=True)
     report.add_argument(
         "--numbers",
         choices=("auto", "vi", "plain"),
@@ -55,26 +64,11 @@ def register(commands: Any) -> None:
         default="none",
         help="previous figure of merged units (default: none, no change shown)",
     )
-    report.add_argument("--stage", default=None, help="stage view to report (default: final)")
+    add_stage(report, help="stage view to report: final (default), self, appraisal_1, …")
     report.add_argument(
         "--expanded", type=int, default=20, help="units per group shown open (default 20)"
     )
-    report.add_argument("--allow-missing", action="store_true")
     report.set_defaults(handler=cmd_report)
-
-
-def _results(args: argparse.Namespace) -> Results:
-    pack = default_plugins().pack(args.pack)
-    compiled = compile_pack(pack)
-    if (args.demo is None) == (not args.inputs):
-        raise ParIndexError("give input files or --demo N (not both)")
-    if args.demo is not None:
-        data = synthetic_input(compiled, args.demo)
-        if "self" in data.stages and "appraisal_1" in pack.stages:
-            data = synthetic_appraisal(compiled, data)
-    else:
-        data = read_input(compiled, *args.inputs, allow_missing=args.allow_missing)
-    return score(compiled, data)
 
 
 def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None:
@@ -99,7 +93,7 @@ def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    results = _results(args)
+    results = scored(args)
     path = write_html(
         results,
         args.output,
