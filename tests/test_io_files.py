@@ -153,7 +153,7 @@ def test_cli_template_then_score(commune: CompiledPack, tmp_path: Path, capsys: 
     book.save(template)
     before = digest(template)
     assert main(["score", "synthetic-commune", str(template), "-o", str(tmp_path / "out.xlsx")]) == 2
-    assert "'không phát sinh' is not allowed" in capsys.readouterr().err
+    assert "không được đánh dấu “không phát sinh”" in capsys.readouterr().err
     assert digest(template) == before
     assert not (tmp_path / "out.xlsx").exists()
 

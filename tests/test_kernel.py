@@ -19,11 +19,11 @@ from test_scoring import SELF, make_pack
 from test_scoring_fast_paths import _assert_equal
 
 import parindex
-import parindex.kernel_scoring
-import parindex.scoring
+import parindex.engines.choice
+from parindex.engines.kernel import adapter
 from parindex.compiled import ROOT
 from parindex.inputs import from_array
-from parindex.kernel_program import PRECOMPUTED, kernel_program
+from parindex.engines.kernel.program import PRECOMPUTED, kernel_program
 from parindex.model import Node, NotApplicable, Pack, PointsSource
 from parindex.rules import Achieved, Direct, GroupEvaluator, Proportional, RelativeToBest, Rule
 from parindex.scoring import score
@@ -93,14 +93,14 @@ def test_products_beyond_the_exact_float_range_fall_back_to_numpy(
     values = np.array([[999_999_999.123457, 1.0], [123_456_789.5, 0.25], [0.0, 0.0]])
     data = from_array(compiled, ["A", "B", "C"], values)
     calls: list[bool] = []
-    original = parindex.kernel_scoring.kernel_view
+    original = adapter.kernel_view
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
         calls.append(result is None)
         return result
 
-    monkeypatch.setattr(parindex.kernel_scoring, "kernel_view", spy)
+    monkeypatch.setattr(adapter, "kernel_view", spy)
     _assert_equal(compiled, data)
     assert calls == [True]
 
@@ -124,22 +124,22 @@ def test_half_micro_boundaries_quantise_exactly_as_numpy() -> None:
     _assert_equal(compiled, from_array(compiled, [f"U{i}" for i in range(8)], values))
 
 
-def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_choice(monkeypatch: pytest.MonkeyPatch, english: None) -> None:
     compiled = parindex.compile_pack(_pack(_leaf("1.1", "1", Direct())))
     data = from_array(compiled, ["A"], np.array([[0.5]]))
     with pytest.raises(ValueError, match="engine must be one of"):
         score(compiled, data, engine="gpu")
     used: list[str] = []
-    original = parindex.kernel_scoring.kernel_view
+    original = adapter.kernel_view
     monkeypatch.setattr(
-        parindex.kernel_scoring, "kernel_view", lambda *a, **k: used.append("kernel") or original(*a, **k)
+        adapter, "kernel_view", lambda *a, **k: used.append("kernel") or original(*a, **k)
     )
     score(compiled, data)  # one entry: auto keeps to numpy
     assert used == []
-    monkeypatch.setattr(parindex.scoring, "KERNEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(parindex.engines.choice, "KERNEL_MIN_ENTRIES", 1)
     score(compiled, data)
     assert used == ["kernel"]
-    monkeypatch.setattr(parindex.scoring, "kernel_available", lambda: False)
+    monkeypatch.setattr(parindex.engines.choice, "kernel_available", lambda: False)
     used.clear()
     assert score(compiled, data).points("A") == Decimal("0.5")  # auto without numba: numpy
     assert used == []
@@ -154,9 +154,9 @@ def test_auto_falls_back_to_numpy_when_the_kernel_cannot_run(monkeypatch: pytest
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("cannot cache function: no locator available")
 
-    monkeypatch.setattr(parindex.kernel_scoring, "kernel_view", broken)
-    monkeypatch.setattr(parindex.scoring, "KERNEL_MIN_ENTRIES", 1)
-    monkeypatch.setattr(parindex.scoring, "_KERNEL_FAILURE", [])
+    monkeypatch.setattr(adapter, "kernel_view", broken)
+    monkeypatch.setattr(parindex.engines.choice, "KERNEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(parindex.engines.choice, "_KERNEL_FAILURE", [])
     with pytest.warns(RuntimeWarning, match="no locator available"):
         assert score(compiled, data).points("A") == Decimal("0.25")
     assert score(compiled, data).rank("B") == 1  # warned once, numpy from then on

@@ -16,7 +16,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import parindex
-import parindex.scoring
+import parindex.engines.numpy_engine
 import parindex.testing as pt
 from parindex.compiled import ROOT, CompiledPack
 from parindex.fixedpoint import ticks_to_decimal
@@ -236,27 +236,27 @@ def test_grades_agree_with_thresholds(case: Any) -> None:
 @given(scored(max_units=6))
 def test_scores_do_not_depend_on_block_size(case: Any) -> None:
     compiled, data, results = case
-    original = parindex.scoring.BLOCK_VALUES
+    original = parindex.engines.numpy_engine.BLOCK_VALUES
     try:
-        parindex.scoring.BLOCK_VALUES = 1  # one unit per block
+        parindex.engines.numpy_engine.BLOCK_VALUES = 1  # one unit per block
         small = parindex.score(compiled, data, engine="numpy")
     finally:
-        parindex.scoring.BLOCK_VALUES = original
+        parindex.engines.numpy_engine.BLOCK_VALUES = original
     assert (small.final.points == results.final.points).all()
     assert (small.final.rank == results.final.rank).all()
 
 
 @given(scored(max_units=7, engine="numpy"), st.integers(1, 3))
 def test_kernel_scores_do_not_depend_on_block_size(case: Any, block: int) -> None:
-    import parindex.kernel_scoring
+    from parindex.engines.kernel import adapter
 
     compiled, data, results = case
-    original = parindex.kernel_scoring.BLOCK_UNITS
+    original = adapter.BLOCK_UNITS
     try:
-        parindex.kernel_scoring.BLOCK_UNITS = block
+        adapter.BLOCK_UNITS = block
         small = parindex.score(compiled, data, engine="kernel")
     finally:
-        parindex.kernel_scoring.BLOCK_UNITS = original
+        adapter.BLOCK_UNITS = original
     for name in ("points", "index", "grade", "rank", "missing"):
         assert np.array_equal(getattr(small.final, name), getattr(results.final, name)), name
     assert np.array_equal(small.final.unit_maximum(), results.final.unit_maximum())

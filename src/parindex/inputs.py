@@ -322,7 +322,7 @@ def from_records(
     )
     if problems:
         # Report the values' problems too, so one run lists everything wrong.
-        from parindex.scoring import check_input
+        from parindex.engines.checks import check_input
 
         raise InputError([*problems, *check_input(compiled, data)])
     return data

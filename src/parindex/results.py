@@ -16,12 +16,12 @@ import numpy as np
 import numpy.typing as npt
 
 from parindex.compiled import ROOT, CompiledPack
+from parindex.engines.grades import NO_GRADE as NO_GRADE  # noqa: PLC0414 (re-exported)
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, Int64Array, quantize_decimal, ticks_to_decimal
 from parindex.inputs import Override, ScoringInput, Unit
 from parindex.model import Pack
 
-NO_GRADE = -1
 UNRANKED = 0
 
 

@@ -1,8 +1,8 @@
-"""One stage view scored by the fused kernel (:mod:`parindex.kernel`).
+"""One stage view scored by the fused kernel (:mod:`parindex.engines.kernel.compiled`).
 
 Prepares what the kernel cannot do itself (leaves of plugin rule kinds, the
 groups' best values), allocates the node-major result arrays and runs it.
-Importing this module compiles or loads the kernel, so :mod:`parindex.scoring`
+Importing this module compiles or loads the kernel, so :mod:`parindex.engines.choice`
 imports it only when the kernel engine is chosen.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from parindex import kernel
 from parindex.compiled import CompiledPack
+from parindex.engines.kernel import compiled as kernel
+from parindex.engines.kernel.program import KernelProgram, exact_in_kernel, kernel_program
+from parindex.engines.plan import ScreenError, ViewArrays
 from parindex.fixedpoint import VALUE_LIMIT, BoolArray, FloatArray, Int64Array, quantize_values
-from parindex.kernel_program import KernelProgram, exact_in_kernel, kernel_program
-from parindex.scoring import ScreenError, ViewArrays
 
 #: Units per kernel block: the block's working arrays stay in the L2 cache.
 BLOCK_UNITS = 256

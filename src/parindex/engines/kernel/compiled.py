@@ -4,7 +4,8 @@ numpy scoring touches every (unit, node) cell with about fifteen whole-array
 passes (quantise, screen, evaluate, accumulate, divide, classify, store), each
 reading and writing memory. This kernel does all of it in one pass over a
 block of units that stays in cache, with exactly the scorer's integer
-arithmetic, so its results equal :mod:`parindex.scoring`'s numpy path and the
+arithmetic, so its results equal the numpy engine's
+(:mod:`parindex.engines.numpy_engine`) and the
 ``Decimal`` reference bit for bit (the property tests check all three).
 
 All arithmetic is on float64 holding integers: quantised values (|v| < 10¹⁵),
@@ -12,11 +13,11 @@ ticks and sums (|t| < 2³¹) and every product the program admits (< 2⁵²) are
 exact there, and ``floor(n / d)`` of such integers is exact too, so the kernel
 computes the very integers the int64 numpy path does, with loops the compiler
 vectorises (AVX2 has no packed int64 division or conversion). The caller checks
-those bounds: :mod:`parindex.kernel_program` for the pack, the kernel itself
+those bounds: :mod:`parindex.engines.kernel.program` for the pack, the kernel itself
 for sums (status INEXACT), and the numpy path scores whatever falls outside.
 
 It is compiled by numba on first use and cached on disk. Importing this module
-imports numba; :mod:`parindex.scoring` does so only when the kernel is used.
+imports numba; :mod:`parindex.engines.choice` does so only when the kernel is used.
 """
 
 from __future__ import annotations
@@ -28,9 +29,7 @@ from typing import Any, TypeVar, cast
 import numba
 import numpy as np
 
-from parindex.fixedpoint import VALUE_LIMIT as FIXED_VALUE_LIMIT
-from parindex.fixedpoint import VALUE_SCALE
-from parindex.kernel_program import (
+from parindex.engines.kernel.program import (
     ACHIEVED,
     BANDS,
     CAPPED_COUNT,
@@ -44,6 +43,8 @@ from parindex.kernel_program import (
     RELATIVE,
     SURVEY,
 )
+from parindex.fixedpoint import VALUE_LIMIT as FIXED_VALUE_LIMIT
+from parindex.fixedpoint import VALUE_SCALE
 
 #: Micro units per input unit, and the magnitude at or beyond which a screened
 #: input goes to the located input check (numba reads both as constants).
@@ -111,7 +112,7 @@ def _quantize(value: float) -> float:
 def _ticks(points: float, per_tick: float) -> float:
     """Points entered as a number (NaN: none) in ticks, halves away from zero.
 
-    Exactly ``scoring.points_to_ticks``: quantised to micro units, then divided.
+    Exactly ``engines.plan.points_to_ticks``: quantised to micro units, then divided.
     """
     if math.isnan(points):
         return 0.0
@@ -443,7 +444,7 @@ def score_kernel(
     ``out_max`` (nodes whose maximum cannot vary have −1 and are not stored).
 
     ``leaves``, ``tree`` and ``grading`` are the tuples
-    :meth:`parindex.kernel_program.KernelProgram.kernel_args` gives; numbers in
+    :meth:`parindex.engines.kernel.program.KernelProgram.kernel_args` gives; numbers in
     them are float64 holding integers. Returns (status, whether an entry is
     missing). With ``screen`` the entries are also validated: any doubt returns
     BAD_INPUT (the caller then runs the located check). INDEX_OVERFLOW asks for

@@ -1,6 +1,6 @@
 """A compiled pack encoded as flat integer arrays for the fused scoring kernel.
 
-The kernel (:mod:`parindex.kernel`) knows the built-in rule kinds by number and
+The kernel (:mod:`parindex.engines.kernel.compiled`) knows the built-in rule kinds by number and
 reads their parameters from these arrays. A leaf whose rule it does not know (a
 plugin's kind) or whose exact arithmetic could leave the float-exact range is
 marked *precomputed*: its points are evaluated with the rule's own numpy
@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parindex.compiled import CompiledPack
+from parindex.engines.grades import grade_thresholds
 from parindex.fixedpoint import (
     VALUE_DECIMALS,
     VALUE_SCALE,
@@ -60,7 +61,7 @@ NA_EXCLUDED = 2
 NA_ZERO = 3
 
 #: Integers below this are exact in float64, and ``floor(n / d)`` computed in
-#: float64 is exact for ``0 <= n`` below it (see ``kernel.div_half``).
+#: float64 is exact for ``0 <= n`` below it (see ``compiled.div_half``).
 FLOAT_EXACT = 2**52
 NEVER = np.iinfo(np.int64).max
 #: Number of int64 parameters per leaf.
@@ -167,7 +168,7 @@ class KernelProgram:
     """Everything the kernel needs about a pack, as arrays.
 
     Numbers (micro values, ticks, thresholds) are float64 holding integers: the
-    kernel computes in float64, exactly (see :mod:`parindex.kernel`).
+    kernel computes in float64, exactly (see :mod:`parindex.engines.kernel.compiled`).
     """
 
     leaf_kind: npt.NDArray[np.int8]
@@ -203,7 +204,7 @@ class KernelProgram:
     max_bound: int
 
     def kernel_args(self, index_limit: float) -> tuple[tuple[Any, ...], ...]:
-        """The (leaves, tree, grading) tuples :func:`parindex.kernel.score_kernel` takes."""
+        """The (leaves, tree, grading) tuples ``compiled.score_kernel`` takes."""
         leaves = (
             self.leaf_kind,
             self.leaf_params,
@@ -242,8 +243,6 @@ _PROGRAMS: weakref.WeakKeyDictionary[CompiledPack, KernelProgram] = weakref.Weak
 
 
 def _grade_slots(compiled: CompiledPack) -> FloatArray:
-    from parindex.scoring import grade_thresholds
-
     thresholds = grade_thresholds(compiled.pack)
     slots = np.full(max(GRADE_SLOTS, len(thresholds)), np.inf)
     slots[: len(thresholds)] = thresholds
