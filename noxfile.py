@@ -1,14 +1,21 @@
-"""Developer sessions: tests, lint, typecheck, bench."""
+"""Developer sessions: tests (both engines), tests_lean (no numba), lint, typecheck, bench."""
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "tests_lean", "lint", "typecheck"]
 nox.options.default_venv_backend = "venv"
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    session.install("-e", ".[test,pandas]")
+    session.install("-e", ".[test,fast]")
+    session.run("pytest", *session.posargs, env={"PARINDEX_TEST_ENGINES": "all"})
+
+
+@nox.session
+def tests_lean(session: nox.Session) -> None:
+    """The default install, without numba: the kernel's tests skip."""
+    session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
 
 
@@ -21,11 +28,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".[test]", "mypy>=1.10", "types-openpyxl", "pandas-stubs")
+    session.install("-e", ".[test,fast]", "mypy>=1.10", "types-openpyxl", "pandas-stubs")
     session.run("mypy", "--strict", "src/parindex")
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    session.install("-e", ".[pandas]")
+    session.install("-e", ".[pandas,fast]")  # both engines are timed
     session.run("python", "-m", "benchmarks.run", *session.posargs)

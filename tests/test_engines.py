@@ -203,3 +203,37 @@ def test_input_checks_speak_the_users_language(commune: CompiledPack) -> None:
     with use_lang("en"):
         assert "value 2000000000 at stage self is beyond ±1,000,000,000" in str(second)
         assert "(expected a number between −1000000000 and 1000000000)" in str(second)
+
+
+WITHOUT_NUMBA = """
+import sys, warnings
+sys.modules["numba"] = None  # as if parindex[fast] were not installed
+warnings.simplefilter("error")
+import parindex
+from parindex.engines.choice import KERNEL_MIN_ENTRIES, kernel_available
+from parindex.messages import use_lang
+compiled = parindex.compile_pack(parindex.get_pack("synthetic-commune"))
+units = KERNEL_MIN_ENTRIES // compiled.n_leaves + 1  # big enough for the kernel under auto
+data = parindex.synthetic.synthetic_input(compiled, units)
+print(kernel_available(), parindex.score(compiled, data).final.points.sum())
+print(parindex.score(compiled, data, engine="numpy").final.points.sum())
+try:
+    with use_lang("en"):
+        parindex.score(compiled, data, engine="kernel")
+except ImportError as error:
+    print(error)
+"""
+
+
+def test_without_numba_auto_scores_with_numpy_and_kernel_says_what_to_install() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", WITHOUT_NUMBA], capture_output=True, text=True, check=True
+    )
+    auto, numpy_engine, refused = out.stdout.splitlines()
+    available, auto_sum = auto.split()
+    assert available == "False"
+    assert auto_sum == numpy_engine  # auto scored (with numpy), and warned of nothing
+    assert refused == "engine=\"kernel\" needs numba: pip install 'parindex[fast]'"

@@ -14,19 +14,28 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from engine_support import NEEDS_NUMBA
 from test_plugins import Doubled
 from test_scoring import SELF, make_pack
-from test_scoring_fast_paths import _assert_equal
+from test_scoring_fast_paths import _assert_equal as _assert_engine_equal
 
 import parindex
 import parindex.engines.choice
-from parindex.engines.kernel import adapter
-from parindex.compiled import ROOT
-from parindex.inputs import from_array
+from parindex.compiled import ROOT, CompiledPack
 from parindex.engines.kernel.program import PRECOMPUTED, kernel_program
+from parindex.inputs import from_array
 from parindex.model import Node, NotApplicable, Pack, PointsSource
 from parindex.rules import Achieved, Direct, GroupEvaluator, Proportional, RelativeToBest, Rule
 from parindex.scoring import score
+
+pytest.importorskip("numba", reason=NEEDS_NUMBA)
+
+from parindex.engines.kernel import adapter  # noqa: E402  (imports numba)
+
+
+def _assert_equal(compiled: CompiledPack, data: parindex.ScoringInput) -> None:
+    for engine in ("numpy", "kernel"):
+        _assert_engine_equal(compiled, data, engine)
 
 
 def _pack(*leaves: Node, bonus_cap: Decimal | None = None, decimals: int = 4) -> Pack:

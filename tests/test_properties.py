@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from engine_support import requires_numba
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -63,6 +64,7 @@ def test_vectorised_equals_the_decimal_reference_exactly(case: Any) -> None:
     _assert_equals_reference(case)
 
 
+@requires_numba
 @given(scored(engine="kernel"))
 def test_fused_kernel_equals_the_decimal_reference_exactly(case: Any) -> None:
     _assert_equals_reference(case)
@@ -246,6 +248,7 @@ def test_scores_do_not_depend_on_block_size(case: Any) -> None:
     assert (small.final.rank == results.final.rank).all()
 
 
+@requires_numba
 @given(scored(max_units=7, engine="numpy"), st.integers(1, 3))
 def test_kernel_scores_do_not_depend_on_block_size(case: Any, block: int) -> None:
     from parindex.engines.kernel import adapter

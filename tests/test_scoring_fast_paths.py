@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from engine_support import ENGINES
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,14 +24,7 @@ from parindex.synthetic import synthetic_values
 
 
 def _assert_equal(
-    compiled: CompiledPack, data: parindex.ScoringInput, stage: str | None = None
-) -> None:
-    for engine in ("numpy", "kernel"):
-        _assert_engine_equal(compiled, data, stage, engine)
-
-
-def _assert_engine_equal(
-    compiled: CompiledPack, data: parindex.ScoringInput, stage: str | None, engine: str
+    compiled: CompiledPack, data: parindex.ScoringInput, engine: str, stage: str | None = None
 ) -> None:
     results = score(compiled, data, engine=engine)
     preference = None if stage is None else results.scores(stage).stages_used
@@ -78,29 +72,33 @@ def _random_input(
     na_rate=st.sampled_from([0.0, 0.1, 0.6, 1.0]),
     n_groups=st.integers(1, 3),
 )
+@pytest.mark.parametrize("engine", ENGINES)
 def test_fast_path_equals_reference(
-    commune: CompiledPack, n_units: int, seed: int, na_rate: float, n_groups: int
+    commune: CompiledPack, engine: str, n_units: int, seed: int, na_rate: float, n_groups: int
 ) -> None:
-    _assert_equal(commune, _random_input(commune, n_units, seed, na_rate, n_groups))
+    _assert_equal(commune, _random_input(commune, n_units, seed, na_rate, n_groups), engine)
 
 
 @given(seed=st.integers(0, 2**32 - 1), level=st.sampled_from([1, 2]))
+@pytest.mark.parametrize("engine", ENGINES)
 def test_levels_and_direct_points_equal_reference(
-    commune_pack: parindex.Pack, seed: int, level: int
+    commune_pack: parindex.Pack, engine: str, seed: int, level: int
 ) -> None:
     compiled = parindex.compile_pack(commune_pack, level=level)
     values, na = synthetic_values(compiled, 25, seed, 0.1)
     data = from_array(compiled, [f"U{i}" for i in range(25)], values, not_applicable=na)
-    _assert_equal(compiled, data)
+    _assert_equal(compiled, data, engine)
 
 
-def test_province_pack_equals_reference(province_1150: CompiledPack) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_province_pack_equals_reference(province_1150: CompiledPack, engine: str) -> None:
     data = parindex.synthetic.synthetic_input(province_1150, 30)
-    _assert_equal(province_1150, data)
+    _assert_equal(province_1150, data, engine)
 
 
 @given(seed=st.integers(0, 2**32 - 1))
-def test_stage_views_equal_reference(commune: CompiledPack, seed: int) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_stage_views_equal_reference(commune: CompiledPack, engine: str, seed: int) -> None:
     """Several stages: the final view and each stage view match the reference."""
     values, na = synthetic_values(commune, 12, seed, 0.1)
     later, later_na = synthetic_values(commune, 12, seed + 1, 0.1)
@@ -124,12 +122,12 @@ def test_stage_views_equal_reference(commune: CompiledPack, seed: int) -> None:
         units=base.units,
         stages={"self": base.stages["self"], "appraisal_1": appraisal.stages["appraisal_1"]},
     )
-    _assert_equal(commune, data)
-    _assert_equal(commune, data, "self")
-    _assert_equal(commune, data, "appraisal_1")
+    _assert_equal(commune, data, engine)
+    _assert_equal(commune, data, engine, "self")
+    _assert_equal(commune, data, engine, "appraisal_1")
 
 
-@pytest.mark.parametrize("engine", ["numpy", "kernel"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_bad_entries_are_all_reported(commune: CompiledPack, engine: str) -> None:
     values, na = synthetic_values(commune, 5, 7, 0.0)
     achieved = int(commune.groups[0].columns[0])
