@@ -20,6 +20,7 @@ from parindex.engines.grades import NO_GRADE as NO_GRADE  # noqa: PLC0414 (re-ex
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, Int64Array, quantize_decimal, ticks_to_decimal
 from parindex.inputs import Override, ScoringInput, Unit
+from parindex.messages import Found
 from parindex.model import Pack
 
 UNRANKED = 0
@@ -129,13 +130,13 @@ class Results:
         try:
             return self._positions[unit]
         except KeyError:
-            raise ParIndexError(f"no unit {unit!r} in these results") from None
+            raise ParIndexError("results.no_unit", unit=Found(unit)) from None
 
     def node(self, code: str) -> int:
         try:
             return self.compiled.node_index[code]
         except KeyError:
-            raise ParIndexError(f"pack {self.pack.id!r} has no node {code!r}") from None
+            raise ParIndexError("results.no_node", pack=self.pack.id, code=Found(code)) from None
 
     def scores(self, stage: str | None = None) -> StageScores:
         if stage is None or stage == "final":
@@ -144,7 +145,7 @@ class Results:
             return self.stages[stage]
         except KeyError:
             raise ParIndexError(
-                f"no scores for stage {stage!r} (have: {', '.join(self.stages)})"
+                "results.no_stage", stage=Found(stage), stages=["final", *self.stages]
             ) from None
 
     # -- exact accessors ----------------------------------------------------------
@@ -253,5 +254,5 @@ class Results:
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ParIndexError("to_pandas needs pandas: pip install 'parindex[pandas]'") from exc
+            raise ParIndexError("results.needs_pandas") from exc
         return pd.DataFrame(self.to_records(stage, max_depth))

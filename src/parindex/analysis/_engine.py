@@ -17,6 +17,7 @@ import numpy.typing as npt
 from parindex.compiled import CompiledPack
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, quantize_values
+from parindex.messages import Found
 from parindex.model import NotApplicable
 from parindex.results import Results, StageScores
 from parindex.scoring import (
@@ -150,7 +151,7 @@ def rows_of(results: Results, units: list[str] | tuple[str, ...]) -> Int64Array:
 def require_stage(results: Results, stage: str) -> StageScores:
     if stage not in ("final",) and stage not in results.stages:
         raise ParIndexError(
-            f"no scores for stage {stage!r} (have: final, {', '.join(results.stages)})"
+            "analysis.no_stage", stage=Found(stage), stages=["final", *results.stages]
         )
     return results.scores(stage)
 

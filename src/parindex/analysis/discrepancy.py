@@ -17,6 +17,7 @@ from parindex.analysis._common import fmt, label, partition, points
 from parindex.analysis._engine import require_stage
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
+from parindex.messages import Found
 from parindex.results import Results
 from parindex.textable import format_table
 
@@ -84,11 +85,11 @@ def discrepancy(
     listed by total over-claim, largest first; criteria by total difference.
     """
     if self_stage not in results.stages:
-        raise ParIndexError(f"no {self_stage!r} stage in these results: nothing to compare")
+        raise ParIndexError("analysis.no_self_stage", stage=Found(self_stage))
     own = results.stages[self_stage]
     other = require_stage(results, against)
     if own is other:
-        raise ParIndexError(f"{against!r} is the same view as {self_stage!r}")
+        raise ParIndexError("analysis.same_view", against=Found(against), stage=Found(self_stage))
     compiled = results.compiled
     nodes = partition(compiled, level)
     diff = own.points.astype(np.int64) - other.points.astype(np.int64)

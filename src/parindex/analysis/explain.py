@@ -28,6 +28,7 @@ from parindex.analysis._engine import group_best, resolve_stage, view_inputs
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import decimal_to_ticks, micro_to_decimal, quantize_value, ticks_to_decimal
+from parindex.messages import Found, text
 from parindex.model import NotApplicable
 from parindex.results import Results
 from parindex.rules import Achieved, Levels, fmt_number
@@ -92,9 +93,7 @@ def _value_text(rule: object, value: Decimal, lang: str) -> str:
     ):
         return rule.levels[int(value)].label
     if isinstance(rule, Achieved):
-        if lang == "vi":
-            return "đạt" if value == 1 else "không đạt"
-        return "achieved" if value == 1 else "not achieved"
+        return text("analysis.achieved" if value == 1 else "analysis.not_achieved", lang)
     return fmt_number(value, lang)
 
 
@@ -227,11 +226,7 @@ def explain(
             for i in range(n)
             if scored[i] != pts[i] or scored_max[i] != mx[i]
         ]
-        raise ParIndexError(
-            f"explanation of {unit!r} does not reproduce the scored points at "
-            f"{', '.join(bad[:5])}; "
-            "please report this as a bug"
-        )
+        raise ParIndexError("analysis.explain_mismatch", unit=Found(unit), codes=bad[:5])
 
     def dec(ticks: object) -> Decimal:
         return ticks_to_decimal(int(ticks), decimals)  # type: ignore[call-overload]

@@ -30,6 +30,7 @@ from parindex.analysis._engine import (
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import Int64Array
+from parindex.messages import Found
 from parindex.results import Results
 from parindex.textable import format_table
 
@@ -83,7 +84,7 @@ def _rows(results: Results, group: str | None) -> Int64Array:
         return np.arange(len(results.units), dtype=np.int64)
     rows = np.array([i for i, u in enumerate(results.units) if u.group == group], dtype=np.int64)
     if rows.size == 0:
-        raise ParIndexError(f"no units in group {group!r}")
+        raise ParIndexError("analysis.empty_group", group=Found(group))
     return rows
 
 

@@ -29,6 +29,7 @@ from parindex.analysis._engine import resolve_stage
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round, ticks_to_decimal
+from parindex.messages import text
 from parindex.results import Results
 from parindex.scoring import group_index
 from parindex.textable import format_table
@@ -88,10 +89,10 @@ def field_bounds(
             factor = Decimal(str(spread))
             low, high = maximum * (1 - factor), maximum * (1 + factor)
         if low < 0 or high < low:
-            raise ParIndexError(f"field {code}: bounds {low}..{high} are not 0 ≤ low ≤ high")
+            raise ParIndexError("analysis.bad_bounds", field=code, low=low, high=high)
         out.append(WeightBounds(code, low, high))
     if given:
-        raise ParIndexError(f"not fields of pack {results.pack.id!r}: {', '.join(given)}")
+        raise ParIndexError("analysis.not_fields", pack=results.pack.id, codes=given)
     return tuple(out)
 
 
@@ -166,7 +167,7 @@ def sample_ranks(
         numerator = _matmul(field_points, q).T + adjust[None, :] * WEIGHT_SCALE
         denominator = _matmul(field_max, q).T
         if int(np.abs(numerator).max(initial=0)) >= 2**62 // scale:
-            raise ParIndexError("weights too large for exact 64-bit arithmetic")
+            raise ParIndexError("analysis.weights_too_large")
         defined = denominator > 0
         index = div_round(
             numerator * scale, np.where(defined, denominator, 1), compiled.pack.rounding.mode
@@ -186,7 +187,7 @@ def sensitivity(
 ) -> Sensitivity:
     """Median rank and 5–95 % rank interval of every unit under random field weights."""
     if samples < 1:
-        raise ParIndexError("at least one sample")
+        raise ParIndexError("analysis.no_samples", samples=samples)
     name, scores = resolve_stage(results, stage)
     field = field_bounds(results, spread=spread, bounds=bounds)
     ranks = sample_ranks(results, sample_weights(results, field, samples, seed), stage=stage)
@@ -234,7 +235,9 @@ def render_sensitivity(result: Sensitivity, *, lang: str = "vi", top: int | None
         f"{b.code}: {fmt(b.low, 2, lang)}–{fmt(b.high, 2, lang)}" for b in result.bounds
     )
     head = (
-        f"{result.pack} · {result.stage} · {result.samples} samples (seed {result.seed})\n"
+        f"{result.pack} · {result.stage} · "
+        + text("analysis.samples", lang, samples=result.samples, seed=result.seed)
+        + "\n"
         f"{label('field', lang)}: {bounds}"
     )
     headers = [

@@ -16,6 +16,7 @@ import numpy as np
 from parindex.compiled import CompiledPack
 from parindex.errors import ParIndexError
 from parindex.inputs import ScoringInput, StageData
+from parindex.messages import Found
 from parindex.model import PointsSource
 
 
@@ -29,9 +30,9 @@ def synthetic_appraisal(
 ) -> ScoringInput:
     """``data`` plus a SYNTHETIC appraisal ``stage`` derived from its ``self`` stage."""
     if "self" not in data.stages:
-        raise ParIndexError("a synthetic appraisal needs a 'self' stage to start from")
+        raise ParIndexError("analysis.appraisal_needs_self")
     if stage not in compiled.pack.stages:
-        raise ParIndexError(f"pack {compiled.pack.id!r} has no stage {stage!r}")
+        raise ParIndexError("analysis.pack_has_no_stage", pack=compiled.pack.id, stage=Found(stage))
     own = data.stages["self"]
     rng = np.random.Generator(np.random.PCG64(seed))
     n_units = own.values.shape[0]

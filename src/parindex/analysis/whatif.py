@@ -46,7 +46,9 @@ from parindex.analysis._engine import (
 from parindex.compiled import ROOT
 from parindex.errors import InputError, InputProblem, ParIndexError
 from parindex.fixedpoint import BoolArray, Int64Array, quantize_values
+from parindex.grammar import EntryError
 from parindex.inputs import is_not_applicable
+from parindex.messages import Found, current_lang, msg, text
 from parindex.model import NotApplicable
 from parindex.results import Results
 from parindex.scoring import competition_ranks, group_best_values
@@ -121,16 +123,16 @@ def _encode(results: Results, changes: tuple[Change, ...]) -> list[tuple[int, in
     cells = []
     for change in changes:
         if change.unit not in results.unit_ids:
-            problems.append(InputProblem("what-if for an unknown unit", change.unit, change.code))
+            problems.append(InputProblem(msg("analysis.unknown_unit"), change.unit, change.code))
             continue
         column = compiled.leaf_index.get(change.code)
         if column is None:
             problems.append(
                 InputProblem(
-                    "what-if needs a leaf code",
+                    msg("analysis.not_a_leaf", found=Found(change.code)),
                     change.unit,
                     change.code,
-                    expected="a leaf code of the pack",
+                    expected=msg("analysis.leaf_expected"),
                 )
             )
             continue
@@ -138,7 +140,7 @@ def _encode(results: Results, changes: tuple[Change, ...]) -> list[tuple[int, in
         if is_not_applicable(change.value):
             if compiled.leaf_na[column] is NotApplicable.NOT_ALLOWED:
                 problems.append(
-                    InputProblem("'không phát sinh' is not allowed here", change.unit, change.code)
+                    InputProblem(msg("analysis.na_not_allowed"), change.unit, change.code)
                 )
                 continue
             cells.append((results.position(change.unit), column, float("nan"), True))
@@ -146,9 +148,13 @@ def _encode(results: Results, changes: tuple[Change, ...]) -> list[tuple[int, in
         try:
             number = rule.encode(change.value)
         except ValueError as exc:
+            reason = exc.message if isinstance(exc, EntryError) else str(exc)
             problems.append(
                 InputProblem(
-                    f"cannot read {change.value!r}", change.unit, change.code, expected=str(exc)
+                    msg("analysis.cannot_read", found=Found(change.value)),
+                    change.unit,
+                    change.code,
+                    expected=reason,
                 )
             )
             continue
@@ -161,10 +167,10 @@ def _encode(results: Results, changes: tuple[Change, ...]) -> list[tuple[int, in
             assert maximum is not None
             problems.append(
                 InputProblem(
-                    f"value {change.value!r} is not accepted",
+                    msg("analysis.not_accepted", found=Found(change.value)),
                     change.unit,
                     change.code,
-                    expected=rule.expected(maximum),
+                    expected=rule.expected(maximum, current_lang()),
                 )
             )
             continue
@@ -291,7 +297,9 @@ class TargetPlan:
     rank_before: int | None
     grade_before: str | None
     steps: tuple[Step, ...]
-    method: str = "greedy: largest exact gain in total points first; others held fixed"
+    #: How the plan was found: ``greedy`` (largest exact gain in total points first,
+    #: other units held fixed); rendered from the catalogue (``analysis.method_greedy``).
+    method: str = "greedy"
 
 
 @attrs.frozen(eq=False)
@@ -332,12 +340,12 @@ def _target(
     results: Results, unit: str, rank: int | None, grade: str | None, stage: str | None
 ) -> _Target:
     if rank is None and grade is None:
-        raise ParIndexError("give a target rank, a target class, or both")
+        raise ParIndexError("analysis.no_target")
     if rank is not None and rank < 1:
-        raise ParIndexError("a target rank counts from 1")
+        raise ParIndexError("analysis.rank_from_one", found=Found(rank))
     labels = results.pack.classification.labels
     if grade is not None and grade not in labels:
-        raise ParIndexError(f"unknown class {grade!r} (have: {', '.join(labels)})")
+        raise ParIndexError("analysis.unknown_class", found=Found(grade), classes=labels)
     _, scores = resolve_stage(results, stage)
     row = results.position(unit)
     state = leaf_state(results, stage, np.array([row], dtype=np.int64))
@@ -433,7 +441,7 @@ def exhaustive_target(
     target = _target(results, unit, rank, grade, stage)
     candidates = partition(compiled, level)
     if len(candidates) > limit:
-        raise ParIndexError(f"{len(candidates)} candidate criteria: too many to try every subset")
+        raise ParIndexError("analysis.too_many_candidates", count=len(candidates), limit=limit)
     for size in range(len(candidates) + 1):
         subsets = list(itertools.combinations(candidates, size))
         trial = np.repeat(target.state.leaf_points, len(subsets), axis=0)
@@ -483,12 +491,7 @@ def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> st
     changes = "; ".join(f"{c.unit} {c.code} = {c.value}" for c in result.changes)
     head = f"{result.stage}: {changes}"
     if result.best_moved:
-        head += "\n" + (
-            f"giá trị lớn nhất của nhóm thay đổi ở {', '.join(result.best_moved)}: chấm lại cả nhóm"
-            if lang == "vi"
-            else f"the group's best value moved at {', '.join(result.best_moved)}: "
-            "whole group re-scored"
-        )
+        head += "\n" + text("analysis.best_moved", lang, codes=result.best_moved)
     return head + "\n" + format_table(headers, rows, right=(2, 3, 4, 5, 8, 9))
 
 
@@ -498,16 +501,13 @@ def render_target(plan: TargetPlan, *, lang: str = "vi", decimals: int = 2) -> s
         goal.append(f"{label('rank', lang)} ≤ {plan.target_rank}")
     if plan.target_grade is not None:
         goal.append(f"{label('grade', lang)} {plan.target_grade}")
-    status = (
-        ("đạt" if plan.reached else "không đạt")
-        if lang == "vi"
-        else ("reached" if plan.reached else "not reachable")
-    )
+    status = text("analysis.reached" if plan.reached else "analysis.not_reached", lang)
     head = (
         f"{plan.unit}: {' & '.join(goal)} · {status} · "
         f"{label('index', lang)} {fmt(plan.index_before, decimals, lang)}, "
         f"{label('rank', lang)} {plan.rank_before or ''}, "
-        f"{label('grade', lang)} {plan.grade_before or ''}\n{plan.method}"
+        f"{label('grade', lang)} {plan.grade_before or ''}\n"
+        + text(f"analysis.method_{plan.method}", lang)
     )
     rows = [
         (
