@@ -275,6 +275,10 @@ def test_quiet_and_verbose(inputs: dict[str, Path], tmp_path: Path, capsys: pyte
     assert err == ""
     _, _, err = run(capsys, "score", PACK, str(inputs["csv"]), "--verbose", "--lang", "en")
     assert "read and scored 2 units in" in err
+    _, _, err = run(capsys, "lost-points", PACK, str(inputs["csv"]), str(inputs["json"]), "-v")
+    assert err.startswith("đã đọc và chấm 4 đơn vị trong ")
+    _, _, err = run(capsys, "lost-points", PACK, str(inputs["csv"]), "-v", "-q")
+    assert err == ""
 
 
 def test_internal_errors_ask_for_a_report_and_hide_the_traceback(

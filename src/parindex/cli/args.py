@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,6 +189,7 @@ def scored(args: argparse.Namespace) -> Results:
     from parindex.io import read_input
     from parindex.scoring import score
 
+    started = time.perf_counter()
     compiled = compile_pack(load_pack(args.pack), level=args.level)
     demo = getattr(args, "demo", None)
     if demo is not None:
@@ -198,7 +200,11 @@ def scored(args: argparse.Namespace) -> Results:
         raise ParIndexError("cli.no_inputs")
     else:
         data = read_input(compiled, *args.inputs, allow_missing=args.allow_missing)
-    return score(compiled, data)
+    results = score(compiled, data)
+    if option(args, "verbose", False):
+        elapsed = round((time.perf_counter() - started) * 1000)
+        note(args, text("cli.scored_in", units=len(results.units), ms=elapsed))
+    return results
 
 
 def synthetic_banner(args: argparse.Namespace) -> None:

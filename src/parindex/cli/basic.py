@@ -19,7 +19,6 @@ from parindex.cli.args import (
     check_output_args,
     load_pack,
     note,
-    option,
     scored,
 )
 from parindex.cli.packinfo import completeness
@@ -216,11 +215,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from parindex.io import write_results
 
     check_output_args(args)
-    started = time.perf_counter()
     results = scored(args)
-    if option(args, "verbose", False):
-        elapsed = round((time.perf_counter() - started) * 1000)
-        note(args, text("cli.scored_in", units=len(results.units), ms=elapsed))
     if args.json:
         from parindex.history.records import document_to_json
         from parindex.io.results_out import results_document
