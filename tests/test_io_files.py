@@ -176,7 +176,7 @@ def test_ambiguous_numbers_are_rejected(text: object) -> None:
 def test_empty_input_is_an_error(commune: CompiledPack, tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text("unit,code,value\n", encoding="utf-8")
-    with pytest.raises(parindex.InputError, match="no units found"):
+    with pytest.raises(parindex.InputError, match="không tìm thấy đơn vị nào"):
         read_input(commune, path)
 
 

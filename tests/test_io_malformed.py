@@ -68,7 +68,7 @@ Case = tuple[Path | list[Path], CompiledPack, str, str]
 def unknown_column(tmp: Path) -> Case:
     c = _commune()
     rows = [[*row, ""] for row in _rows(c)]
-    return _csv(tmp / "in.csv", rows, ("unit", "code", "value", "valeur")), c, "unknown column 'valeur'", "in.csv, cell D1"
+    return _csv(tmp / "in.csv", rows, ("unit", "code", "value", "valeur")), c, "unknown column “valeur”", "in.csv, cell D1"
 
 
 def missing_column(tmp: Path) -> Case:
@@ -96,7 +96,7 @@ def text_for_number(tmp: Path) -> Case:
     code = _leaf(c, lambda i: isinstance(c.leaf_rules[i], Proportional))
     rows = _rows(c)
     row = _replace(rows, code, "chín mươi")
-    return _csv(tmp / "in.csv", rows), c, f"criterion {code}: cannot read 'chín mươi' (expected a number)", f"cell C{row}"
+    return _csv(tmp / "in.csv", rows), c, f"criterion {code}: cannot read “chín mươi” (expected a value between 0 and 100)", f"cell C{row}"
 
 
 def ambiguous_number(tmp: Path) -> Case:
@@ -104,7 +104,7 @@ def ambiguous_number(tmp: Path) -> Case:
     code = _leaf(c, lambda i: isinstance(c.leaf_rules[i], Proportional))
     rows = _rows(c)
     row = _replace(rows, code, "1.000,5")
-    return _csv(tmp / "in.csv", rows), c, "ambiguous number '1.000,5'", f"in.csv, cell C{row}"
+    return _csv(tmp / "in.csv", rows), c, "“1.000,5” has more than one separator", f"in.csv, cell C{row}"
 
 
 def over_maximum(tmp: Path) -> Case:
@@ -120,7 +120,7 @@ def bad_level(tmp: Path) -> Case:
     rows = _rows(c)
     row = _replace(rows, code, "trễ hạn")
     expected = c.leaf_rules[c.leaf_index[code]].expected(c.pack.node(code).maximum)  # type: ignore[arg-type]
-    return _csv(tmp / "in.csv", rows), c, f"cannot read 'trễ hạn' (expected {expected})", f"cell C{row}"
+    return _csv(tmp / "in.csv", rows), c, f"cannot read “trễ hạn” (expected {expected})", f"cell C{row}"
 
 
 def entered_twice(tmp: Path) -> Case:
@@ -144,7 +144,7 @@ def value_and_na(tmp: Path) -> Case:
     rows = [[*row, ""] for row in _rows(c)]
     row = _replace(rows, code, "1")
     rows[row - 2][3] = "x"
-    return _csv(tmp / "in.csv", rows, ("unit", "code", "value", "na")), c, "both a value and 'không phát sinh'", f"cell D{row}"
+    return _csv(tmp / "in.csv", rows, ("unit", "code", "value", "na")), c, "both a value and “không phát sinh”", f"cell D{row}"
 
 
 def missing_code(tmp: Path) -> Case:
@@ -187,7 +187,7 @@ def _filled_unit(path: Path, c: CompiledPack, unit: str = "X01", change: Callabl
 
 
 def wrong_pack(tmp: Path) -> Case:
-    return _filled_unit(tmp / "unit.xlsx", _commune()), _province(), "workbook was made for pack 'synthetic-commune'", "unit.xlsx, sheet “parindex”, cell B1"
+    return _filled_unit(tmp / "unit.xlsx", _commune()), _province(), "workbook was made for pack “synthetic-commune”", "unit.xlsx, sheet “parindex”, cell B1"
 
 
 def date_in_cell(tmp: Path) -> Case:
@@ -250,7 +250,7 @@ def batch_unknown_header(tmp: Path) -> Case:
         sheet["D1"] = "1.1.9"
 
     path = _batch(tmp / "batch.xlsx", c, ["X01"], change)
-    return path, c, "unknown column '1.1.9'", "batch.xlsx, sheet “Nhiều đơn vị”, cell D1"
+    return path, c, "unknown column “1.1.9”", "batch.xlsx, sheet “Nhiều đơn vị”, cell D1"
 
 
 def batch_missing_column(tmp: Path) -> Case:
@@ -276,7 +276,7 @@ def batch_headerless_values(tmp: Path) -> Case:
 def json_extra_key(tmp: Path) -> Case:
     path = tmp / "in.json"
     path.write_text(json.dumps({"pack": "synthetic-commune", "units": [{"id": "X01", "valuez": {}}]}), encoding="utf-8")
-    return path, _commune(), "extra fields found (valuez)", "in.json, units[0]"
+    return path, _commune(), "unknown key(s) “valuez”", "in.json, units[0]"
 
 
 def json_syntax(tmp: Path) -> Case:
@@ -288,13 +288,13 @@ def json_syntax(tmp: Path) -> Case:
 def json_bad_value(tmp: Path) -> Case:
     path = tmp / "in.json"
     path.write_text(json.dumps({"pack": "synthetic-commune", "units": [{"id": "X01", "values": {"2.3": [1]}}]}), encoding="utf-8")
-    return path, _commune(), "a number or a label, not list", 'in.json, units[0].values["2.3"]'
+    return path, _commune(), "found a list […] (expected a number, a label (text) or null)", 'in.json, units[0].values["2.3"]'
 
 
 def not_a_workbook(tmp: Path) -> Case:
     path = tmp / "fake.xlsx"
     path.write_text("unit,code,value\n", encoding="utf-8")
-    return path, _commune(), "cannot open as an Excel workbook", "fake.xlsx"
+    return path, _commune(), "cannot open the file as a workbook", "fake.xlsx"
 
 
 CASES = [
@@ -328,4 +328,4 @@ def test_every_problem_is_reported_together(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_input(c, _csv(tmp_path / "in.csv", rows))
     text = str(caught.value)
-    assert "cannot read 'abc'" in text and "criterion 9.9" in text and "ambiguous number '1,2,3'" in text
+    assert "cannot read “abc”" in text and "criterion 9.9" in text and "“1,2,3” has more than one separator" in text

@@ -253,8 +253,10 @@ def test_eligibility_condition_demotes_a_class_a_unit() -> None:
 
 def test_classes_use_inclusive_thresholds_on_the_rounded_index() -> None:
     pack = make_pack(Node(code="1", title="F", source=SELF, children=(direct("1.1", "100"),)))
+    # Exact numbers: the text "89.995" is refused by the entry grammar as ambiguous
+    # (89.995 or 89995), so the values are given as decimals.
     values = {"a": "90", "b": "89.995", "c": "89.994", "d": "70", "e": "69.99"}
-    results = run(pack, {u: {"1.1": v} for u, v in values.items()})
+    results = run(pack, {u: {"1.1": D(v)} for u, v in values.items()})
     assert [results.grade(u) for u in values] == ["A", "A", "B", "C", "D"]
 
 
@@ -303,7 +305,7 @@ def test_levels_take_labels_and_report_unknown_ones_with_choices() -> None:
     with pytest.raises(parindex.InputError) as info:
         run(pack, {"x": {"1.1": "muộn"}})
     (problem,) = info.value.problems
-    assert problem.expected == "one of: kịp thời, không kịp thời, không ban hành"
+    assert str(problem.expected) == "one of: kịp thời, không kịp thời, không ban hành"
 
 
 def test_input_errors_are_collected_not_stopped_at_the_first() -> None:

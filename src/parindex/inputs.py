@@ -4,23 +4,35 @@ A value is *missing* (nobody entered anything: NaN) or *not applicable*
 ("không phát sinh": a separate mask), never confused. Stages (self-assessment,
 appraisal rounds, the unit's explanation) each keep their own values; the
 pack's stage policy decides which counts. Builders accept a numpy array, long
-records (unit, code, value) or per-unit mappings, and report every bad entry
+records (unit, code, value), per-unit mappings or column-wise
+:class:`Entries` (what the file readers hand over), and report every bad entry
 at once with its unit, criterion code and file location.
+
+Reading is linear: entries are handled column by column; units, codes and
+stages are mapped once per distinct value, each distinct raw value is read by
+the entry grammar (:mod:`parindex.grammar`) once, and each distinct
+(criterion, value) pair is encoded by the criterion's rule once. No array is
+allocated per entry, and no object is built per entry unless it is a problem.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
+from parindex import grammar, limits
 from parindex.compiled import CompiledPack
 from parindex.errors import InputError, InputProblem, Location
 from parindex.fixedpoint import VALUE_LIMIT, BoolArray, FloatArray
-from parindex.rules.base import normalise_label, read_number
+from parindex.messages import Found, Message, current_lang, msg
+from parindex.rules.base import Rule
+
+IntArray = npt.NDArray[np.int64]
 
 
 class _NotApplicableType:
@@ -39,7 +51,7 @@ class _NotApplicableType:
 
 NOT_APPLICABLE: Final = _NotApplicableType()
 #: Entries read as "not applicable" (compared after NFC, case folding).
-NOT_APPLICABLE_LABELS = frozenset({"không phát sinh", "kps", "na", "n/a", "not applicable"})
+NOT_APPLICABLE_LABELS = grammar.NOT_APPLICABLE_LABELS
 
 ENTRY_KINDS = ("value", "bonus", "deduction")
 
@@ -62,6 +74,63 @@ class Override:
     value: object
     reason: str
     author: str
+
+
+class LocationIndex(Mapping[tuple[int, str], Location]):
+    """Where each entry of a stage came from, keyed by (unit index, leaf or adjustable code).
+
+    Built without one object per entry: each cell holds the entry's number, and
+    the :class:`Location` is made only when asked for (a problem to report).
+    """
+
+    def __init__(
+        self,
+        leaf_entries: IntArray,
+        adjustable_entries: IntArray,
+        leaf_index: Mapping[str, int],
+        adjustable_index: Mapping[str, int],
+        locate: Callable[[int], Location | None],
+    ) -> None:
+        self._leaf = leaf_entries
+        self._adjustable = adjustable_entries
+        self._leaf_index = leaf_index
+        self._adjustable_index = adjustable_index
+        self._locate = locate
+
+    def _entry(self, key: object) -> int:
+        if not (isinstance(key, tuple) and len(key) == 2):
+            return -1
+        row, code = key
+        if not isinstance(row, int | np.integer) or not 0 <= row < self._leaf.shape[0]:
+            return -1
+        column = self._leaf_index.get(code, -1)
+        if column >= 0 and self._leaf[row, column] >= 0:
+            return int(self._leaf[row, column])
+        slot = self._adjustable_index.get(code, -1)
+        if slot >= 0 and self._adjustable[row, slot] >= 0:
+            return int(self._adjustable[row, slot])
+        return -1
+
+    def __getitem__(self, key: tuple[int, str]) -> Location:
+        entry = self._entry(key)
+        location = self._locate(entry) if entry >= 0 else None
+        if location is None:
+            raise KeyError(key)
+        return location
+
+    def __contains__(self, key: object) -> bool:
+        entry = self._entry(key)
+        return entry >= 0 and self._locate(entry) is not None
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        leaf_codes = list(self._leaf_index)
+        for row, column in zip(*np.nonzero(self._leaf >= 0), strict=True):
+            key = (int(row), leaf_codes[column])
+            if key in self:
+                yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @attrs.frozen(eq=False)
@@ -103,6 +172,55 @@ class Record:
     location: Location | None = None
 
 
+@attrs.frozen
+class RuleExpectation:
+    """What a leaf's rule accepts, put into words in the language of the moment it is shown."""
+
+    rule: Rule
+    maximum: Decimal
+
+    def __str__(self) -> str:
+        return self.rule.expected(self.maximum, current_lang())
+
+
+def expected_by(compiled: CompiledPack, leaf: int) -> Message:
+    """The catalogue message saying what leaf ``leaf`` accepts."""
+    maximum = compiled.pack.node(compiled.leaf_codes[leaf]).maximum
+    rule = compiled.leaf_rules[leaf]
+    return msg("input.rule_expected", expected=RuleExpectation(rule, maximum or Decimal(0)))
+
+
+def _no_location(place: Hashable) -> Location | None:
+    return place if isinstance(place, Location) else None
+
+
+@attrs.frozen(eq=False)
+class Entries:
+    """Many entries, column by column: what a file reader hands over.
+
+    ``unit``, ``code`` and ``value`` have one item per entry; ``stage`` and
+    ``entry`` are one name for all entries or one per entry (``None``: the
+    pack's first stage). ``place`` holds a cheap token per entry (a line number,
+    a cell) that ``locate`` turns into a :class:`Location` when a problem needs one.
+    """
+
+    unit: Coded | Sequence[object]
+    code: Coded | Sequence[object]
+    value: Coded | Sequence[object]
+    stage: Coded | Sequence[str] | str | None = None
+    entry: Coded | Sequence[str] | str = "value"
+    place: Sequence[Hashable] | npt.NDArray[np.int64] | None = None
+    locate: Callable[[Any], Location | None] = _no_location
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def location(self, index: int) -> Location | None:
+        if self.place is None:
+            return None
+        return self.locate(self.place[index])
+
+
 def _empty_stage(n_units: int, n_leaves: int, n_adjustable: int) -> StageData:
     return StageData(
         values=np.full((n_units, n_leaves), np.nan),
@@ -113,16 +231,50 @@ def _empty_stage(n_units: int, n_leaves: int, n_adjustable: int) -> StageData:
     )
 
 
+def id_slips(ids: Iterable[tuple[str, Location | None]]) -> list[InputProblem]:
+    """Two ids that differ only by case or spacing (``BDI`` and ``bdi``): almost always a
+    typing slip, so an error naming both places. Ids themselves compare exactly."""
+    problems = []
+    first: dict[str, tuple[str, Location | None]] = {}
+    for unit_id, where in ids:
+        key = grammar.id_key(unit_id)
+        known = first.setdefault(key, (unit_id, where))
+        if known[0] != unit_id:
+            problems.append(
+                InputProblem(
+                    msg(
+                        "input.id_slip",
+                        first=Found(known[0]),
+                        where=known[1] if known[1] is not None else "",
+                    ),
+                    unit_id,
+                    location=where,
+                    expected=msg("input.id_slip_expected"),
+                )
+            )
+    return problems
+
+
 def _check_units(units: Sequence[Unit]) -> list[InputProblem]:
     seen: set[str] = set()
     problems = []
     for unit in units:
         if not unit.id.strip():
-            problems.append(InputProblem("a unit has an empty id"))
-        if unit.id in seen:
-            problems.append(InputProblem("unit listed twice", unit=unit.id))
+            problems.append(InputProblem(msg("entry.id_empty")))
+        elif unit.id in seen:
+            problems.append(InputProblem(msg("input.unit_twice"), unit=unit.id))
         seen.add(unit.id)
     return problems
+
+
+def _check_size(n_units: int, n_leaves: int) -> None:
+    """Refuse before allocating: too many units, or units × leaves beyond the entry cap."""
+    caps = limits.current()
+    if n_units > caps.max_units:
+        raise InputError([InputProblem(limits.over("max_units", n_units, caps.max_units))])
+    if n_units * n_leaves > caps.max_entries:
+        cells = n_units * n_leaves
+        raise InputError([InputProblem(limits.over("max_entries", cells, caps.max_entries))])
 
 
 def _as_units(units: Sequence[Unit | str]) -> tuple[Unit, ...]:
@@ -146,38 +298,36 @@ def from_array(
     The array is used as given (not copied) when it is already float64.
     """
     unit_tuple = _as_units(units)
-    matrix = np.asarray(values, dtype=np.float64)
     shape = (len(unit_tuple), compiled.n_leaves)
     n_adjustable = len(compiled.adjustable_codes)
-    problems = _check_units(unit_tuple)
-    if matrix.shape != shape:
-        problems.append(InputProblem(f"values have shape {matrix.shape}, expected {shape}"))
+    _check_size(len(unit_tuple), 0)
+    problems = _check_units(unit_tuple) + id_slips((unit.id, None) for unit in unit_tuple)
+    matrix = _float_array(values, "values", shape, problems)
     mask = np.zeros(shape, dtype=bool) if not_applicable is None else np.asarray(not_applicable)
     if mask.shape != shape:
-        problems.append(InputProblem(f"not_applicable has shape {mask.shape}, expected {shape}"))
+        problems.append(_shape_problem("not_applicable", mask.shape, shape))
     if mask.dtype != np.bool_:
         # 0/1 integers would be read bitwise (~1 == -2): ask for what is meant.
         problems.append(
             InputProblem(
-                f"not_applicable has dtype {mask.dtype}, expected booleans",
-                expected="a bool array, e.g. mask.astype(bool)",
+                msg("input.array_dtype", name="not_applicable", dtype=str(mask.dtype)),
+                expected=msg("input.array_dtype_bool"),
             )
         )
     adjustments = []
     for name, block in (("bonus", bonus), ("deduction", deduction)):
-        array = (
-            np.full((shape[0], n_adjustable), np.nan)
+        wanted = (shape[0], n_adjustable)
+        adjustments.append(
+            np.full(wanted, np.nan)
             if block is None
-            else np.asarray(block, dtype=np.float64)
+            else _float_array(block, name, wanted, problems)
         )
-        if array.shape != (shape[0], n_adjustable):
-            problems.append(
-                InputProblem(f"{name} has shape {array.shape}, expected {(shape[0], n_adjustable)}")
-            )
-        adjustments.append(array)
     if stage not in compiled.pack.stages:
         problems.append(
-            InputProblem(f"unknown stage {stage!r}", expected=str(compiled.pack.stages))
+            InputProblem(
+                msg("input.unknown_stage", found=Found(stage)),
+                expected=", ".join(compiled.pack.stages),
+            )
         )
     if problems:
         raise InputError(problems)
@@ -191,9 +341,562 @@ def from_array(
     )
 
 
+def _shape_problem(name: str, found: tuple[int, ...], wanted: tuple[int, ...]) -> InputProblem:
+    return InputProblem(
+        msg("input.array_shape", name=name, found=" × ".join(map(str, found)) or "()"),
+        expected=" × ".join(map(str, wanted)),
+    )
+
+
+def _float_array(
+    raw: object, name: str, shape: tuple[int, ...], problems: list[InputProblem]
+) -> FloatArray:
+    """``raw`` as float64 (not copied when it already is); a located problem otherwise."""
+    array = np.asarray(raw)
+    if array.dtype.kind not in "fiub" or array.dtype.kind == "b":
+        problems.append(
+            InputProblem(
+                msg("input.array_dtype", name=name, dtype=str(array.dtype)),
+                expected=msg("input.array_dtype_number"),
+            )
+        )
+        return np.full(shape, np.nan)
+    matrix: FloatArray = np.asarray(array, dtype=np.float64)
+    if matrix.shape != shape:
+        problems.append(_shape_problem(name, matrix.shape, shape))
+    return matrix
+
+
 def is_not_applicable(raw: object) -> bool:
-    return raw is NOT_APPLICABLE or (
-        isinstance(raw, str) and normalise_label(raw) in NOT_APPLICABLE_LABELS
+    return raw is NOT_APPLICABLE or grammar.is_not_applicable(raw)
+
+
+def _key(item: object) -> Hashable:
+    # 1, 1.0, True and Decimal(1) are equal as keys; booleans are not numbers.
+    return item if type(item) is str else (type(item), item)
+
+
+class Coder:
+    """Numbers the distinct values of a column in order of first appearance.
+
+    One coder can number several columns (or chunks of one) into one table, so
+    that a reader of millions of entries keeps integers, not objects.
+    """
+
+    def __init__(self) -> None:
+        self.table: dict[Hashable, int] = {}
+        self.distinct: list[object] = []
+
+    def code(self, items: Iterable[object]) -> IntArray:
+        table, distinct = self.table, self.distinct
+        before = len(table)
+        listed = items if isinstance(items, Sequence) else list(items)
+        try:
+            ids = np.array(
+                [
+                    table.setdefault(item if type(item) is str else (type(item), item), len(table))
+                    for item in listed
+                ],
+                dtype=np.int64,
+            )
+        except TypeError:  # an unhashable value (a list in JSON): each is its own
+            for stale in [key for key, number in table.items() if number >= before]:
+                del table[stale]
+            ids = np.empty(len(listed), dtype=np.int64)
+            for position, item in enumerate(listed):
+                try:
+                    key = _key(item)
+                    hash(key)
+                except TypeError:
+                    key = ("unhashable", id(item), len(table))
+                ids[position] = table.setdefault(key, len(table))
+                if ids[position] == len(distinct):
+                    distinct.append(item)
+            return ids
+        if len(table) > before:
+            # The new values, in the order they were numbered.
+            new = np.flatnonzero(ids >= before)
+            seen = ids[new]
+            _, first = np.unique(seen, return_index=True)
+            distinct += [listed[int(new[position])] for position in np.sort(first)]
+        return ids
+
+    def coded(self, items: Iterable[object]) -> Coded:
+        ids = self.code(items)
+        return Coded(ids, self.distinct)
+
+
+@attrs.frozen(eq=False)
+class Coded:
+    """A column as numbers into the table of its distinct values."""
+
+    ids: IntArray
+    distinct: Sequence[object]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: int) -> object:
+        return self.distinct[int(self.ids[index])]
+
+
+def _as_coded(column: Coded | Sequence[object] | str | None, default: str, size: int) -> Coded:
+    if isinstance(column, Coded):
+        return column
+    if column is None or isinstance(column, str):
+        return Coded(np.zeros(size, dtype=np.int64), [default if column is None else column])
+    return Coder().coded(column)
+
+
+def _first_positions(ids: IntArray, wanted: IntArray) -> IntArray:
+    """Where each of the ``wanted`` codes first appears in ``ids``."""
+    if len(wanted) <= 8:
+        return np.array([int(np.argmax(ids == code)) for code in wanted], dtype=np.int64)
+    codes, first = np.unique(ids, return_index=True)
+    result: IntArray = first[np.searchsorted(codes, wanted)].astype(np.int64)
+    return result
+
+
+@attrs.define
+class _Batch:
+    """All entries of all sources, concatenated column by column into coded columns."""
+
+    units: Coded
+    codes: Coded
+    values: Coded
+    stages: Coded
+    kinds: Coded
+    sources: list[Entries]
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, sources: Sequence[Entries], first_stage: str) -> _Batch:
+        offsets, size = [], 0
+        for source in sources:
+            offsets.append(size)
+            size += len(source)
+
+        def merged(column: Callable[[Entries], Any], default: str) -> Coded:
+            coder = Coder()
+            parts = []
+            for source in sources:
+                part = _as_coded(column(source), default, len(source))
+                remap = coder.code(part.distinct)
+                parts.append(remap[part.ids] if len(remap) else part.ids)
+            ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            return Coded(ids, coder.distinct)
+
+        return cls(
+            merged(lambda e: e.unit, ""),
+            merged(lambda e: e.code, ""),
+            merged(lambda e: e.value, ""),
+            merged(lambda e: e.stage, first_stage),
+            merged(lambda e: e.entry, "value"),
+            list(sources),
+            offsets,
+        )
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def locate(self, index: int) -> Location | None:
+        source = int(np.searchsorted(self.offsets, index, side="right")) - 1
+        while len(self.sources[source]) == 0:  # empty sources share an offset
+            source += 1
+        return self.sources[source].location(index - self.offsets[source])
+
+
+class _Reader:
+    """Reads the concatenated entries into stage arrays, collecting located problems."""
+
+    def __init__(self, compiled: CompiledPack, batch: _Batch, units: tuple[Unit, ...]) -> None:
+        self.compiled = compiled
+        self.batch = batch
+        self.units = units
+        self.problems: list[tuple[int, Message, object]] = []
+
+    def problem(self, index: int, message: Message, expected: object = "") -> None:
+        self.problems.append((index, message, expected))
+
+    def located(self) -> list[InputProblem]:
+        out = []
+        for index, message, expected in sorted(self.problems, key=lambda item: item[0]):
+            unit, code = self.batch.units[index], self.batch.codes[index]
+            unit = grammar.clean_text(unit) if isinstance(unit, str) else unit
+            code = grammar.clean_text(code) if isinstance(code, str) else code
+            out.append(
+                InputProblem(
+                    message,
+                    unit if isinstance(unit, str) else "",
+                    code if isinstance(code, str) else "",
+                    self.batch.locate(index),
+                    expected,  # type: ignore[arg-type]
+                )
+            )
+        return out
+
+    def map_column(self, column: Coded, read: Callable[[Any], int | Refusal]) -> IntArray:
+        """Each entry's column value through ``read``, once per distinct value; a refusal is
+        reported once, where the value first appears, and gives −1."""
+        results = [read(value) for value in column.distinct]
+        table = np.array([r if isinstance(r, int) else -1 for r in results], dtype=np.int64)
+        refused = np.array(
+            [i for i, r in enumerate(results) if not isinstance(r, int)], dtype=np.int64
+        )
+        if len(refused):
+            for code, at in zip(refused, _first_positions(column.ids, refused), strict=True):
+                message, expected = results[int(code)]  # type: ignore[misc]
+                self.problem(int(at), message, expected)
+        return table[column.ids] if len(table) else np.zeros(0, dtype=np.int64)
+
+
+def _read_unit(raw: object, positions: Mapping[str, int]) -> int | Refusal:
+    try:
+        unit_id = grammar.identifier(raw)
+    except grammar.EntryError as exc:
+        return exc.message, ""
+    position = positions.get(unit_id, -1)
+    if position < 0:
+        return msg("input.unknown_unit"), msg("input.unknown_unit_expected")
+    return position
+
+
+def _read_name(raw: object, names: Sequence[str], code: str) -> int | Refusal:
+    text = grammar.clean_text(raw) if isinstance(raw, str) else raw
+    if isinstance(text, str) and text in names:
+        return names.index(text)
+    return msg(code, found=Found(raw)), ", ".join(names)
+
+
+#: A refused column value: what was found, what was expected.
+Refusal = tuple[Message, object]
+
+#: What a distinct raw value reads as: a number (with whether it carried a percent
+#: sign), a label, a boolean, missing, not applicable, or a refusal.
+_MISSING, _NA, _NUMBER, _LABEL, _BOOL, _REFUSED = range(6)
+
+
+def _read_raw(raw: object) -> tuple[int, object, bool]:
+    if raw is None:
+        return _MISSING, None, False
+    if is_not_applicable(raw):
+        return _NA, None, False
+    try:
+        entry = grammar.entry_from_value(raw, percent=True)
+    except grammar.EntryError as exc:
+        return _REFUSED, exc.message, False
+    if entry is None:
+        return _MISSING, None, False
+    if isinstance(entry, bool):
+        return _BOOL, entry, False
+    if isinstance(entry, Decimal):
+        return _NUMBER, entry, isinstance(raw, str) and "%" in raw
+    return _LABEL, entry, False
+
+
+def _encode(compiled: CompiledPack, leaf: int, kind: int, entry: object, percent: bool) -> object:
+    """The numeric input value of one (leaf, entry) pair, or a (message, expected) refusal."""
+    rule = compiled.leaf_rules[leaf]
+    if kind == _NUMBER and percent and not rule.takes_rate():
+        return msg("entry.percent_not_allowed", found=Found(f"{entry} %")), ""
+    try:
+        number = rule.encode(entry)
+    except ValueError:
+        if kind == _BOOL:
+            return msg("entry.boolean_not_number", found=Found(entry)), expected_by(compiled, leaf)
+        return msg("input.cannot_read", found=Found(entry)), expected_by(compiled, leaf)
+    if not np.isfinite(number) or abs(number) > VALUE_LIMIT:
+        return msg("input.beyond_limit", found=Found(entry), limit=VALUE_LIMIT), ""
+    return float(number)
+
+
+def from_entries(
+    compiled: CompiledPack,
+    sources: Sequence[Entries],
+    *,
+    units: Sequence[Unit | str] | None = None,
+    unit_places: Mapping[str, Location] | None = None,
+    overrides: Sequence[Override] = (),
+    allow_missing: bool = False,
+) -> ScoringInput:
+    """Input from column-wise entries; every bad entry is reported, none is dropped.
+
+    Units are taken from ``units`` when given (then an entry for another unit is
+    an error; ``unit_places`` says where each was listed) or in order of first
+    appearance.
+    """
+    pack = compiled.pack
+    n = sum(len(source) for source in sources)
+    cap = limits.current().max_entries
+    if n > cap:
+        raise InputError([InputProblem(limits.over("max_entries", n, cap))])
+    batch = _Batch.of(sources, pack.stages[0])
+    if units is None:
+        unit_tuple, places = _units_of(batch)
+    else:
+        unit_tuple = _as_units(units)
+        places = dict(unit_places or {})
+    _check_size(len(unit_tuple), compiled.n_leaves)
+    problems = _check_units(unit_tuple)
+    problems += id_slips((unit.id, places.get(unit.id)) for unit in unit_tuple)
+    reader = _Reader(compiled, batch, unit_tuple)
+    positions = {unit.id: i for i, unit in enumerate(unit_tuple)}
+    unit_ix = reader.map_column(batch.units, lambda raw: _read_unit(raw, positions))
+    stage_ix = reader.map_column(
+        batch.stages, lambda raw: _read_name(raw, pack.stages, "input.unknown_stage")
+    )
+    kind_ix = reader.map_column(
+        batch.kinds, lambda raw: _read_name(raw, ENTRY_KINDS, "input.unknown_entry")
+    )
+    slot_ix = _slots(compiled, batch, kind_ix, reader)
+    valid = (unit_ix >= 0) & (stage_ix >= 0) & (kind_ix >= 0) & (slot_ix >= 0)
+    valid &= ~_duplicates(batch, unit_ix, stage_ix, kind_ix, slot_ix, valid, reader)
+    numbers, na = _values(compiled, batch, kind_ix, slot_ix, valid, reader)
+    stages = _fill(
+        compiled, batch, len(unit_tuple), (unit_ix, stage_ix, kind_ix, slot_ix), valid, numbers, na
+    )
+    problems += reader.located()
+    problems += _check_overrides(compiled, overrides, positions)
+    data = ScoringInput(
+        pack_id=pack.id,
+        leaf_codes=compiled.leaf_codes,
+        adjustable_codes=compiled.adjustable_codes,
+        units=unit_tuple,
+        stages=stages,
+        overrides=tuple(overrides),
+        allow_missing=allow_missing,
+    )
+    if problems:
+        # Report the values' problems too, so one run lists everything wrong.
+        from parindex.engines.checks import check_input
+
+        raise InputError([*problems, *check_input(compiled, data)])
+    return data
+
+
+def _units_of(batch: _Batch) -> tuple[tuple[Unit, ...], dict[str, Location | None]]:
+    """Units in order of first appearance (ids read by the grammar; refusals reported later)."""
+    ids: dict[str, int] = {}
+    for code, raw in enumerate(batch.units.distinct):
+        try:
+            ids.setdefault(grammar.identifier(raw), code)
+        except grammar.EntryError:
+            continue
+    wanted = np.array(list(ids.values()), dtype=np.int64)
+    first = _first_positions(batch.units.ids, wanted) if len(wanted) else wanted
+    found = {unit_id: batch.locate(int(at)) for unit_id, at in zip(ids, first, strict=True)}
+    return tuple(Unit(unit_id) for unit_id in found), found
+
+
+def _slots(compiled: CompiledPack, batch: _Batch, kind_ix: IntArray, reader: _Reader) -> IntArray:
+    """The leaf column (value entries) or adjustable slot (bonus, deduction) of each entry."""
+    code_ids = batch.codes.ids
+    distinct = [grammar.clean_text(c) if isinstance(c, str) else c for c in batch.codes.distinct]
+    leaf = np.array(
+        [compiled.leaf_index.get(c, -1) if isinstance(c, str) else -1 for c in distinct]
+    )
+    adjustable = {code: i for i, code in enumerate(compiled.adjustable_codes)}
+    slot = np.array([adjustable.get(c, -1) if isinstance(c, str) else -1 for c in distinct])
+    leaf = leaf.astype(np.int64)[code_ids] if distinct else np.zeros(0, dtype=np.int64)
+    slot = slot.astype(np.int64)[code_ids] if distinct else np.zeros(0, dtype=np.int64)
+    result = np.where(kind_ix == 0, leaf, slot)
+    result[kind_ix < 0] = -1
+    bad = (kind_ix >= 0) & (result < 0)
+    for index in np.flatnonzero(bad):
+        kind = int(kind_ix[index])
+        code = distinct[int(code_ids[index])]
+        if kind == 0:
+            known = isinstance(code, str) and code in compiled.node_index
+            message = msg("input.code_internal" if known else "input.code_unknown")
+            reader.problem(int(index), message, msg("input.code_expected_leaf"))
+        else:
+            reader.problem(
+                int(index),
+                msg("input.no_adjustment", entry=msg(f"input.entry_{ENTRY_KINDS[kind]}")),
+                ", ".join(compiled.adjustable_codes) or msg("input.no_adjustable"),
+            )
+    return result
+
+
+def _duplicates(
+    batch: _Batch,
+    unit_ix: IntArray,
+    stage_ix: IntArray,
+    kind_ix: IntArray,
+    slot_ix: IntArray,
+    valid: BoolArray,
+    reader: _Reader,
+) -> BoolArray:
+    """Entries given a second time for the same unit, criterion, stage and kind."""
+    duplicate = np.zeros(len(valid), dtype=bool)
+    index = np.flatnonzero(valid)
+    if len(index) < 2:
+        return duplicate
+    width = int(slot_ix.max()) + 1
+    key = (stage_ix[index] * 3 + kind_ix[index]) * (int(unit_ix.max()) + 1) + unit_ix[index]
+    key = key * width + slot_ix[index]
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    repeat = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    if not len(repeat):
+        return duplicate
+    # The first entry of each run of equal keys is the one kept.
+    run_start = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    first_of = run_start[np.searchsorted(run_start, repeat, side="right") - 1]
+    for later, first in zip(index[order[repeat]], index[order[first_of]], strict=True):
+        duplicate[later] = True
+        earlier = batch.locate(int(first))
+        message = (
+            msg("input.entered_twice_at", first=earlier)
+            if earlier is not None
+            else msg("input.entered_twice")
+        )
+        reader.problem(int(later), message, msg("input.entered_twice_expected"))
+    return duplicate
+
+
+def _values(
+    compiled: CompiledPack,
+    batch: _Batch,
+    kind_ix: IntArray,
+    slot_ix: IntArray,
+    valid: BoolArray,
+    reader: _Reader,
+) -> tuple[FloatArray, BoolArray]:
+    """Each entry's numeric input value (NaN: missing or refused) and its N/A mark."""
+    value_ids, distinct = batch.values.ids, batch.values.distinct
+    readings = [_read_raw(raw) for raw in distinct]
+    state = np.array([reading[0] for reading in readings], dtype=np.int64)
+    state = state[value_ids] if len(distinct) else np.zeros(0, dtype=np.int64)
+    numbers = np.full(len(value_ids), np.nan)
+    na = valid & (state == _NA)
+    na_adjust = na & (kind_ix != 0)
+    for index in np.flatnonzero(na_adjust):
+        reader.problem(int(index), msg("input.na_adjustment"), msg("input.number_expected"))
+    na &= kind_ix == 0
+    refused = valid & (state == _REFUSED)
+    for index in np.flatnonzero(refused):
+        reader.problem(int(index), readings[int(value_ids[index])][1])  # type: ignore[arg-type]
+    given = valid & (state != _MISSING) & (state != _NA) & (state != _REFUSED)
+    # Value entries: encoded by the leaf's rule, once per distinct (leaf, value) pair.
+    leaf_entries = np.flatnonzero(given & (kind_ix == 0))
+    if len(leaf_entries):
+        pair = slot_ix[leaf_entries] * len(distinct) + value_ids[leaf_entries]
+        unique, inverse = np.unique(pair, return_inverse=True)
+        table = np.full(len(unique), np.nan)
+        refusals: dict[int, tuple[Message, object]] = {}
+        for position, key in enumerate(unique):
+            leaf, value_id = divmod(int(key), len(distinct))
+            kind, entry, percent = readings[value_id]
+            result = _encode(compiled, leaf, kind, entry, percent)
+            if isinstance(result, float):
+                table[position] = result
+            else:
+                refusals[position] = result  # type: ignore[assignment]
+        numbers[leaf_entries] = table[inverse]
+        for refused in np.flatnonzero(np.isnan(table)):
+            message, expected = refusals[int(refused)]
+            for index in leaf_entries[inverse == refused]:
+                reader.problem(int(index), message, expected)
+    # Bonus and deduction entries: plain numbers of points.
+    for index in np.flatnonzero(given & (kind_ix > 0)):
+        kind, entry, percent = readings[int(value_ids[index])]
+        if kind != _NUMBER or percent:
+            reader.problem(
+                int(index),
+                msg("input.cannot_read", found=Found(batch.values[int(index)])),
+                msg("input.number_expected"),
+            )
+            continue
+        assert isinstance(entry, Decimal)
+        if abs(entry) > VALUE_LIMIT:
+            reader.problem(
+                int(index), msg("input.beyond_limit", found=Found(entry), limit=VALUE_LIMIT)
+            )
+            continue
+        numbers[index] = float(entry)
+    return numbers, na
+
+
+def _fill(
+    compiled: CompiledPack,
+    batch: _Batch,
+    n_units: int,
+    index: tuple[IntArray, IntArray, IntArray, IntArray],
+    valid: BoolArray,
+    numbers: FloatArray,
+    na: BoolArray,
+) -> dict[str, StageData]:
+    unit_ix, stage_ix, kind_ix, slot_ix = index
+    n_adjustable = len(compiled.adjustable_codes)
+    adjustable_index = {code: i for i, code in enumerate(compiled.adjustable_codes)}
+    stages: dict[str, StageData] = {}
+    entry_numbers = np.arange(len(valid), dtype=np.int64)
+    for position, name in enumerate(compiled.pack.stages):
+        in_stage = valid & (stage_ix == position)
+        if not in_stage.any():
+            continue
+        stage = _empty_stage(n_units, compiled.n_leaves, n_adjustable)
+        leaf_entries = np.full((n_units, compiled.n_leaves), -1, dtype=np.int64)
+        adjustable_entries = np.full((n_units, n_adjustable), -1, dtype=np.int64)
+        values = in_stage & (kind_ix == 0)
+        rows, columns = unit_ix[values], slot_ix[values]
+        leaf_entries[rows, columns] = entry_numbers[values]
+        chosen_numbers = numbers[values]
+        given = ~np.isnan(chosen_numbers)
+        stage.values[rows[given], columns[given]] = chosen_numbers[given]
+        flagged = na[values]
+        stage.not_applicable[rows[flagged], columns[flagged]] = True
+        for kind, target in ((1, stage.bonus), (2, stage.deduction)):
+            chosen = in_stage & (kind_ix == kind)
+            rows, columns = unit_ix[chosen], slot_ix[chosen]
+            adjustable_entries[rows, columns] = entry_numbers[chosen]
+            target[rows, columns] = numbers[chosen]
+        stages[name] = attrs.evolve(
+            stage,
+            locations=LocationIndex(
+                leaf_entries,
+                adjustable_entries,
+                compiled.leaf_index,
+                adjustable_index,
+                batch.locate,
+            ),
+        )
+    if not stages:
+        stages[compiled.pack.stages[0]] = _empty_stage(n_units, compiled.n_leaves, n_adjustable)
+    return stages
+
+
+def _check_overrides(
+    compiled: CompiledPack, overrides: Sequence[Override], positions: Mapping[str, int]
+) -> list[InputProblem]:
+    problems = []
+    for override in overrides:
+        if override.unit not in positions:
+            problems.append(
+                InputProblem(msg("input.override_unknown_unit"), override.unit, override.code)
+            )
+        elif override.code not in compiled.leaf_index:
+            problems.append(
+                InputProblem(msg("input.override_unknown_leaf"), override.unit, override.code)
+            )
+        elif not override.reason.strip() or not override.author.strip():
+            problems.append(
+                InputProblem(msg("input.override_needs_reason"), override.unit, override.code)
+            )
+    return problems
+
+
+def records_as_entries(records: Iterable[Record]) -> Entries:
+    """Records, column-wise (their locations kept as the places)."""
+    listed = list(records)
+    return Entries(
+        unit=[record.unit for record in listed],
+        code=[record.code for record in listed],
+        value=[record.value for record in listed],
+        stage=[record.stage for record in listed],
+        entry=[record.entry for record in listed],
+        place=[record.location for record in listed],
     )
 
 
@@ -210,122 +913,13 @@ def from_records(
     Units are taken from ``units`` when given (then a record for another unit is
     an error) or in order of first appearance.
     """
-    record_list = list(records)
-    if units is None:
-        seen: dict[str, None] = {}
-        for record in record_list:
-            seen.setdefault(record.unit, None)
-        unit_tuple = tuple(Unit(unit_id) for unit_id in seen)
-    else:
-        unit_tuple = _as_units(units)
-    problems = _check_units(unit_tuple)
-    unit_position = {unit.id: i for i, unit in enumerate(unit_tuple)}
-    adjustable_position = {code: i for i, code in enumerate(compiled.adjustable_codes)}
-    stages: dict[str, StageData] = {}
-    first_seen: dict[tuple[str, str, str, str], Location | None] = {}
-    rules = compiled.leaf_rules
-
-    for record in record_list:
-
-        def problem(message: str, expected: str = "", rec: Record = record) -> None:
-            problems.append(InputProblem(message, rec.unit, rec.code, rec.location, expected))
-
-        if record.unit not in unit_position:
-            problem("unknown unit", expected="one of the listed units")
-            continue
-        if record.stage not in compiled.pack.stages:
-            problem(f"unknown stage {record.stage!r}", expected=", ".join(compiled.pack.stages))
-            continue
-        if record.entry not in ENTRY_KINDS:
-            problem(f"unknown entry kind {record.entry!r}", expected=", ".join(ENTRY_KINDS))
-            continue
-        key = (record.unit, record.code, record.stage, record.entry)
-        if key in first_seen:
-            earlier = first_seen[key]
-            where = f" (first given at {earlier})" if earlier is not None and str(earlier) else ""
-            problem(f"entered twice{where}", expected="one entry per unit, criterion and stage")
-            continue
-        first_seen[key] = record.location
-        stage = stages.setdefault(
-            record.stage,
-            _empty_stage(len(unit_tuple), compiled.n_leaves, len(compiled.adjustable_codes)),
-        )
-        row = unit_position[record.unit]
-        if record.location is not None:
-            stage.locations[(row, record.code)] = record.location  # type: ignore[index]
-        if record.entry == "value":
-            column = compiled.leaf_index.get(record.code)
-            if column is None:
-                kind = "an internal node" if record.code in compiled.node_index else "unknown"
-                problem(f"criterion code is {kind}", expected="a leaf code of the pack")
-                continue
-            if record.value is None:
-                continue
-            if is_not_applicable(record.value):
-                stage.not_applicable[row, column] = True
-                continue
-            rule = rules[column]
-            try:
-                number = rule.encode(record.value)
-            except ValueError as exc:
-                problem(f"cannot read {record.value!r}", expected=str(exc))
-                continue
-            if not math.isfinite(number) or abs(number) > VALUE_LIMIT:
-                problem(f"value {record.value!r} is not a finite number within ±{VALUE_LIMIT}")
-                continue
-            stage.values[row, column] = number
-        else:
-            slot = adjustable_position.get(record.code)
-            if slot is None:
-                problem(
-                    f"criterion accepts no {record.entry}",
-                    expected=", ".join(compiled.adjustable_codes) or "no node accepts adjustments",
-                )
-                continue
-            if record.value is None:
-                continue
-            try:
-                number = read_number(record.value)
-            except ValueError as exc:
-                problem(f"cannot read {record.value!r}", expected=str(exc))
-                continue
-            target = stage.bonus if record.entry == "bonus" else stage.deduction
-            target[row, slot] = number
-
-    for override in overrides:
-        if override.unit not in unit_position:
-            problems.append(
-                InputProblem("override for an unknown unit", override.unit, override.code)
-            )
-        elif override.code not in compiled.leaf_index:
-            problems.append(
-                InputProblem("override for an unknown leaf", override.unit, override.code)
-            )
-        elif not override.reason.strip() or not override.author.strip():
-            problems.append(
-                InputProblem(
-                    "an override needs a reason and an author", override.unit, override.code
-                )
-            )
-    if not stages:
-        stages[compiled.pack.stages[0]] = _empty_stage(
-            len(unit_tuple), compiled.n_leaves, len(compiled.adjustable_codes)
-        )
-    data = ScoringInput(
-        pack_id=compiled.pack.id,
-        leaf_codes=compiled.leaf_codes,
-        adjustable_codes=compiled.adjustable_codes,
-        units=unit_tuple,
-        stages=stages,
-        overrides=tuple(overrides),
+    return from_entries(
+        compiled,
+        [records_as_entries(records)],
+        units=units,
+        overrides=overrides,
         allow_missing=allow_missing,
     )
-    if problems:
-        # Report the values' problems too, so one run lists everything wrong.
-        from parindex.engines.checks import check_input
-
-        raise InputError([*problems, *check_input(compiled, data)])
-    return data
 
 
 def from_mappings(
@@ -337,14 +931,42 @@ def from_mappings(
     allow_missing: bool = False,
 ) -> ScoringInput:
     """Input from ``{unit id: {leaf code: value}}`` (labels, numbers, NOT_APPLICABLE)."""
-    records = (
-        Record(unit, code, value, stage=stage)
-        for unit, entries in data.items()
-        for code, value in entries.items()
-    )
-    return from_records(
+    problems = []
+    if not isinstance(data, Mapping):
+        problems.append(
+            InputProblem(
+                msg("input.wrong_shape", what="data"), expected=msg("input.mapping_expected")
+            )
+        )
+        raise InputError(problems)
+    unit_column: list[object] = []
+    codes: list[object] = []
+    values: list[object] = []
+    listed: list[Unit] = []
+    for unit, entries in data.items():
+        try:
+            listed.append(Unit(grammar.identifier(unit)))
+        except grammar.EntryError as exc:
+            problems.append(InputProblem(exc.message))
+            continue
+        if not isinstance(entries, Mapping):
+            problems.append(
+                InputProblem(
+                    msg("input.wrong_shape", what=Found(unit)),
+                    unit if isinstance(unit, str) else "",
+                    expected=msg("input.mapping_expected"),
+                )
+            )
+            continue
+        for code, value in entries.items():
+            unit_column.append(unit)
+            codes.append(code)
+            values.append(value)
+    if problems:
+        raise InputError(problems)
+    return from_entries(
         compiled,
-        records,
-        units=units if units is not None else list(data),
+        [Entries(unit_column, codes, values, stage=stage)],
+        units=units if units is not None else listed,
         allow_missing=allow_missing,
     )

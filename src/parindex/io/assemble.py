@@ -1,37 +1,74 @@
 """From what the readers collected to the core's scoring input, all problems at once.
 
-Every reader returns a :class:`Collected` (records with exact locations, the
-units it found, and the file-level problems it saw). :func:`assemble` merges
-those of several files, builds the :class:`~parindex.inputs.ScoringInput` with
-:func:`~parindex.inputs.from_records`, then runs the scorer's own entry checks
-(values outside what a rule accepts) and the completeness check, so that one
-run reports everything wrong with the input, each problem located.
+Every reader returns a :class:`Collected` (column-wise entries with a way to
+locate each one, the units it found, and the file-level problems it saw).
+:func:`assemble` merges those of several files, builds the
+:class:`~parindex.inputs.ScoringInput` with :func:`~parindex.inputs.from_entries`,
+then runs the scorer's own entry checks (values outside what a rule accepts)
+and the completeness check, so that one run reports everything wrong with the
+input, each problem located.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 
 from parindex.compiled import CompiledPack
 from parindex.errors import InputError, InputProblem, Location
-from parindex.inputs import Override, Record, ScoringInput, Unit, from_records
+from parindex.inputs import Coded, Entries, Override, ScoringInput, Unit, from_entries
+from parindex.messages import Found, msg
 from parindex.model import Pack
-from parindex.scoring import check_input
+from parindex.engines.checks import check_input
+
+
+@attrs.define
+class EntryBuffer:
+    """Entries appended one at a time (workbook cells, JSON values), handed over column-wise."""
+
+    locate: Callable[[Any], Location | None]
+    unit: list[object] = attrs.field(factory=list)
+    code: list[object] = attrs.field(factory=list)
+    value: list[object] = attrs.field(factory=list)
+    stage: list[str] = attrs.field(factory=list)
+    entry: list[str] = attrs.field(factory=list)
+    place: list[Hashable] = attrs.field(factory=list)
+
+    def add(
+        self,
+        unit: object,
+        code: object,
+        value: object,
+        stage: str,
+        place: Hashable,
+        entry: str = "value",
+    ) -> None:
+        self.unit.append(unit)
+        self.code.append(code)
+        self.value.append(value)
+        self.stage.append(stage)
+        self.entry.append(entry)
+        self.place.append(place)
+
+    def entries(self) -> Entries:
+        return Entries(
+            self.unit, self.code, self.value, self.stage, self.entry, self.place, self.locate
+        )
 
 
 @attrs.define
 class Collected:
-    """What one input file gave: records, units and the problems seen while reading."""
+    """What one input file gave: entries, units and the problems seen while reading."""
 
     source: str
     #: "sheet" sources hold whole units (a unit must not appear in two of them);
     #: "long" sources may split a unit's entries across files, or add to a sheet's
     #: units (an appraisal CSV for filled templates).
     kind: str
-    records: list[Record] = attrs.field(factory=list)
+    entries: list[Entries] = attrs.field(factory=list)
     units: dict[str, tuple[Unit, Location]] = attrs.field(factory=dict)
     problems: list[InputProblem] = attrs.field(factory=list)
     #: (unit, code) whose row is absent from a sheet, with where it was expected.
@@ -45,10 +82,10 @@ class Collected:
         if known is not None:
             self.problems.append(
                 InputProblem(
-                    f"unit listed twice (first at {known[1]})",
+                    msg("input.unit_twice_at", first=known[1]),
                     unit.id,
                     location=where,
-                    expected="each unit once per file",
+                    expected=msg("input.unit_once_per_file"),
                 )
             )
             return False
@@ -62,14 +99,27 @@ def appraisal_stage(pack: Pack) -> str:
         if stage.startswith("appraisal"):
             return stage
     if len(pack.stages) < 2:
-        raise InputError([InputProblem(f"pack {pack.id!r} has no appraisal stage")])
+        raise InputError([InputProblem(msg("input.no_appraisal_stage", pack=Found(pack.id)))])
     return pack.stages[1]
+
+
+def _details_differ(unit: Unit, first: Unit, where: Location, known: Location) -> InputProblem:
+    return InputProblem(
+        msg("input.unit_details_differ", first=known),
+        unit.id,
+        location=where,
+        expected=msg(
+            "input.unit_details_expected", name=Found(first.name), group=Found(first.group)
+        ),
+    )
 
 
 def _merge(
     sources: Sequence[Collected],
-) -> tuple[list[Record], list[Unit], list[InputProblem], dict[str, Collected]]:
-    records: list[Record] = []
+) -> tuple[
+    list[Entries], dict[str, tuple[Unit, Location, str]], list[InputProblem], dict[str, Collected]
+]:
+    entries: list[Entries] = []
     units: dict[str, tuple[Unit, Location, str]] = {}
     owner: dict[str, Collected] = {}
     problems: list[InputProblem] = []
@@ -85,10 +135,10 @@ def _merge(
             if source.kind == "sheet" and known[2] == "sheet":
                 problems.append(
                     InputProblem(
-                        f"unit also given at {known[1]}",
+                        msg("input.unit_in_two_sheets", first=known[1]),
                         unit.id,
                         location=where,
-                        expected="each unit in one workbook or sheet row",
+                        expected=msg("input.unit_in_two_sheets_expected"),
                     )
                 )
                 skipped.add(unit.id)
@@ -97,19 +147,36 @@ def _merge(
             if (unit.name and unit.name != first.name) or (
                 unit.group and unit.group != first.group
             ):
-                problems.append(
-                    InputProblem(
-                        f"unit's name or group differs from {known[1]}",
-                        unit.id,
-                        location=where,
-                        expected=f"name {first.name!r}, group {first.group!r}",
-                    )
-                )
+                problems.append(_details_differ(unit, first, where, known[1]))
             if (not first.name and unit.name) or (not first.group and unit.group):
                 merged = Unit(unit.id, first.name or unit.name, first.group or unit.group)
                 units[unit.id] = (merged, known[1], known[2])
-        records += [record for record in source.records if record.unit not in skipped]
-    return records, [entry[0] for entry in units.values()], problems, owner
+        entries += (
+            [_without(batch, skipped) for batch in source.entries] if skipped else source.entries
+        )
+    return entries, units, problems, owner
+
+
+def _without(batch: Entries, skipped: set[str]) -> Entries:
+    """A sheet's entries less those of units already given in another sheet."""
+    keep = [i for i in range(len(batch.unit)) if batch.unit[i] not in skipped]
+
+    def pick(column: Any) -> Any:
+        if column is None or isinstance(column, str):
+            return column
+        if isinstance(column, Coded):
+            return Coded(column.ids[keep], column.distinct)
+        return [column[i] for i in keep]
+
+    return attrs.evolve(
+        batch,
+        unit=pick(batch.unit),
+        code=pick(batch.code),
+        value=pick(batch.value),
+        stage=pick(batch.stage),
+        entry=pick(batch.entry),
+        place=pick(batch.place),
+    )
 
 
 def _missing(
@@ -134,21 +201,21 @@ def _missing(
                 columns_reported.add((id(source), code))
                 problems.append(
                     InputProblem(
-                        "no column for this criterion",
+                        msg("input.missing_column_for_leaf"),
                         code=code,
                         location=source.absent_columns[code],
-                        expected="a column headed by every leaf code",
+                        expected=msg("input.missing_column_expected"),
                     )
                 )
             continue
         if source is not None and (unit, code) in source.absent:
             problems.append(
                 InputProblem(
-                    "the criterion's row is missing from the sheet",
+                    msg("input.missing_row"),
                     unit,
                     code,
                     source.absent[(unit, code)],
-                    "every row of the template kept",
+                    msg("input.missing_row_expected"),
                 )
             )
             continue
@@ -157,11 +224,11 @@ def _missing(
         )
         problems.append(
             InputProblem(
-                "no value entered" if where is not None else "criterion missing from the input",
+                msg("input.no_value" if where is not None else "input.criterion_missing"),
                 data.units[row].id,
                 code,
                 where,
-                "a value, or 'không phát sinh' where the criterion allows it",
+                msg("input.value_expected"),
             )
         )
     return problems
@@ -175,15 +242,20 @@ def assemble(
     overrides: Sequence[Override] = (),
 ) -> ScoringInput:
     """Scoring input from collected sources; raises one InputError listing every problem."""
-    records, units, problems, owner = _merge(sources)
+    entries, units, problems, owner = _merge(sources)
     try:
-        data = from_records(
-            compiled, records, units=units, overrides=overrides, allow_missing=allow_missing
+        data = from_entries(
+            compiled,
+            entries,
+            units=[entry[0] for entry in units.values()],
+            unit_places={unit_id: entry[1] for unit_id, entry in units.items()},
+            overrides=overrides,
+            allow_missing=allow_missing,
         )
     except InputError as exc:
         raise InputError([*problems, *exc.problems]) from None
     if not units:
-        problems.append(InputProblem("no units found in the input"))
+        problems.append(InputProblem(msg("input.no_units")))
     problems += check_input(compiled, data)
     if not allow_missing:
         problems += _missing(compiled, data, owner)

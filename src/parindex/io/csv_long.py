@@ -8,20 +8,31 @@ empty), ``stage`` (the stage ``value`` belongs to, default the pack's first),
 unit's display name and ranking group), ``evidence`` and ``note`` (kept in the
 file, not scored). Vietnamese headers are accepted too (mã đơn vị, mã, giá
 trị, thẩm định, không phát sinh, …). The file is UTF-8 (a BOM is allowed),
-opened read-only; every bad row is reported with its row and A1 column.
+opened read-only; every bad row is reported with its line and A1 column.
+
+The file is read in chunks of rows, each column numbered through a table of
+its distinct values (:class:`~parindex.inputs.Coder`), so memory holds integers
+per entry rather than text, and every value is read by the grammar once per
+distinct text. A malformed file (an unbalanced quote, an oversized field) is
+reported at the line where the broken row starts.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
+
+from parindex import grammar, limits
 from parindex.compiled import CompiledPack
 from parindex.errors import InputProblem, Location
-from parindex.inputs import NOT_APPLICABLE, Override, Record, ScoringInput, Unit
+from parindex.inputs import NOT_APPLICABLE, Coded, Coder, Entries, Override, ScoringInput, Unit
 from parindex.io.assemble import Collected, appraisal_stage, assemble
-from parindex.io.cells import CellError, column_letter, read_flag, read_value, text_of
-from parindex.rules.base import normalise_label
+from parindex.io.cells import column_letter
+from parindex.messages import Found, msg
 
 REQUIRED = ("unit", "code", "value")
 OPTIONAL = ("appraised", "na", "stage", "entry", "name", "group", "evidence", "note")
@@ -43,156 +54,420 @@ ALIASES: dict[str, str] = {
     "tài liệu kiểm chứng": "evidence",
     "ghi chú": "note",
 }
+#: Rows parsed at a time: bounds the text held in memory at once.
+CHUNK_ROWS = 65_536
+#: Columns read into entries (the others are checked for their header only).
+READ = ("unit", "code", "value", "appraised", "na", "stage", "entry", "name", "group")
 
 
 def _header_key(text: str) -> str:
-    label = normalise_label(text)
+    label = grammar.label_key(text)
     return ALIASES.get(label, label)
 
 
+class _Columns:
+    """The coded columns of the rows read so far, and each row's line number."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.coders = {name: Coder() for name in names}
+        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+        self.lines: list[np.ndarray] = []
+
+    def add(self, columns: dict[str, tuple[str, ...]], lines: np.ndarray) -> None:
+        for name, column in columns.items():
+            self.parts[name].append(self.coders[name].code(column))
+        self.lines.append(lines)
+
+    def coded(self, name: str) -> Coded:
+        parts = self.parts[name]
+        ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return Coded(ids, self.coders[name].distinct)
+
+    def line_numbers(self) -> np.ndarray:
+        return np.concatenate(self.lines) if self.lines else np.zeros(0, dtype=np.int64)
+
+
 def collect_long_csv(compiled: CompiledPack, path: str | Path) -> Collected:
-    """Records from a long CSV, with every row problem located."""
+    """Entries from a long CSV, with every row problem located."""
     file = Path(path)
     out = Collected(file.name, "long")
-    try:
-        with file.open("r", encoding="utf-8-sig", newline="") as handle:
-            _collect(compiled, list(csv.reader(handle)), out)
-    except UnicodeDecodeError as exc:
+    caps = limits.current()
+    size = file.stat().st_size
+    if size > caps.max_text_bytes:
         out.problems.append(
             InputProblem(
-                f"not UTF-8 text (byte {exc.start})",
+                limits.over("max_text_bytes", size, caps.max_text_bytes),
                 location=Location(file.name),
-                expected="a CSV saved as UTF-8 (Excel: 'CSV UTF-8')",
             )
         )
-    except csv.Error as exc:
-        out.problems.append(
-            InputProblem(f"not a readable CSV ({exc})", location=Location(file.name))
-        )
+        return out
+    previous_limit = csv.field_size_limit(caps.max_field_chars)
+    try:
+        with file.open("r", encoding="utf-8-sig", newline="") as handle:
+            _collect(compiled, handle, out)
+    except UnicodeDecodeError:
+        out.problems = [_not_utf8(file)]
+    finally:
+        csv.field_size_limit(previous_limit)
     return out
 
 
-def _collect(compiled: CompiledPack, rows: list[list[str]], out: Collected) -> None:
+def _not_utf8(file: Path) -> InputProblem:
+    data = file.read_bytes()
+    try:
+        data.decode("utf-8")
+        start = len(data)
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = data.count(b"\n", 0, start) + 1
+    return InputProblem(
+        msg("csv.not_utf8", byte=start + 1),
+        location=Location(file.name, row=line),
+        expected=msg("csv.utf8_expected"),
+    )
+
+
+def _malformed(reason: str, file: str, line: int) -> InputProblem:
+    if "field larger than field limit" in reason:
+        cap = limits.current().max_field_chars
+        message = limits.over("max_field_chars", cap + 1, cap)
+        return InputProblem(message, location=Location(file, row=line))
+    if "end of data" in reason:
+        return InputProblem(
+            msg("csv.unclosed_quote"),
+            location=Location(file, row=line),
+            expected=msg("csv.quote_expected"),
+        )
+    return InputProblem(
+        msg("csv.malformed"), location=Location(file, row=line), expected=msg("csv.quote_expected")
+    )
+
+
+def _collect(compiled: CompiledPack, handle: Iterable[str], out: Collected) -> None:
     file = out.source
-    if not rows:
+    reader = csv.reader(handle, strict=True)
+    line_reader = _LineTracking(reader)
+    try:
+        header_row = next(line_reader)
+    except StopIteration:
+        header_row = None
+    except csv.Error as exc:
+        out.problems.append(_malformed(str(exc), file, 1))
+        return
+    if not header_row:
         out.problems.append(
             InputProblem(
-                "the file is empty", location=Location(file, row=1), expected="a header row"
+                msg("csv.empty"),
+                location=Location(file, row=1),
+                expected=msg("csv.header_expected"),
             )
         )
         return
-    header = [_header_key(cell) for cell in rows[0]]
+    position = _header(header_row, file, out)
+    if position is None:
+        return
+    width = len(header_row)
+    names = [name for name in READ if name in position]
+    columns = _Columns(names)
+    for rows, lines in line_reader.chunks(out):
+        kept_rows, kept_lines = _check_rows(rows, lines, width, file, out)
+        if not kept_rows:
+            continue
+        transposed = list(zip(*kept_rows, strict=True))
+        columns.add({name: transposed[position[name]] for name in names}, kept_lines)
+        cap = limits.current().max_entries
+        if sum(len(part) for part in columns.lines) > cap:
+            count = sum(len(part) for part in columns.lines)
+            out.problems.append(
+                InputProblem(limits.over("max_entries", count, cap), location=Location(file))
+            )
+            return
+    if out.problems and line_reader.broken:
+        return
+    _entries(compiled, columns, position, out)
+
+
+class _LineTracking:
+    """A csv reader that knows the line where each row starts (rows may span lines)."""
+
+    def __init__(self, reader: Iterator[list[str]]) -> None:
+        self.reader = reader
+        self.line = 0
+        self.broken = False
+
+    def __next__(self) -> list[str]:
+        row = next(self.reader)
+        self.line = self.reader.line_num  # type: ignore[attr-defined]
+        return row
+
+    def chunks(self, out: Collected) -> Iterator[tuple[list[list[str]], np.ndarray]]:
+        while True:
+            start = self.line
+            try:
+                rows = list(itertools.islice(self.reader, CHUNK_ROWS))
+            except csv.Error as exc:
+                self.broken = True
+                out.problems.append(_malformed(str(exc), out.source, self._broken_line(start)))
+                return
+            if not rows:
+                return
+            end = self.reader.line_num  # type: ignore[attr-defined]
+            if end - start == len(rows):
+                lines = np.arange(start + 1, end + 1, dtype=np.int64)
+            else:  # a quoted field holds line breaks: count them
+                spans = np.array([1 + sum(cell.count("\n") for cell in row) for row in rows])
+                lines = start + 1 + np.concatenate(([0], np.cumsum(spans)[:-1]))
+            self.line = end
+            yield rows, lines
+
+    def _broken_line(self, start: int) -> int:
+        """The first line of the row that could not be parsed (after ``start``'s rows)."""
+        return self.line + 1 if self.line >= start else start + 1
+
+
+def _header(header_row: list[str], file: str, out: Collected) -> dict[str, int] | None:
+    header = [_header_key(cell) for cell in header_row]
     position: dict[str, int] = {}
     for index, name in enumerate(header):
         where = Location(file, row=1, column=column_letter(index))
         if name not in REQUIRED + OPTIONAL:
             out.problems.append(
                 InputProblem(
-                    f"unknown column {rows[0][index]!r}",
+                    msg("csv.unknown_column", found=Found(header_row[index])),
                     location=where,
                     expected=", ".join(REQUIRED + OPTIONAL),
                 )
             )
         elif name in position:
-            out.problems.append(InputProblem(f"column {name!r} appears twice", location=where))
+            out.problems.append(
+                InputProblem(
+                    msg("csv.column_twice", found=Found(header_row[index])), location=where
+                )
+            )
         else:
             position[name] = index
     missing = [name for name in REQUIRED if name not in position]
     if missing:
         out.problems.append(
             InputProblem(
-                f"missing column(s) {', '.join(missing)}",
+                msg("csv.missing_columns", columns=", ".join(missing)),
                 location=Location(file, row=1),
-                expected="a header row with unit, code, value",
+                expected=msg("csv.header_expected"),
             )
         )
-        return
-    first_stage = compiled.pack.stages[0]
-    appraisal = appraisal_stage(compiled.pack) if "appraised" in position else ""
+        return None
+    return position
 
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+
+def _check_rows(
+    rows: list[list[str]], lines: np.ndarray, width: int, file: str, out: Collected
+) -> tuple[list[list[str]], np.ndarray]:
+    """Rows of the header's width; blank rows skipped, ragged rows reported."""
+    if all(len(row) == width for row in rows) and not any(
+        _blank(row) for row in rows if not row[0].strip()
+    ):
+        return rows, lines
+    kept, kept_lines = [], []
+    for row, line in zip(rows, lines, strict=True):
+        if _blank(row):
             continue
-        if len(row) != len(header):
+        if len(row) != width:
             out.problems.append(
                 InputProblem(
-                    f"row has {len(row)} cells, the header {len(header)}",
-                    location=Location(file, row=number),
-                    expected='one cell per header column (quote values with commas: "0,5")',
+                    msg("csv.ragged_row", found=len(row), width=width),
+                    location=Location(file, row=int(line)),
+                    expected=msg("csv.ragged_expected"),
                 )
             )
             continue
+        kept.append(row)
+        kept_lines.append(int(line))
+    return kept, np.array(kept_lines, dtype=np.int64)
 
-        def cell(name: str, row: list[str] = row) -> str:
-            return text_of(row[position[name]]) if name in position else ""
 
-        def at(name: str, number: int = number) -> Location:
-            return Location(file, row=number, column=column_letter(position[name]))
+def _blank(row: list[str]) -> bool:
+    return not any(cell.strip() for cell in row)
 
-        unit_id, code = cell("unit"), cell("code")
-        if not unit_id:
-            out.problems.append(
-                InputProblem("the unit id is empty", code=code, location=at("unit"))
+
+def _flags(
+    columns: _Columns, values: Coded, lines: np.ndarray, letters: dict[str, str], out: Collected
+) -> np.ndarray:
+    """Rows marked "không phát sinh" (a bad mark or a mark beside a value is a problem)."""
+    na, unit, code, file = (
+        columns.coded("na"),
+        columns.coded("unit"),
+        columns.coded("code"),
+        out.source,
+    )
+
+    def problem(index: int, message: object, expected: object) -> None:
+        out.problems.append(
+            InputProblem(
+                message,  # type: ignore[arg-type]
+                grammar.clean_text(unit[index]),
+                grammar.clean_text(code[index]),
+                Location(file, row=int(lines[index]), column=letters["na"]),
+                expected,  # type: ignore[arg-type]
             )
+        )
+
+    readings = []
+    for raw in na.distinct:
+        try:
+            readings.append(1 if grammar.flag_from_value(raw) else 0)
+        except grammar.EntryError:
+            readings.append(-1)
+    state = np.array(readings, dtype=np.int64)[na.ids] if readings else np.zeros(0, dtype=np.int64)
+    empty = np.array([not grammar.clean_text(v) for v in values.distinct], dtype=bool)
+    has_value = ~empty[values.ids] if len(empty) else np.zeros(0, dtype=bool)
+    for index in np.flatnonzero(state < 0):
+        problem(
+            int(index),
+            msg("entry.not_a_flag", found=Found(na[int(index)])),
+            msg("entry.flag_expected"),
+        )
+    for index in np.flatnonzero((state > 0) & has_value):
+        problem(int(index), msg("csv.value_and_na"), msg("csv.value_or_na"))
+    flagged: np.ndarray = state > 0
+    return flagged
+
+
+def _entries(
+    compiled: CompiledPack, columns: _Columns, position: dict[str, int], out: Collected
+) -> None:
+    file = out.source
+    lines = columns.line_numbers()
+    if not len(lines):
+        return
+    letters = {name: column_letter(index) for name, index in position.items()}
+    unit, code, value = columns.coded("unit"), columns.coded("code"), columns.coded("value")
+    stage = (
+        _with_default(columns.coded("stage"), compiled.pack.stages[0])
+        if "stage" in position
+        else None
+    )
+    entry = _with_default(columns.coded("entry"), "value") if "entry" in position else "value"
+    _register_units(columns, position, lines, out)
+    na_rows = np.zeros(len(lines), dtype=bool)
+    if "na" in position:
+        na_rows = _flags(columns, value, lines, letters, out)
+        if na_rows.any():
+            # A flagged row's value is "không phát sinh", located at its mark.
+            distinct = [*value.distinct, NOT_APPLICABLE]
+            ids = np.where(na_rows, len(distinct) - 1, value.ids)
+            value = Coded(ids, distinct)
+    na_lines = frozenset(int(line) for line in lines[na_rows])
+
+    def locate(line: int) -> Location:
+        column = letters["na"] if line in na_lines else letters["value"]
+        return Location(file, row=int(line), column=column)
+
+    out.entries.append(Entries(unit, code, value, stage, entry, lines, locate))
+    if "appraised" in position:
+        appraised = columns.coded("appraised")
+        filled = np.array([bool(grammar.clean_text(v)) for v in appraised.distinct], dtype=bool)
+        rows = np.flatnonzero(filled[appraised.ids]) if len(filled) else np.zeros(0, dtype=np.int64)
+        if len(rows):
+            stage_name = appraisal_stage(compiled.pack)
+
+            def pick(column: Coded | str | None) -> Coded | str | None:
+                return (
+                    Coded(column.ids[rows], column.distinct)
+                    if isinstance(column, Coded)
+                    else column
+                )
+
+            out.entries.append(
+                Entries(
+                    pick(unit),  # type: ignore[arg-type]
+                    pick(code),  # type: ignore[arg-type]
+                    pick(appraised),  # type: ignore[arg-type]
+                    stage_name,
+                    pick(entry),  # type: ignore[arg-type]
+                    lines[rows],
+                    lambda line: Location(file, row=int(line), column=letters["appraised"]),
+                )
+            )
+
+
+def _with_default(column: Coded, default: str) -> Coded:
+    """Blank cells of an optional column (stage, entry) take the default."""
+    distinct = [grammar.clean_text(value) or default for value in column.distinct]
+    return Coded(column.ids, distinct)
+
+
+def _register_units(
+    columns: _Columns, position: dict[str, int], lines: np.ndarray, out: Collected
+) -> None:
+    """Each unit once, with its name and group; a unit whose name or group differs
+    between rows is a problem naming both rows."""
+    file = out.source
+    unit = columns.coded("unit")
+    parts = [unit.ids]
+    details = [key for key in ("name", "group") if key in position]
+    coded_details = {key: columns.coded(key) for key in details}
+    parts += [coded_details[key].ids for key in details]
+    if len(parts) == 1:
+        keys, first = np.unique(unit.ids, return_index=True)
+        order = np.argsort(first)
+        triples: list[tuple[int, int | None, int | None, int]] = [
+            (int(keys[i]), None, None, int(first[i])) for i in order
+        ]
+    else:
+        stacked = np.stack(parts, axis=1)
+        combos, first = np.unique(stacked, axis=0, return_index=True)
+        order = np.argsort(first)
+        triples = [
+            (
+                int(combos[i][0]),
+                int(combos[i][1]) if "name" in position else None,
+                int(combos[i][details.index("group") + 1]) if "group" in position else None,
+                int(first[i]),
+            )
+            for i in order
+        ]
+    for unit_code, name_code, group_code, at in triples:
+        try:
+            unit_id = grammar.identifier(unit.distinct[unit_code])
+        except grammar.EntryError:
+            continue  # reported once by the input builder, where the id first appears
+        where = Location(file, row=int(lines[at]))
+        try:
+            name = _text(coded_details["name"].distinct[name_code]) if name_code is not None else ""
+            group = (
+                _text(coded_details["group"].distinct[group_code]) if group_code is not None else ""
+            )
+        except grammar.EntryError as exc:
+            out.problems.append(InputProblem(exc.message, unit_id, location=where))
             continue
-        unit = Unit(unit_id, cell("name"), cell("group"))
         known = out.units.get(unit_id)
+        candidate = Unit(unit_id, name, group)
         if known is None:
-            out.units[unit_id] = (unit, Location(file, row=number))
-        elif (unit.name and unit.name != known[0].name) or (
-            unit.group and unit.group != known[0].group
+            out.units[unit_id] = (candidate, where)
+        elif (name and name != known[0].name and known[0].name) or (
+            group and group != known[0].group and known[0].group
         ):
             out.problems.append(
                 InputProblem(
-                    f"unit's name or group differs from {known[1]}",
+                    msg("input.unit_details_differ", first=known[1]),
                     unit_id,
-                    code,
-                    Location(file, row=number),
-                    f"name {known[0].name!r}, group {known[0].group!r}",
+                    location=where,
+                    expected=msg(
+                        "input.unit_details_expected",
+                        name=Found(known[0].name),
+                        group=Found(known[0].group),
+                    ),
                 )
             )
-        elif (not known[0].name and unit.name) or (not known[0].group and unit.group):
+        else:
             out.units[unit_id] = (
-                Unit(unit_id, known[0].name or unit.name, known[0].group or unit.group),
+                Unit(unit_id, known[0].name or name, known[0].group or group),
                 known[1],
             )
-        stage = cell("stage") or first_stage
-        entry = cell("entry") or "value"
-        try:
-            value = read_value(cell("value"))
-        except CellError as exc:
-            out.problems.append(InputProblem(str(exc), unit_id, code, at("value")))
-            continue
-        location = at("value")
-        if "na" in position:
-            try:
-                flagged = read_flag(cell("na"))
-            except CellError as exc:
-                out.problems.append(
-                    InputProblem(f"cannot read {cell('na')!r}", unit_id, code, at("na"), str(exc))
-                )
-                continue
-            if flagged and value is not None:
-                out.problems.append(
-                    InputProblem(
-                        "both a value and 'không phát sinh'",
-                        unit_id,
-                        code,
-                        at("na"),
-                        "a value or the mark, not both",
-                    )
-                )
-                continue
-            if flagged:
-                value, location = NOT_APPLICABLE, at("na")
-        out.records.append(Record(unit_id, code, value, stage, entry, location))
-        if appraisal and cell("appraised"):
-            try:
-                appraised = read_value(cell("appraised"))
-            except CellError as exc:
-                out.problems.append(InputProblem(str(exc), unit_id, code, at("appraised")))
-                continue
-            out.records.append(Record(unit_id, code, appraised, appraisal, entry, at("appraised")))
+
+
+def _text(raw: object) -> str:
+    return grammar.check_text(grammar.clean_text(raw), what="name") if raw else ""
 
 
 def read_long_csv(

@@ -1,4 +1,4 @@
-"""JSON input, structured with cattrs.
+"""JSON input documents.
 
 The document::
 
@@ -12,144 +12,309 @@ The document::
 
 ``values`` belong to the pack's first stage, ``appraised`` to its first
 appraisal stage, ``stages`` to any named stage. Numbers are read as exact
-decimals; text values follow the same rules as spreadsheet cells (0,5 is
+decimals; text values follow the entry grammar as spreadsheet cells do (0,5 is
 one half). Problems are located by file and JSON path.
+
+Nothing is guessed from the document's shape: a key given twice anywhere in the
+document is an error naming both positions (a JSON parser would silently keep
+the last, dropping a unit's values); an unknown key, a missing one, or a value
+of the wrong kind says which shape was expected there; an integer of thousands
+of digits is refused by the grammar, not by the parser. The document is walked
+by hand rather than structured with cattrs because every value must be located
+and read column-wise anyway, and the messages name the expected shape in words.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
-import cattrs
-
+from parindex import grammar, limits
 from parindex.compiled import CompiledPack
-from parindex.errors import InputProblem, Location
-from parindex.inputs import NOT_APPLICABLE, Record, Unit
-from parindex.io.assemble import Collected, appraisal_stage
-from parindex.io.cells import CellError, read_value
+from parindex.errors import InputProblem, Location, Text
+from parindex.inputs import NOT_APPLICABLE, Unit
+from parindex.io.assemble import Collected, EntryBuffer, appraisal_stage
+from parindex.messages import Found, msg
+
+UNIT_KEYS = (
+    "id",
+    "name",
+    "group",
+    "values",
+    "appraised",
+    "not_applicable",
+    "stages",
+    "bonus",
+    "deduction",
+)
+DOCUMENT_KEYS = ("pack", "version", "units")
+#: Integers longer than this stay text for the grammar to refuse (Python's parser
+#: raises on 4,300 digits, and converting long digit strings is quadratic).
+_LONG_INTEGER = 40
 
 
-@attrs.frozen
-class UnitEntry:
-    id: str
-    name: str = ""
-    group: str = ""
-    values: dict[str, Any] = attrs.field(factory=dict)
-    appraised: dict[str, Any] = attrs.field(factory=dict)
-    not_applicable: tuple[str, ...] = ()
-    stages: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    bonus: dict[str, Any] = attrs.field(factory=dict)
-    deduction: dict[str, Any] = attrs.field(factory=dict)
+class _LongInteger(str):
+    """An integer literal too long to convert; the grammar refuses it with its digits shown."""
 
 
-@attrs.frozen
-class InputDocument:
-    pack: str
-    units: tuple[UnitEntry, ...]
-    version: str = ""
+class _DuplicateKeys(dict[str, Any]):
+    """An object in which a key was given more than once."""
+
+    duplicates: list[tuple[str, int, int]]
 
 
-def _converter() -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True)
+def _pairs_hook(seen: list[bool]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        first: dict[str, int] = {}
+        marked = _DuplicateKeys(result)
+        marked.duplicates = []
+        for position, (key, _) in enumerate(pairs, start=1):
+            if key in first:
+                marked.duplicates.append((key, first[key], position))
+            else:
+                first[key] = position
+        seen[0] = True
+        return marked
 
-    def strict_str(value: object, _: type) -> str:
-        if not isinstance(value, str):
-            raise TypeError(f"expected text, got {type(value).__name__}")
+    return hook
+
+
+def _key_path(base: str, key: str) -> str:
+    return f"{base}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _duplicates(document: Any, file: str) -> list[InputProblem]:
+    """Every object with a repeated key, anywhere in the document, with its path."""
+    problems = []
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value, _DuplicateKeys):
+                for key, first, second in value.duplicates:
+                    problems.append(
+                        InputProblem(
+                            msg("json.duplicate_key", key=Found(key), first=first, second=second),
+                            location=Location(file, path=path or "$"),
+                            expected=msg("json.duplicate_key_expected"),
+                        )
+                    )
+            for key, item in value.items():
+                child = f"{path}.{key}" if path and key.isidentifier() else _key_path(path, key)
+                stack.append((item, child.lstrip(".") if not path else child))
+        elif isinstance(value, list):
+            stack += [(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    return sorted(problems, key=lambda p: str(p.location))
+
+
+class _Walker:
+    """Checks the document's shape, reporting what was expected where."""
+
+    def __init__(self, out: Collected) -> None:
+        self.out = out
+
+    def problem(self, path: str, message: Text, expected: Text = "", unit: str = "") -> None:
+        location = Location(self.out.source, path=path)
+        self.out.problems.append(InputProblem(message, unit, location=location, expected=expected))
+
+    def mapping(
+        self, value: object, path: str, keys: tuple[str, ...] | None = None
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(
+                path, msg("json.wrong_kind", found=msg(_kind(value))), msg("json.object_expected")
+            )
+            return None
+        if keys is not None:
+            extra = [key for key in value if key not in keys]
+            if extra:
+                self.problem(
+                    path,
+                    msg("json.unknown_keys", keys=[Found(key) for key in extra]),
+                    ", ".join(keys),
+                )
         return value
 
-    converter.register_structure_hook(str, strict_str)
-    return converter
+    def text(self, value: object, path: str, what: str) -> str | None:
+        if not isinstance(value, str):
+            self.problem(
+                path, msg("json.wrong_kind", found=msg(_kind(value))), msg("json.text_expected")
+            )
+            return None
+        try:
+            return grammar.check_text(value, what=what)
+        except grammar.EntryError as exc:
+            self.problem(path, exc.message)
+            return None
 
 
-def collect_json(compiled: CompiledPack, path: str | Path) -> Collected:
-    """Records from a JSON input document, each located by its JSON path."""
-    file = Path(path)
-    out = Collected(file.name, "long")
-    try:
-        raw = json.loads(file.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-    except UnicodeDecodeError as exc:
+def _kind(value: object) -> str:
+    if value is None:
+        return "json.kind_null"
+    if isinstance(value, bool):
+        return "json.kind_boolean"
+    if isinstance(value, dict):
+        return "json.kind_object"
+    if isinstance(value, list):
+        return "json.kind_list"
+    if isinstance(value, str):
+        return "json.kind_text"
+    return "json.kind_number"
+
+
+def _load(file: Path, out: Collected) -> Any:
+    caps = limits.current()
+    size = file.stat().st_size
+    where = Location(file.name)
+    if size > caps.max_text_bytes:
         out.problems.append(
-            InputProblem(f"not UTF-8 text (byte {exc.start})", location=Location(file.name))
+            InputProblem(limits.over("max_text_bytes", size, caps.max_text_bytes), location=where)
         )
-        return out
+        return None
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        out.problems.append(
+            InputProblem(
+                msg("csv.not_utf8", byte=exc.start + 1), location=Location(file.name, row=line)
+            )
+        )
+        return None
+    seen = [False]
+    try:
+        document = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=lambda digits: (
+                _LongInteger(digits) if len(digits) > _LONG_INTEGER else int(digits)
+            ),
+            object_pairs_hook=_pairs_hook(seen),
+        )
     except json.JSONDecodeError as exc:
         out.problems.append(
             InputProblem(
-                f"not valid JSON: {exc.msg} (line {exc.lineno}, character {exc.colno})",
+                msg("json.syntax", reason=exc.msg, line=exc.lineno, column=exc.colno),
                 location=Location(file.name, row=exc.lineno),
             )
         )
-        return out
+        return None
     except RecursionError:
-        out.problems.append(InputProblem("JSON nested too deeply", location=Location(file.name)))
+        out.problems.append(InputProblem(msg("json.too_deep"), location=where))
+        return None
+    if seen[0]:
+        out.problems += _duplicates(document, file.name)
+    return document
+
+
+def collect_json(compiled: CompiledPack, path: str | Path) -> Collected:
+    """Entries from a JSON input document, each located by its JSON path."""
+    file = Path(path)
+    out = Collected(file.name, "long")
+    document = _load(file, out)
+    if out.problems:
         return out
-    try:
-        document = _converter().structure(raw, InputDocument)
-    except Exception as exc:
-        messages = (
-            cattrs.transform_error(exc)
-            if isinstance(exc, cattrs.BaseValidationError)
-            else [str(exc)]
-        )
-        for message in messages:
-            text, _, path_text = message.partition(" @ ")
-            out.problems.append(
-                InputProblem(text, location=Location(file.name, path=path_text.removeprefix("$.")))
-            )
+    walker = _Walker(out)
+    top = walker.mapping(document, "$", DOCUMENT_KEYS)
+    if top is None:
         return out
     pack = compiled.pack
-    for key, found, wanted in (
-        ("pack", document.pack, pack.id),
-        ("version", document.version, pack.version),
-    ):
-        if (found and found != wanted) or (key == "pack" and not found):
-            out.problems.append(
-                InputProblem(
-                    f"document is for {key} {found!r}",
-                    location=Location(file.name, path=key),
-                    expected=f"{key} {wanted!r} (packs and versions are never mixed)",
-                )
+    for key, wanted in (("pack", pack.id), ("version", pack.version)):
+        if key not in top:
+            if key == "pack":
+                walker.problem("pack", msg("json.missing_key", key="pack"), wanted)
+            continue
+        found = walker.text(top[key], key, "id")
+        if found is not None and found != wanted:
+            walker.problem(
+                key,
+                msg("json.other_pack", key=key, found=Found(found)),
+                msg("json.other_pack_expected", key=key, wanted=Found(wanted)),
             )
+    units = top.get("units")
+    if not isinstance(units, list):
+        expected = msg("json.units_expected")
+        if units is None and "units" not in top:
+            walker.problem("units", msg("json.missing_key", key="units"), expected)
+        else:
+            walker.problem("units", msg("json.wrong_kind", found=msg(_kind(units))), expected)
+        return out
+    file_name = file.name
+    buffer = EntryBuffer(lambda place: Location(file_name, path=place))
     appraisal = appraisal_stage(pack)
     first = pack.stages[0]
-    for index, entry in enumerate(document.units):
-        base = f"units[{index}]"
-        if not entry.id.strip():
-            out.problems.append(
-                InputProblem(
-                    "the unit id is empty", location=Location(file.name, path=f"{base}.id")
+    for index, raw_entry in enumerate(units):
+        _read_unit(walker, buffer, raw_entry, f"units[{index}]", first, appraisal)
+    if buffer.value:
+        out.entries.append(buffer.entries())
+    return out
+
+
+def _read_unit(
+    walker: _Walker, buffer: EntryBuffer, raw_entry: object, base: str, first: str, appraisal: str
+) -> None:
+    entry = walker.mapping(raw_entry, base, UNIT_KEYS)
+    if entry is None:
+        return
+    if "id" not in entry:
+        walker.problem(base, msg("json.missing_key", key="id"), msg("workbook.unit_id_expected"))
+        return
+    try:
+        unit_id = grammar.identifier(entry["id"])
+    except grammar.EntryError as exc:
+        walker.problem(f"{base}.id", exc.message)
+        return
+    name = walker.text(entry.get("name", ""), f"{base}.name", "name") or ""
+    group = walker.text(entry.get("group", ""), f"{base}.group", "name") or ""
+    if not walker.out.add_unit(Unit(unit_id, name, group), Location(walker.out.source, path=base)):
+        return
+    blocks: list[tuple[str, str, str, object]] = [
+        ("values", first, "value", entry.get("values", {})),
+        ("appraised", appraisal, "value", entry.get("appraised", {})),
+        ("bonus", first, "bonus", entry.get("bonus", {})),
+        ("deduction", first, "deduction", entry.get("deduction", {})),
+    ]
+    stages = walker.mapping(entry.get("stages", {}), f"{base}.stages")
+    for stage, values in (stages or {}).items():
+        blocks.append((f"stages{_key_path('', stage)}", stage, "value", values))
+    for name_, stage, kind, raw_values in blocks:
+        values = walker.mapping(raw_values, f"{base}.{name_}")
+        if values is None:
+            continue
+        for code, value in values.items():
+            where = f"{base}.{name_}{_key_path('', code)}"
+            if isinstance(value, dict | list):
+                walker.problem(
+                    where,
+                    msg("json.wrong_kind", found=msg(_kind(value))),
+                    msg("json.value_expected"),
+                    unit_id,
                 )
+                continue
+            buffer.add(unit_id, code, value, stage, where, kind)
+    not_applicable = entry.get("not_applicable", [])
+    if not isinstance(not_applicable, list):
+        walker.problem(
+            f"{base}.not_applicable",
+            msg("json.wrong_kind", found=msg(_kind(not_applicable))),
+            msg("json.codes_expected"),
+        )
+        return
+    for position, code in enumerate(not_applicable):
+        where = f"{base}.not_applicable[{position}]"
+        if not isinstance(code, str):
+            walker.problem(
+                where,
+                msg("json.wrong_kind", found=msg(_kind(code))),
+                msg("json.text_expected"),
+                unit_id,
             )
             continue
-        if not out.add_unit(
-            Unit(entry.id, entry.name, entry.group), Location(file.name, path=base)
-        ):
-            continue
-        blocks: list[tuple[str, str, str, dict[str, Any]]] = [
-            ("values", first, "value", entry.values),
-            ("appraised", appraisal, "value", entry.appraised),
-            ("bonus", first, "bonus", entry.bonus),
-            ("deduction", first, "deduction", entry.deduction),
-        ]
-        blocks += [
-            (f"stages.{name}", name, "value", values) for name, values in entry.stages.items()
-        ]
-        for name, stage, kind, values in blocks:
-            for code, raw_value in values.items():
-                where = Location(
-                    file.name, path=f"{base}.{name}[{json.dumps(code, ensure_ascii=False)}]"
-                )
-                try:
-                    value = read_value(raw_value)
-                except CellError as exc:
-                    out.problems.append(InputProblem(str(exc), entry.id, code, where))
-                    continue
-                out.records.append(Record(entry.id, code, value, stage, kind, where))
-        for position, code in enumerate(entry.not_applicable):
-            where = Location(file.name, path=f"{base}.not_applicable[{position}]")
-            out.records.append(Record(entry.id, code, NOT_APPLICABLE, first, "value", where))
-    return out
+        buffer.add(unit_id, code, NOT_APPLICABLE, first, where)

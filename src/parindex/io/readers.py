@@ -19,12 +19,15 @@ from parindex.io.assemble import Collected, assemble
 from parindex.io.csv_long import collect_long_csv
 from parindex.io.json_input import collect_json
 from parindex.io.xlsx_input import read_workbook
+from parindex.messages import Found, msg
 
 Collector = Callable[[CompiledPack, Path], Collected]
 
 COLLECTORS: dict[str, Collector] = {
     ".xlsx": read_workbook,
     ".xlsm": read_workbook,
+    ".ods": read_workbook,
+    ".xls": read_workbook,
     ".csv": collect_long_csv,
     ".json": collect_json,
 }
@@ -47,18 +50,18 @@ def input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProb
             if not found:
                 problems.append(
                     InputProblem(
-                        "no input files in the folder",
+                        msg("input.no_files_in_folder"),
                         location=Location(str(path)),
                         expected=", ".join(sorted(COLLECTORS)),
                     )
                 )
             files += found
         elif not path.is_file():
-            problems.append(InputProblem("no such file", location=Location(str(path))))
+            problems.append(InputProblem(msg("input.no_such_file"), location=Location(str(path))))
         elif path.suffix.lower() not in COLLECTORS:
             problems.append(
                 InputProblem(
-                    f"unknown input kind {path.suffix!r}",
+                    msg("input.unknown_input_kind", found=Found(path.suffix)),
                     location=Location(path.name),
                     expected=", ".join(sorted(COLLECTORS)),
                 )
@@ -76,7 +79,8 @@ def collect(compiled: CompiledPack, path: Path) -> Collected:
         return Collected(path.name, "long", problems=list(exc.problems))
     except OSError as exc:
         problem = InputProblem(
-            f"cannot read the file ({exc.strerror or exc})", location=Location(path.name)
+            msg("input.cannot_open", reason=exc.strerror or type(exc).__name__),
+            location=Location(path.name),
         )
         return Collected(path.name, "long", problems=[problem])
 
@@ -90,7 +94,7 @@ def read_input(
     """Scoring input from any mix of workbooks, long CSVs, JSON documents and folders."""
     files, problems = input_files(paths)
     if not paths:
-        problems.append(InputProblem("no input given"))
+        problems.append(InputProblem(msg("input.no_input")))
     sources = [collect(compiled, file) for file in files]
     if problems:
         raise InputError([*problems, *(p for source in sources for p in source.problems)])

@@ -1,25 +1,38 @@
 """Reading filled workbooks: the one-unit template and the many-units sheet.
 
-Workbooks are opened read-only (openpyxl ``read_only=True``) and never
-written. A parindex template names its pack, version and layout on a hidden
-sheet; a workbook for another pack or version is refused rather than read.
-A plain many-units sheet without that sheet is accepted when its first header
-is the unit column (data from row 2, values for the pack's first stage).
+Workbooks (.xlsx, .xlsm, .ods, .xls) are read with python-calamine, a Rust
+reader that is many times faster than openpyxl and never writes; openpyxl stays
+for writing. Before anything is parsed, the zip directory of the workbook is
+checked against :attr:`~parindex.limits.Limits.max_workbook_bytes` (a small file
+can inflate to hundreds of megabytes). Formulas are read from their saved
+results; a formula saved without one (a workbook written by a program and never
+opened in a spreadsheet) is reported, never read as empty.
+
+A parindex template names its pack, version and layout on a hidden sheet; a
+workbook for another pack or version is refused rather than read. A plain
+many-units sheet without that sheet is accepted when one of its first rows is
+headed by the unit column (rows above it are titles); a template's own
+structure rows (criterion titles, maxima: "Điểm tối đa") are recognised and
+never read as units.
 """
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
-from openpyxl import load_workbook
+import python_calamine
 
+from parindex import grammar, limits
 from parindex.compiled import CompiledPack
-from parindex.errors import InputError, InputProblem, Location
-from parindex.inputs import NOT_APPLICABLE, Record, Unit
-from parindex.io.assemble import Collected, appraisal_stage
-from parindex.io.cells import CellError, column_letter, read_flag, read_value, text_of
+from parindex.errors import InputError, InputProblem, Location, Text
+from parindex.inputs import NOT_APPLICABLE, Unit
+from parindex.io.assemble import Collected, EntryBuffer, appraisal_stage
+from parindex.io.cells import column_letter
 from parindex.io.layout import (
     BATCH_COLUMNS,
     LISTS_SHEET,
@@ -28,42 +41,106 @@ from parindex.io.layout import (
     UNIT_FIELDS,
     header_lookup,
 )
-from parindex.rules.base import normalise_label
+from parindex.messages import Found, msg
 
 Row = Sequence[Any]
+#: Rows searched for a plain sheet's header (those above it are titles).
+HEADER_SEARCH_ROWS = 10
+#: A formula cell saved without its result: ``<c r="B5"><f>…</f></c>`` or an empty ``<v/>``.
+_UNCACHED = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+)
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+#: Labels in column A of a template's structure rows (titles, maxima), in both languages.
+_STRUCTURE_LABELS = frozenset(
+    grammar.label_key(name) for key in ("title", "maximum", "code") for name in UNIT_COLUMNS[key]
+)
+
+
+def _refuse(path: Path, message: Text, expected: Text = "") -> InputError:
+    return InputError([InputProblem(message, location=Location(path.name), expected=expected)])
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a workbook whose parts inflate beyond the cap, before parsing it."""
+    cap = limits.current().max_workbook_bytes
+    if not zipfile.is_zipfile(path):
+        size = path.stat().st_size  # .xls is not a zip: its size is what it is
+        if size > cap:
+            raise _refuse(path, limits.over("max_workbook_bytes", size, cap))
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _refuse(path, msg("workbook.cannot_open"), msg("workbook.expected")) from None
+    if size > cap:
+        raise _refuse(path, limits.over("max_workbook_bytes", size, cap))
 
 
 def _open(path: Path) -> Any:
+    _check_size(path)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises assorted errors on corrupt files
-        raise InputError(
-            [
-                InputProblem(
-                    f"cannot open as an Excel workbook ({type(exc).__name__})",
-                    location=Location(path.name),
-                    expected="an .xlsx file",
-                )
-            ]
-        ) from None
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:  # the reader raises assorted errors on corrupt files
+        raise _refuse(path, msg("workbook.cannot_open"), msg("workbook.expected")) from None
 
 
-def _rows(sheet: Any) -> list[Row]:
-    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+def _rows(book: Any, name: str) -> list[list[Any]]:
+    """The sheet's cells from A1 (empty cells as None), whatever the used area."""
+    sheet = book.get_sheet_by_name(name)
+    rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    return [[None if value == "" else value for value in row] for row in rows]
+
+
+def uncached_formulas(path: Path, sheet: str) -> list[str]:
+    """Cells of ``sheet`` holding a formula saved without its result (xlsx only)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return []
+            data = archive.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return []
+    if b"<f" not in data:
+        return []
+    return [match.decode("ascii") for match in _UNCACHED.findall(data)]
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in relations.findall("p:Relationship", _NS)
+    }
+    for entry in workbook.iterfind("m:sheets/m:sheet", _NS):
+        if entry.get("name") == sheet:
+            target = targets.get(entry.get(f"{{{_NS['r']}}}id"), "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
 
 
 def _cell(row: Row, column: int) -> Any:
     return row[column] if column < len(row) else None
 
 
+def _text(raw: object) -> str:
+    return grammar.clean_text(raw)
+
+
 def _meta(book: Any) -> dict[str, tuple[str, int]]:
-    if META_SHEET not in book.sheetnames:
+    if META_SHEET not in book.sheet_names:
         return {}
     meta: dict[str, tuple[str, int]] = {}
-    for number, row in enumerate(_rows(book[META_SHEET]), start=1):
-        key = text_of(_cell(row, 0))
+    for number, row in enumerate(_rows(book, META_SHEET), start=1):
+        key = _text(_cell(row, 0))
         if key:
-            meta[key] = (text_of(_cell(row, 1)), number)
+            meta[key] = (_text(_cell(row, 1)), number)
     return meta
 
 
@@ -79,92 +156,106 @@ def _check_meta(compiled: CompiledPack, meta: dict[str, tuple[str, int]], out: C
         if found != value:
             out.problems.append(
                 InputProblem(
-                    f"workbook was made for {key} {found!r}",
+                    msg("workbook.other_pack", key=key, found=Found(found)),
                     location=Location(out.source, META_SHEET, row or None, "B" if row else ""),
-                    expected=f"{key} {value!r}: a template generated from this pack "
-                    "(results of different packs or versions are never mixed)",
+                    expected=msg("workbook.other_pack_expected", key=key, wanted=Found(value)),
                 )
             )
-
-
-def _data_sheet(book: Any) -> Any:
-    for name in book.sheetnames:
-        if name not in (META_SHEET, LISTS_SHEET):
-            return book[name]
-    return None
 
 
 def _int(meta: dict[str, tuple[str, int]], key: str, default: int) -> int:
     text = meta.get(key, ("", 0))[0]
-    return int(text) if text.isdigit() and int(text) > 0 else default
+    return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else default
 
 
-def _read_unit(
-    compiled: CompiledPack, rows: list[Row], sheet: str, header_row: int, out: Collected
-) -> None:
-    file = out.source
+class _Sheet:
+    """One sheet being read: its cells, where they are, and the entries found."""
 
-    def at(row: int, column: int | None = None) -> Location:
-        return Location(file, sheet, row, "" if column is None else column_letter(column))
+    def __init__(self, out: Collected, name: str, rows: list[list[Any]]) -> None:
+        self.out = out
+        self.name = name
+        self.rows = rows
+        file = out.source
+        self.buffer = EntryBuffer(
+            lambda place: Location(file, name, place[0], column_letter(place[1]))
+        )
 
+    def at(self, row: int, column: int | None = None) -> Location:
+        return Location(
+            self.out.source, self.name, row, "" if column is None else column_letter(column)
+        )
+
+    def problem(
+        self,
+        message: Text,
+        *,
+        unit: str = "",
+        code: str = "",
+        row: int,
+        column: int | None = None,
+        expected: Text = "",
+    ) -> None:
+        self.out.problems.append(InputProblem(message, unit, code, self.at(row, column), expected))
+
+    def unit_id(self, raw: object, row: int, column: int) -> str | None:
+        try:
+            return grammar.identifier(raw)
+        except grammar.EntryError as exc:
+            self.problem(exc.message, row=row, column=column)
+            return None
+
+    def name_text(self, raw: object, row: int, column: int) -> str:
+        try:
+            return grammar.check_text(_text(raw), what="name")
+        except grammar.EntryError as exc:
+            self.problem(exc.message, row=row, column=column)
+            return ""
+
+    def finish(self) -> None:
+        if self.buffer.value:
+            self.out.entries.append(self.buffer.entries())
+
+
+def _read_unit(compiled: CompiledPack, sheet: _Sheet, header_row: int) -> None:
+    rows = sheet.rows
     fields = header_lookup(UNIT_FIELDS)
-    found: dict[str, tuple[str, int]] = {}
+    found: dict[str, tuple[object, int]] = {}
     for number, row in enumerate(rows[: header_row - 1], start=1):
-        key = fields.get(normalise_label(text_of(_cell(row, 0))))
+        key = fields.get(grammar.label_key(_text(_cell(row, 0))))
         if key:
-            found[key] = (text_of(_cell(row, 1)), number)
-    unit_id, unit_row = found.get("unit", ("", 0))
+            found[key] = (_cell(row, 1), number)
+    raw_id, unit_row = found.get("unit", (None, 0))
     if not unit_row:
-        out.problems.append(
-            InputProblem(
-                "no unit id row above the table",
-                location=at(1, 0),
-                expected="the template's unit block",
-            )
+        sheet.problem(
+            msg("workbook.no_unit_row"), row=1, column=0, expected=msg("workbook.unit_block")
         )
         return
-    if not unit_id:
-        out.problems.append(
-            InputProblem("the unit id is empty", location=at(unit_row, 1), expected="the unit's id")
+    if raw_id is None or not _text(raw_id):
+        sheet.problem(
+            msg("entry.id_empty"), row=unit_row, column=1, expected=msg("workbook.unit_id_expected")
         )
         return
-    unit = Unit(unit_id, found.get("name", ("", 0))[0], found.get("group", ("", 0))[0])
-    out.add_unit(unit, at(unit_row, 1))
+    unit_id = sheet.unit_id(raw_id, unit_row, 1)
+    if unit_id is None:
+        return
+    name = sheet.name_text(found.get("name", (None, 0))[0], found.get("name", (None, 0))[1], 1)
+    group = sheet.name_text(found.get("group", (None, 0))[0], found.get("group", (None, 0))[1], 1)
+    sheet.out.add_unit(Unit(unit_id, name, group), sheet.at(unit_row, 1))
 
     if len(rows) < header_row:
-        out.problems.append(
-            InputProblem("the criteria table is missing", unit_id, location=at(header_row))
-        )
+        sheet.problem(msg("workbook.no_table"), unit=unit_id, row=header_row)
         return
-    lookup = header_lookup(UNIT_COLUMNS)
-    columns: dict[str, int] = {}
-    for index, raw in enumerate(rows[header_row - 1]):
-        text = text_of(raw)
-        if not text:
-            continue
-        key = lookup.get(normalise_label(text))
-        if key is None:
-            out.problems.append(
-                InputProblem(
-                    f"unknown column {text!r}",
-                    location=at(header_row, index),
-                    expected="the template's columns",
-                )
-            )
-        elif key in columns:
-            out.problems.append(
-                InputProblem(f"column {text!r} appears twice", location=at(header_row, index))
-            )
-        else:
-            columns[key] = index
+    columns = _header(
+        sheet, header_row, header_lookup(UNIT_COLUMNS), msg("workbook.template_columns")
+    )
     for key in ("code", "self"):
         if key not in columns:
-            out.problems.append(
-                InputProblem(
-                    f"no {UNIT_COLUMNS[key][0]!r} ({UNIT_COLUMNS[key][1]}) column",
-                    location=at(header_row),
-                    expected="the template's header row",
-                )
+            sheet.problem(
+                msg(
+                    "workbook.no_column", column=UNIT_COLUMNS[key][0], english=UNIT_COLUMNS[key][1]
+                ),
+                row=header_row,
+                expected=msg("workbook.template_header"),
             )
     if "code" not in columns or "self" not in columns:
         return
@@ -172,283 +263,288 @@ def _read_unit(
     first_stage = compiled.pack.stages[0]
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[header_row:], start=header_row + 1):
-        code = text_of(_cell(row, columns["code"]))
-        entries: dict[str, Any] = {
+        code = _text(_cell(row, columns["code"]))
+        entries = {
             key: _cell(row, columns[key]) for key in ("self", "appraised", "na") if key in columns
         }
-        filled = any(text_of(value) for value in entries.values())
+        filled = any(_text(value) for value in entries.values())
         if not code:
             if filled:
-                out.problems.append(
-                    InputProblem(
-                        "values on a row without a criterion code",
-                        unit_id,
-                        location=at(number, columns["code"]),
-                    )
+                sheet.problem(
+                    msg("workbook.values_without_code"),
+                    unit=unit_id,
+                    row=number,
+                    column=columns["code"],
                 )
             continue
         if code not in compiled.leaf_index:
             if code not in compiled.node_index:
-                out.problems.append(
-                    InputProblem(
-                        f"unknown criterion code {code!r}",
-                        unit_id,
-                        code,
-                        at(number, columns["code"]),
-                        f"a code of pack {compiled.pack.id}",
-                    )
+                sheet.problem(
+                    msg("workbook.unknown_code", found=Found(code)),
+                    unit=unit_id,
+                    code=code,
+                    row=number,
+                    column=columns["code"],
+                    expected=msg("workbook.code_of_pack", pack=compiled.pack.id),
                 )
             elif filled:
-                out.problems.append(
-                    InputProblem(
-                        "values entered on a field or criterion row",
-                        unit_id,
-                        code,
-                        at(number, columns["self"]),
-                        "values on sub-criterion (leaf) rows only",
-                    )
+                sheet.problem(
+                    msg("workbook.values_on_node"),
+                    unit=unit_id,
+                    code=code,
+                    row=number,
+                    column=columns["self"],
+                    expected=msg("workbook.values_on_leaves"),
                 )
             continue
         if code in seen:
-            out.problems.append(
-                InputProblem(
-                    f"criterion row repeated (first at row {seen[code]})",
-                    unit_id,
-                    code,
-                    at(number, columns["code"]),
-                )
+            sheet.problem(
+                msg("workbook.row_repeated", first=seen[code]),
+                unit=unit_id,
+                code=code,
+                row=number,
+                column=columns["code"],
             )
             continue
         seen[code] = number
-        values: dict[str, object] = {}
-        for key in ("self", "appraised"):
-            if key not in columns:
-                continue
-            try:
-                values[key] = read_value(entries[key])
-            except CellError as exc:
-                out.problems.append(InputProblem(str(exc), unit_id, code, at(number, columns[key])))
-                values[key] = ""
         not_applicable = False
         if "na" in columns:
             try:
-                not_applicable = read_flag(entries["na"])
-            except CellError as exc:
-                out.problems.append(
-                    InputProblem(
-                        f"cannot read {text_of(entries['na'])!r}",
-                        unit_id,
-                        code,
-                        at(number, columns["na"]),
-                        str(exc),
-                    )
-                )
-        if any(value == "" for value in values.values()):
-            continue
-        if not_applicable:
-            if values.get("self") is not None:
-                out.problems.append(
-                    InputProblem(
-                        "both a self-assessed value and 'không phát sinh'",
-                        unit_id,
-                        code,
-                        at(number, columns["na"]),
-                        "a value or the mark, not both",
-                    )
+                not_applicable = grammar.flag_from_value(entries["na"])
+            except grammar.EntryError as exc:
+                sheet.problem(
+                    exc.message,
+                    unit=unit_id,
+                    code=code,
+                    row=number,
+                    column=columns["na"],
+                    expected=msg("entry.flag_expected"),
                 )
                 continue
-            out.records.append(
-                Record(
-                    unit_id, code, NOT_APPLICABLE, first_stage, location=at(number, columns["na"])
+        if not_applicable:
+            if _text(entries["self"]):
+                sheet.problem(
+                    msg("csv.value_and_na"),
+                    unit=unit_id,
+                    code=code,
+                    row=number,
+                    column=columns["na"],
+                    expected=msg("csv.value_or_na"),
                 )
-            )
+                continue
+            sheet.buffer.add(unit_id, code, NOT_APPLICABLE, first_stage, (number, columns["na"]))
         else:
-            out.records.append(
-                Record(
-                    unit_id, code, values["self"], first_stage, location=at(number, columns["self"])
-                )
-            )
-        if values.get("appraised") is not None:
-            out.records.append(
-                Record(
-                    unit_id,
-                    code,
-                    values["appraised"],
-                    appraisal,
-                    location=at(number, columns["appraised"]),
-                )
+            sheet.buffer.add(unit_id, code, entries["self"], first_stage, (number, columns["self"]))
+        if "appraised" in columns and _text(entries["appraised"]):
+            sheet.buffer.add(
+                unit_id, code, entries["appraised"], appraisal, (number, columns["appraised"])
             )
     for code in compiled.leaf_codes:
         if code not in seen:
-            out.absent[(unit_id, code)] = Location(file, sheet)
+            sheet.out.absent[(unit_id, code)] = Location(sheet.out.source, sheet.name)
+
+
+def _header(
+    sheet: _Sheet, header_row: int, lookup: dict[str, str], expected: Text
+) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, raw in enumerate(sheet.rows[header_row - 1]):
+        text = _text(raw)
+        if not text:
+            continue
+        key = lookup.get(grammar.label_key(text))
+        if key is None:
+            sheet.problem(
+                msg("csv.unknown_column", found=Found(text)),
+                row=header_row,
+                column=index,
+                expected=expected,
+            )
+        elif key in columns:
+            sheet.problem(msg("csv.column_twice", found=Found(text)), row=header_row, column=index)
+        else:
+            columns[key] = index
+    return columns
 
 
 def _read_batch(
-    compiled: CompiledPack,
-    rows: list[Row],
-    sheet: str,
-    header_row: int,
-    data_row: int,
-    stage: str,
-    out: Collected,
+    compiled: CompiledPack, sheet: _Sheet, header_row: int, data_row: int, stage: str
 ) -> None:
-    file = out.source
-
-    def at(row: int, column: int | None = None) -> Location:
-        return Location(file, sheet, row, "" if column is None else column_letter(column))
-
+    rows = sheet.rows
     if len(rows) < header_row:
-        out.problems.append(InputProblem("the sheet has no header row", location=at(header_row)))
+        sheet.problem(msg("workbook.no_header"), row=header_row)
         return
     lookup = header_lookup(BATCH_COLUMNS)
     fixed: dict[str, int] = {}
     leaves: dict[int, str] = {}
     for index, raw in enumerate(rows[header_row - 1]):
-        text = text_of(raw)
+        text = _text(raw)
         if not text:
             continue
-        key = lookup.get(normalise_label(text))
+        key = lookup.get(grammar.label_key(text))
         if key is not None and key not in fixed:
             fixed[key] = index
         elif text in compiled.leaf_index:
             if text in leaves.values():
-                out.problems.append(
-                    InputProblem(
-                        "criterion column appears twice", code=text, location=at(header_row, index)
-                    )
+                sheet.problem(
+                    msg("workbook.leaf_column_twice"), code=text, row=header_row, column=index
                 )
             else:
                 leaves[index] = text
         elif text in compiled.node_index:
-            out.problems.append(
-                InputProblem(
-                    "column for a field or criterion",
-                    code=text,
-                    location=at(header_row, index),
-                    expected="columns for sub-criterion (leaf) codes only",
-                )
+            sheet.problem(
+                msg("workbook.node_column"),
+                code=text,
+                row=header_row,
+                column=index,
+                expected=msg("workbook.leaf_columns_only"),
             )
         else:
-            out.problems.append(
-                InputProblem(
-                    f"unknown column {text!r}",
-                    location=at(header_row, index),
-                    expected=f"unit, name, group or a leaf code of pack {compiled.pack.id}",
-                )
+            sheet.problem(
+                msg("csv.unknown_column", found=Found(text)),
+                row=header_row,
+                column=index,
+                expected=msg("workbook.batch_columns", pack=compiled.pack.id),
             )
     if "unit" not in fixed:
-        out.problems.append(
-            InputProblem(
-                "no unit id column",
-                location=at(header_row),
-                expected=f"a column headed {BATCH_COLUMNS['unit'][0]!r} or 'unit'",
-            )
+        sheet.problem(
+            msg("workbook.no_unit_column"),
+            row=header_row,
+            expected=msg("workbook.unit_column_expected"),
         )
         return
     headed = set(fixed.values()) | set(leaves)
     data = rows[data_row - 1 :]
     width = max([len(rows[header_row - 1]), *(len(row) for row in data)])
     for index in range(width):
-        if index in headed or text_of(_cell(rows[header_row - 1], index)):
+        if index in headed or _text(_cell(rows[header_row - 1], index)):
             continue
         filled = next(
-            (n for n, row in enumerate(data, start=data_row) if text_of(_cell(row, index))), None
+            (n for n, row in enumerate(data, start=data_row) if _text(_cell(row, index))), None
         )
         if filled is not None:
-            out.problems.append(
-                InputProblem(
-                    "values in a column without a header",
-                    location=at(filled, index),
-                    expected="a unit, name, group or leaf code header above every filled column",
-                )
+            sheet.problem(
+                msg("workbook.values_without_header"),
+                row=filled,
+                column=index,
+                expected=msg("workbook.header_expected"),
             )
     present = set(leaves.values())
     for code in compiled.leaf_codes:
         if code not in present:
-            out.absent_columns[code] = at(header_row)
-    for number, row in enumerate(rows[data_row - 1 :], start=data_row):
-        unit_id = text_of(_cell(row, fixed["unit"]))
-        if not unit_id:
-            if any(text_of(value) for value in row):
-                out.problems.append(
-                    InputProblem(
-                        "a row with values but no unit id",
-                        location=at(number, fixed["unit"]),
-                        expected="the unit's id",
-                    )
+            sheet.out.absent_columns[code] = sheet.at(header_row)
+    unit_column = fixed["unit"]
+    for number, row in enumerate(data, start=data_row):
+        raw_id = _cell(row, unit_column)
+        if not _text(raw_id):
+            if any(_text(value) for value in row):
+                sheet.problem(
+                    msg("workbook.row_without_unit"),
+                    row=number,
+                    column=unit_column,
+                    expected=msg("workbook.unit_id_expected"),
                 )
             continue
-        unit = Unit(
-            unit_id,
-            text_of(_cell(row, fixed["name"])) if "name" in fixed else "",
-            text_of(_cell(row, fixed["group"])) if "group" in fixed else "",
+        if grammar.label_key(_text(raw_id)) in _STRUCTURE_LABELS:
+            continue  # a template's titles or maxima row, copied without its hidden sheet
+        unit_id = sheet.unit_id(raw_id, number, unit_column)
+        if unit_id is None:
+            continue
+        name = (
+            sheet.name_text(_cell(row, fixed["name"]), number, fixed["name"])
+            if "name" in fixed
+            else ""
         )
-        if not out.add_unit(unit, at(number, fixed["unit"])):
+        group = (
+            sheet.name_text(_cell(row, fixed["group"]), number, fixed["group"])
+            if "group" in fixed
+            else ""
+        )
+        if not sheet.out.add_unit(Unit(unit_id, name, group), sheet.at(number, unit_column)):
             continue
         for index, code in leaves.items():
-            try:
-                value = read_value(_cell(row, index))
-            except CellError as exc:
-                out.problems.append(InputProblem(str(exc), unit_id, code, at(number, index)))
-                continue
-            out.records.append(Record(unit_id, code, value, stage, location=at(number, index)))
+            sheet.buffer.add(unit_id, code, _cell(row, index), stage, (number, index))
+
+
+def _plain_header(rows: list[list[Any]]) -> int:
+    """The row (1-based) of a plain sheet's unit header among its first rows; 0 if none."""
+    units = header_lookup({"unit": BATCH_COLUMNS["unit"]})
+    for number, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
+        if grammar.label_key(_text(_cell(row, 0))) in units:
+            return number
+    return 0
 
 
 def read_workbook(compiled: CompiledPack, path: str | Path) -> Collected:
-    """Collect records from a filled template (either layout) or a plain many-units sheet."""
+    """Collect entries from a filled template (either layout) or a plain many-units sheet."""
     file = Path(path)
     book = _open(file)
     try:
-        out = Collected(file.name, "sheet")
-        meta = _meta(book)
-        sheet = _data_sheet(book)
-        if sheet is None:
-            out.problems.append(
-                InputProblem("the workbook has no data sheet", location=Location(file.name))
-            )
-            return out
-        try:
-            rows = _rows(sheet)
-        except Exception as exc:  # a corrupt sheet part
-            out.problems.append(
-                InputProblem(
-                    f"cannot read the sheet ({type(exc).__name__})",
-                    location=Location(file.name, sheet.title),
-                )
-            )
-            return out
-        layout = meta.get("layout", ("", 0))[0]
-        if meta:
-            _check_meta(compiled, meta, out)
-        elif rows and normalise_label(text_of(_cell(rows[0], 0))) in header_lookup(
-            {"u": BATCH_COLUMNS["unit"]}
-        ):
-            layout = "plain-batch"
-        if layout == "unit":
-            _read_unit(compiled, rows, sheet.title, _int(meta, "header_row", 7), out)
-        elif layout in ("batch", "plain-batch"):
-            stage = meta.get("stage", (compiled.pack.stages[0], 0))[0] or compiled.pack.stages[0]
-            if stage not in compiled.pack.stages:
-                out.problems.append(
-                    InputProblem(
-                        f"unknown stage {stage!r}",
-                        location=Location(file.name, META_SHEET),
-                        expected=", ".join(compiled.pack.stages),
-                    )
-                )
-                return out
-            header = _int(meta, "header_row", 1)
-            _read_batch(
-                compiled, rows, sheet.title, header, _int(meta, "data_row", header + 1), stage, out
-            )
-        else:
-            out.problems.append(
-                InputProblem(
-                    "not a parindex template or many-units sheet",
-                    location=Location(file.name, sheet.title, 1, "A"),
-                    expected="a workbook from 'parindex template', or a sheet with units as rows",
-                )
-            )
-        return out
+        return _read_book(compiled, file, book)
     finally:
         book.close()
+
+
+def _read_book(compiled: CompiledPack, file: Path, book: Any) -> Collected:
+    out = Collected(file.name, "sheet")
+    try:
+        meta = _meta(book)
+        names = [name for name in book.sheet_names if name not in (META_SHEET, LISTS_SHEET)]
+        if not names:
+            out.problems.append(
+                InputProblem(msg("workbook.no_data_sheet"), location=Location(file.name))
+            )
+            return out
+        name = names[0]
+        rows = _rows(book, name)
+    except Exception:  # a corrupt sheet part
+        out.problems.append(
+            InputProblem(
+                msg("workbook.cannot_read_sheet"),
+                location=Location(file.name),
+                expected=msg("workbook.expected"),
+            )
+        )
+        return out
+    for cell in uncached_formulas(file, name):
+        out.problems.append(
+            InputProblem(
+                msg("workbook.formula_without_value"),
+                location=Location(
+                    file.name, name, int(re.sub("[A-Z]", "", cell)), re.sub("[0-9]", "", cell)
+                ),
+                expected=msg("workbook.formula_expected"),
+            )
+        )
+    sheet = _Sheet(out, name, rows)
+    layout = meta.get("layout", ("", 0))[0]
+    header = _int(meta, "header_row", 1)
+    if meta:
+        _check_meta(compiled, meta, out)
+    elif (header := _plain_header(rows)) > 0:
+        layout = "plain-batch"
+    if layout == "unit":
+        _read_unit(compiled, sheet, _int(meta, "header_row", 7))
+    elif layout in ("batch", "plain-batch"):
+        stage = meta.get("stage", (compiled.pack.stages[0], 0))[0] or compiled.pack.stages[0]
+        if stage not in compiled.pack.stages:
+            out.problems.append(
+                InputProblem(
+                    msg("input.unknown_stage", found=Found(stage)),
+                    location=Location(file.name, META_SHEET),
+                    expected=", ".join(compiled.pack.stages),
+                )
+            )
+            return out
+        data_row = _int(meta, "data_row", header + 1) if layout == "batch" else header + 1
+        _read_batch(compiled, sheet, header, data_row, stage)
+    else:
+        out.problems.append(
+            InputProblem(
+                msg("workbook.not_a_template"),
+                location=Location(file.name, name, 1, "A"),
+                expected=msg("workbook.not_a_template_expected"),
+            )
+        )
+    sheet.finish()
+    return out

@@ -10,12 +10,12 @@ registering such classes; the core never names a kind.
 from __future__ import annotations
 
 import abc
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import ClassVar
 
 from parindex.fixedpoint import BoolArray, Int64Array
+from parindex.grammar import label_key, number_from_value
 
 
 def fmt_number(value: Decimal, lang: str = "vi") -> str:
@@ -28,19 +28,13 @@ def fmt_number(value: Decimal, lang: str = "vi") -> str:
 
 def normalise_label(text: str) -> str:
     """Compare labels the way a person reads them: NFC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return label_key(text)
 
 
 def read_number(raw: object) -> float:
-    """Read a number entered as int, float, Decimal or text ("0.5"); never a boolean."""
-    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-        return float(raw)
-    if isinstance(raw, str):
-        try:
-            return float(Decimal(raw.strip()))
-        except ArithmeticError:
-            pass
-    raise ValueError("a number")
+    """Read a number by the entry grammar (int, float, Decimal, numpy scalar or text such as
+    "0,5"); never a boolean. Raises :class:`~parindex.grammar.EntryError` (a ValueError)."""
+    return float(number_from_value(raw))
 
 
 class GroupEvaluator(abc.ABC):
@@ -94,6 +88,10 @@ class Rule(abc.ABC):
         cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
     ) -> GroupEvaluator:
         """Compile all leaves of this kind into one vectorised evaluator."""
+
+    def takes_rate(self) -> bool:
+        """Whether entries are rates in percent, so that "85 %" may be typed for 85."""
+        return False
 
     def encode(self, raw: object) -> float:
         """Turn a raw entry (a number, a label, a boolean) into the numeric input value.

@@ -117,6 +117,9 @@ class Bands(Rule):
     lower: Decimal = Decimal(0)
     upper: Decimal | None = HUNDRED
 
+    def takes_rate(self) -> bool:
+        return True
+
     def parameter_problems(self, maximum: Decimal) -> list[str]:
         problems: list[str] = []
         if not self.bands:
@@ -231,6 +234,9 @@ class Proportional(Rule):
     @property
     def accepted_upper(self) -> Decimal:
         return self.full_at if self.upper is None else self.upper
+
+    def takes_rate(self) -> bool:
+        return True
 
     def parameter_problems(self, maximum: Decimal) -> list[str]:
         problems: list[str] = []
@@ -397,6 +403,9 @@ class SurveyScale(Rule):
         if self.measure == "share":
             return Decimal(0), HUNDRED
         return self.scale_min, self.scale_max
+
+    def takes_rate(self) -> bool:
+        return self.measure == "share"
 
     def parameter_problems(self, maximum: Decimal) -> list[str]:
         problems: list[str] = []

@@ -1,0 +1,172 @@
+"""Whole-path benchmark: ``parindex score PACK INPUT -o results.csv`` as a process.
+
+SYNTHETIC data only (the 100-leaf benchmark pack of :mod:`benchmarks.data`,
+exported to a pack file so the command reads it like any province's pack):
+
+- long CSV at 10³, 10⁴ and 10⁵ units × 100 leaves (``--quick``: 10³ and 10⁴);
+- 100 and 1,000 filled one-unit workbooks in a folder (``--quick``: 100).
+
+Each input is scored by a fresh ``parindex`` process (start-up, imports, kernel
+load included); its wall time and peak memory (``ru_maxrss`` of that process)
+are recorded. The same steps are then timed inside this process to give the
+share of reading, scoring and writing. The growth slope is the log-log slope
+of the end-to-end time from the smallest to the largest CSV.
+
+Run: ``flock /tmp/parindex-bench.lock python benchmarks/whole_path.py [--quick]``
+(data are generated once into ``benchmarks/.data/``). Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.data import bench_arrays, bench_compiled
+from parindex.compiled import CompiledPack
+from parindex.io import read_input, write_pack_toml, write_results, write_template
+from parindex.rules import Achieved, Levels
+from parindex.scoring import score
+
+DATA = Path(__file__).resolve().parent / ".data"
+TARGETS = {"csv-10000": 5.0, "csv-100000": 50.0, "xlsx-1000": 20.0}
+
+
+def entry_texts(compiled: CompiledPack, values: np.ndarray, na: np.ndarray) -> np.ndarray:
+    """What a person would type, per unit and leaf (an object array of text)."""
+    texts = np.empty(values.shape, dtype=object)
+    for leaf, rule in enumerate(compiled.leaf_rules):
+        column = values[:, leaf]
+        if isinstance(rule, Levels):
+            labels = np.array([level.label for level in rule.levels], dtype=object)
+            texts[:, leaf] = labels[np.nan_to_num(column).astype(int)]
+        elif isinstance(rule, Achieved):
+            texts[:, leaf] = np.where(column == 1, "đạt", "không đạt")
+        else:
+            texts[:, leaf] = [f"{v:.10g}" for v in np.nan_to_num(column)]
+    texts[na] = "không phát sinh"
+    return texts
+
+
+def long_csv(compiled: CompiledPack, n_units: int) -> Path:
+    path = DATA / f"long-{n_units}.csv"
+    if path.exists():
+        return path
+    DATA.mkdir(exist_ok=True)
+    values, na, _, _ = bench_arrays(compiled, n_units)
+    texts = entry_texts(compiled, values, na)
+    width = len(str(n_units))
+    partial = path.with_suffix(".part")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit", "code", "value"])
+        for row in range(n_units):
+            unit = f"SYN-{row + 1:0{width}d}"
+            writer.writerows(zip([unit] * compiled.n_leaves, compiled.leaf_codes, texts[row], strict=True))
+    partial.rename(path)
+    return path
+
+
+def workbooks(compiled: CompiledPack, n_units: int) -> Path:
+    import openpyxl
+
+    folder = DATA / f"workbooks-{n_units}"
+    if folder.exists():
+        return folder
+    partial = DATA / f"workbooks-{n_units}.part"
+    partial.mkdir(parents=True, exist_ok=True)
+    template = write_template(compiled, partial / "template.xlsx")
+    values, na, _, _ = bench_arrays(compiled, n_units)
+    texts = entry_texts(compiled, values, na)
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=8)}
+    template.unlink()
+    for unit in range(n_units):
+        sheet["B3"] = f"SYN-{unit + 1:04d}"
+        for leaf, code in enumerate(compiled.leaf_codes):
+            cells = rows[code]
+            text = texts[unit, leaf]
+            cells[8].value = "x" if na[unit, leaf] else None
+            cells[6].value = None if na[unit, leaf] else _cell_value(text)
+        book.save(partial / f"unit-{unit + 1:04d}.xlsx")
+    partial.rename(folder)
+    return folder
+
+
+def _cell_value(text: str) -> object:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def run_process(pack: Path, source: Path, output: Path) -> tuple[float, float]:
+    """(wall seconds, peak MiB) of one ``parindex score`` process."""
+    command = [sys.executable, "-m", "parindex", "score", str(pack), str(source), "-o", str(output), "-q"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {error[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def phases(compiled: CompiledPack, source: Path, output: Path) -> tuple[float, float, float]:
+    started = time.perf_counter()
+    data = read_input(compiled, source)
+    read = time.perf_counter()
+    results = score(compiled, data)
+    scored = time.perf_counter()
+    write_results(results, output)
+    return read - started, scored - read, time.perf_counter() - scored
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10³, 10⁴ units and 100 workbooks")
+    args = parser.parse_args()
+    compiled = bench_compiled()
+    DATA.mkdir(exist_ok=True)
+    pack = DATA / "synthetic-bench-100.toml"
+    if not pack.exists():
+        write_pack_toml(compiled.pack, pack)
+    sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
+    cases = [(f"csv-{n}", long_csv(compiled, n), n) for n in sizes]
+    cases += [(f"xlsx-{n}", workbooks(compiled, n), n) for n in ((100,) if args.quick else (100, 1_000))]
+    output = DATA / "results.csv"
+    score(compiled, read_input(compiled, cases[0][1]))  # load the kernel once in this process
+    print("| input | units | size MB | end to end s | peak MiB | read s | score s | write s | target |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    walls = {}
+    for name, source, n_units in cases:
+        size = sum(f.stat().st_size for f in source.iterdir()) if source.is_dir() else source.stat().st_size
+        wall, peak = run_process(pack, source, output)
+        read, scoring, writing = phases(compiled, source, output)
+        walls[name] = (n_units, wall)
+        target = TARGETS.get(name)
+        verdict = "" if target is None else f"< {target:g} s: {'met' if wall < target else 'missed'}"
+        print(
+            f"| {name} | {n_units:,} | {size / 1e6:.1f} | {wall:.2f} | {peak:.0f} | "
+            f"{read:.2f} | {scoring:.2f} | {writing:.2f} | {verdict} |"
+        )
+    csv_runs = [walls[f"csv-{n}"] for n in sizes]
+    (n0, t0), (n1, t1) = csv_runs[0], csv_runs[-1]
+    slope = math.log(t1 / t0) / math.log(n1 / n0)
+    print(f"\nGrowth slope of end-to-end time, {n0:,} → {n1:,} units: {slope:.2f} (target ≤ 1.1)")
+
+
+if __name__ == "__main__":
+    main()
