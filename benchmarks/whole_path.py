@@ -71,7 +71,9 @@ def long_csv(compiled: CompiledPack, n_units: int) -> Path:
         writer.writerow(["unit", "code", "value"])
         for row in range(n_units):
             unit = f"SYN-{row + 1:0{width}d}"
-            writer.writerows(zip([unit] * compiled.n_leaves, compiled.leaf_codes, texts[row], strict=True))
+            writer.writerows(
+                zip([unit] * compiled.n_leaves, compiled.leaf_codes, texts[row], strict=True)
+            )
     partial.rename(path)
     return path
 
@@ -112,7 +114,17 @@ def _cell_value(text: str) -> object:
 
 def run_process(pack: Path, source: Path, output: Path) -> tuple[float, float]:
     """(wall seconds, peak MiB) of one ``parindex score`` process."""
-    command = [sys.executable, "-m", "parindex", "score", str(pack), str(source), "-o", str(output), "-q"]
+    command = [
+        sys.executable,
+        "-m",
+        "parindex",
+        "score",
+        str(pack),
+        str(source),
+        "-o",
+        str(output),
+        "-q",
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -145,19 +157,28 @@ def main() -> None:
         write_pack_toml(compiled.pack, pack)
     sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
     cases = [(f"csv-{n}", long_csv(compiled, n), n) for n in sizes]
-    cases += [(f"xlsx-{n}", workbooks(compiled, n), n) for n in ((100,) if args.quick else (100, 1_000))]
+    cases += [
+        (f"xlsx-{n}", workbooks(compiled, n), n) for n in ((100,) if args.quick else (100, 1_000))
+    ]
     output = DATA / "results.csv"
     score(compiled, read_input(compiled, cases[0][1]))  # load the kernel once in this process
-    print("| input | units | size MB | end to end s | peak MiB | read s | score s | write s | target |")
+    columns = ("input", "units", "size MB", "end to end s", "peak MiB", "read s", "score s")
+    print("| " + " | ".join((*columns, "write s", "target")) + " |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     walls = {}
     for name, source, n_units in cases:
-        size = sum(f.stat().st_size for f in source.iterdir()) if source.is_dir() else source.stat().st_size
+        size = (
+            sum(f.stat().st_size for f in source.iterdir())
+            if source.is_dir()
+            else source.stat().st_size
+        )
         wall, peak = run_process(pack, source, output)
         read, scoring, writing = phases(compiled, source, output)
         walls[name] = (n_units, wall)
         target = TARGETS.get(name)
-        verdict = "" if target is None else f"< {target:g} s: {'met' if wall < target else 'missed'}"
+        verdict = (
+            "" if target is None else f"< {target:g} s: {'met' if wall < target else 'missed'}"
+        )
         print(
             f"| {name} | {n_units:,} | {size / 1e6:.1f} | {wall:.2f} | {peak:.0f} | "
             f"{read:.2f} | {scoring:.2f} | {writing:.2f} | {verdict} |"

@@ -18,11 +18,11 @@ import attrs
 import numpy as np
 
 from parindex.compiled import CompiledPack
+from parindex.engines.checks import check_input
 from parindex.errors import InputError, InputProblem, Location
 from parindex.inputs import Coded, Entries, Override, ScoringInput, Unit, from_entries
 from parindex.messages import Found, msg
 from parindex.model import Pack
-from parindex.engines.checks import check_input
 
 
 @attrs.define
