@@ -44,7 +44,7 @@ def test_table_becomes_a_pack_with_exact_decimals() -> None:
 
 
 def test_lint_reports_every_problem_located_by_row(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META]) == 1
+    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META, "--verbose"]) == 1
     out = capsys.readouterr().out
     expected = [
         ("[1.2] table-cell", "row 4, column rule_params"),
@@ -55,7 +55,8 @@ def test_lint_reports_every_problem_located_by_row(capsys: pytest.CaptureFixture
         ("[1.3] rule-parameters", "row 5"),
     ]
     for head, place in expected:
-        line = next((row for row in out.splitlines() if head in row), "")
+        node, check = head.split()
+        line = next((row for row in out.splitlines() if node in row and f"[{check}]" in row), "")
         assert place in line, (head, out)
     assert "6 error(s)" in out
 
@@ -68,9 +69,9 @@ def test_lint_of_a_pack_file_locates_nodes_by_line(tmp_path: Path, capsys: pytes
         'source = "survey"\n\n[[nodes]]\ncode = "1.1"\ntitle = "b"\nrule = { kind = "direct" }\n',
         encoding="utf-8",
     )
-    assert main(["pack-lint", str(pack_file)]) == 1
+    assert main(["pack-lint", str(pack_file), "--verbose"]) == 1
     out = capsys.readouterr().out
-    assert "[1.1] missing-maximum" in out and "p.toml, line 13" in out
+    assert "[1.1]" in out and "[missing-maximum]" in out and "p.toml, line 13" in out
 
 
 def _temporary_environment(root: Path) -> Path:

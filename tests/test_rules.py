@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import parindex
+from parindex.messages import render
 from parindex.model import Node, Pack, PointsSource, UnitGroup, YearRange
 from parindex.rules import (
     Achieved,
@@ -189,5 +190,5 @@ def test_descriptions_print_vietnamese_decimal_commas() -> None:
     ],
 )
 def test_bad_rule_parameters_are_named(rule: Rule, maximum: str, message: str) -> None:
-    problems = rule.parameter_problems(D(maximum))
+    problems = [render(p, "en") for p in rule.parameter_problems(D(maximum))]
     assert any(message in p for p in problems), problems

@@ -12,17 +12,17 @@ corrections flow up to their ancestors.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
 import numpy as np
 
-from parindex.errors import PackError, Severity, Violation
+from parindex.coverage import Coverage, scored_view
 from parindex.fixedpoint import Int64Array, decimal_to_ticks
-from parindex.model import Node, NotApplicable, Pack, PointsSource
-from parindex.rules import Direct, GroupEvaluator, Rule
-from parindex.validation import check, effective_maximum, known_maximum, scorable_level
+from parindex.model import Node, NotApplicable, Pack, PointsSource, effective_maximum
+from parindex.rules import GroupEvaluator, Rule
+from parindex.validation import check
 
 ROOT = 0
 NA_POLICIES = tuple(NotApplicable)
@@ -64,7 +64,7 @@ class Bounded:
 class CompiledPack:
     pack: Pack
     level: int | None
-    #: The tree actually scored (the pack's, or truncated at ``level``).
+    #: The tree actually scored: each subtree as deep as it is known, and no deeper than ``level``.
     tree: tuple[Node, ...]
     codes: tuple[str, ...]
     titles: tuple[str, ...]
@@ -84,6 +84,8 @@ class CompiledPack:
     adjustable_codes: tuple[str, ...]
     ticks_per_point: int
     points_dtype: type[np.int32] | type[np.int64]
+    #: What this view covers of the official index (see :mod:`parindex.coverage`).
+    coverage: Coverage
     node_index: dict[str, int] = attrs.field(init=False)
     leaf_index: dict[str, int] = attrs.field(init=False)
 
@@ -120,105 +122,19 @@ class CompiledPack:
         )
 
 
-def _truncate(node: Node, depth: int, level: int, inherited: PointsSource | None) -> Node:
-    """Make nodes at ``level`` leaves scored by points entered directly."""
-    source = node.source or inherited
-    if node.is_leaf and node.rule is None and node.gap:
-        # A leaf whose rule the sources do not give is scored by points entered directly.
-        return attrs.evolve(node, rule=Direct(), source=source)
-    if depth < level or node.is_leaf:
-        kids = tuple(_truncate(c, depth + 1, level, source) for c in node.children)
-        return attrs.evolve(node, children=kids)
-    sources = {leaf_source for leaf_source in _leaf_sources(node, source)}
-    if len(sources) != 1:
-        raise PackError(
-            "",
-            [
-                Violation(
-                    node.code,
-                    Severity.ERROR,
-                    "level-mixes-sources",
-                    "cannot score this node directly: its points come from several sources",
-                )
-            ],
-        )
-    return attrs.evolve(
-        node,
-        children=(),
-        maximum=known_maximum(node),
-        source=sources.pop(),
-        rule=Direct(),
-        capped=False,
-        not_applicable=NotApplicable.NOT_ALLOWED,
-    )
-
-
-LEVEL_NAMES = {
-    1: "fields (lĩnh vực)",
-    2: "criteria (tiêu chí)",
-    3: "sub-criteria (tiêu chí thành phần)",
-}
-
-
-def _gap_lines(pack: Pack, deepest: int) -> list[str]:
-    lines = list(pack.gaps)
-    for depth, node in pack.walk():
-        if node.gap and depth <= deepest + 1:
-            lines.append(f"{node.code}: {node.gap}")
-    return lines
-
-
-def _checked_level(pack: Pack, level: int | None) -> int | None:
-    """The level to compile at: the asked one if the pack is complete to it.
-
-    An incomplete pack compiles at its deepest complete level when none is
-    asked; asking for a deeper level, or scoring a pack with no known maxima,
-    raises :class:`PackError` naming the gaps.
-    """
-    limit = scorable_level(pack)
-    if limit is None:
-        return level
-    if limit == 0:
-        message = (
-            f"pack {pack.id!r} cannot be scored: the sources give no maxima "
-            "(structure only); see `parindex show {pack.id} --gaps`"
-        ).replace("{pack.id}", pack.id)
-    elif level is None or level <= limit:
-        return limit if level is None else level
-    else:
-        name = LEVEL_NAMES.get(limit, f"level {limit}")
-        message = (
-            f"pack {pack.id!r} is complete only down to level {limit}, {name}; "
-            f"level {level} was asked. Score it with level={limit}, entering "
-            f"points per node as published reports give them"
-        )
-    gaps = _gap_lines(pack, limit)
-    violations = [Violation("", Severity.ERROR, "incomplete-pack", message)]
-    violations += [Violation("", Severity.WARNING, "gap", line) for line in gaps[:10]]
-    raise PackError(pack.id, violations)
-
-
-def _leaf_sources(node: Node, inherited: PointsSource | None) -> Iterator[PointsSource | None]:
-    source = node.source or inherited
-    if node.is_leaf:
-        yield source
-    for child in node.children:
-        yield from _leaf_sources(child, source)
-
-
 def compile_pack(pack: Pack, level: int | None = None) -> CompiledPack:
     """Validate ``pack`` and flatten it; ``level`` scores nodes at that depth directly.
 
-    Scoring at a level is how a pack whose sources stop at field level is used:
-    field points are entered directly, exactly as published reports give them.
+    Each subtree is scored as deep as its maxima are known (a criterion whose
+    sub-criteria are unknown is entered as a whole), and no deeper than
+    ``level``: scoring at level 1 is how a pack whose sources stop at field
+    level is used, field points entered exactly as published reports give them.
+    :attr:`CompiledPack.coverage` says what the view covers.
     """
     check(pack)
     if level is not None and level < 1:
         raise ValueError("level counts from 1 (fields)")
-    level = _checked_level(pack, level)
-    tree = pack.tree
-    if level is not None:
-        tree = tuple(_truncate(field, 1, level, None) for field in pack.tree)
+    tree, coverage = scored_view(pack, level)
     ticks = 10**pack.point_decimals
 
     def to_ticks(value: Decimal | None) -> int:
@@ -308,6 +224,7 @@ def compile_pack(pack: Pack, level: int | None = None) -> CompiledPack:
         adjustable_codes=adjustable,
         ticks_per_point=ticks,
         points_dtype=points_dtype,
+        coverage=coverage,
     )
 
 

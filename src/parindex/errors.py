@@ -68,10 +68,11 @@ class Violation:
     check: str
     message: Text
     #: Where the node was defined (a file and row), when known.
-    location: str = ""
+    location: str | Location = ""
 
     def render(self, lang: str | None = None) -> str:
         node = self.code or text("core.the_pack", lang)
+        place = self.location.render(lang) if isinstance(self.location, Location) else self.location
         return text(
             "core.violation",
             lang,
@@ -79,7 +80,7 @@ class Violation:
             node=node,
             check=self.check,
             message=render(self.message, lang),
-            where=text("core.at", lang, where=self.location) if self.location else "",
+            where=text("core.at", lang, where=place) if place else "",
         )
 
     def __str__(self) -> str:

@@ -2,7 +2,9 @@
 
 Everything here is a frozen attrs class: a pack, once loaded, cannot change
 under a running score. Rules live in :mod:`parindex.rules`; (un)structuring in
-:mod:`parindex.serialization`; checks in :mod:`parindex.validation`.
+:mod:`parindex.serialization`; checks in :mod:`parindex.validation`. The tree
+arithmetic every layer needs (a node's known maximum, how deep a pack can be
+scored) lives here too, so that nothing here imports a layer above the model.
 """
 
 from __future__ import annotations
@@ -57,13 +59,27 @@ class ProvenanceStatus(enum.Enum):
 
 @attrs.frozen
 class LegalBasis:
-    """A document the pack rests on (số hiệu văn bản, date)."""
+    """A document the pack rests on (số hiệu văn bản, date).
+
+    ``date`` holds a full date; when the source gives only the month and year,
+    or only the year, they go in ``month`` and ``year`` and ``date`` stays None.
+    """
 
     number: str
     date: dt.date | None = None
     title: str = ""
     issuer: str = ""
     url: str = ""
+    year: int | None = None
+    month: int | None = None
+
+    def when(self) -> str:
+        """The date as officials write it: 30/12/2019, 12/2019, 2019, or "" when unknown."""
+        if self.date is not None:
+            return f"{self.date:%d/%m/%Y}"
+        if self.year is not None and self.month is not None:
+            return f"{self.month:02d}/{self.year}"
+        return "" if self.year is None else str(self.year)
 
 
 @attrs.frozen
@@ -98,7 +114,7 @@ class Grade:
     """One class of the classification: index ≥ ``minimum`` (or > when not inclusive)."""
 
     label: str
-    minimum: Decimal | None
+    minimum: Decimal | None = None
     inclusive: bool = True
 
 
@@ -113,9 +129,24 @@ def _default_grades() -> tuple[Grade, ...]:
 
 @attrs.frozen
 class Classification:
-    """Grades from best to worst; the last one has no minimum."""
+    """Grades from best to worst; the last one has no minimum.
+
+    ``Classification()`` is the A/B/C/D grouping of seed 001 (A ≥ 90 %, B ≥ 80 %,
+    C ≥ 70 %, D below); a province names its own classes (Tốt, Khá, …).
+    ``Classification.none()`` has no grade: a pack whose sources give no
+    classification has none, and its results show index and rank only.
+    """
 
     grades: tuple[Grade, ...] = attrs.field(factory=_default_grades)
+
+    @classmethod
+    def none(cls) -> Classification:
+        """No classification: no grade is given to any unit or node."""
+        return cls(())
+
+    @property
+    def defined(self) -> bool:
+        return bool(self.grades)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -123,6 +154,8 @@ class Classification:
 
     def classify(self, index: Decimal) -> str:
         """The grade of an index value (%), e.g. a published component index."""
+        if not self.grades:
+            raise ValueError("this pack has no classification")
         for grade in self.grades:
             if (
                 grade.minimum is None
@@ -218,9 +251,13 @@ class Node:
 
     ``maximum`` is required on leaves; on an internal node it is either omitted
     (the sum of the children) or must equal that sum, unless ``capped`` says
-    the node's points are capped below it ("tổng không quá 5 điểm").
-    ``floor`` and ``ceiling`` bound the node's points after deductions and
+    the node's points are capped below it ("tổng không quá 5 điểm"), or the
+    node is *incomplete*: its ``gap`` says which of its parts the sources do not
+    give, and its maximum (the official one) exceeds what the known parts add up
+    to. ``floor`` and ``ceiling`` bound the node's points after deductions and
     bonuses; ``floor`` defaults to 0 and ``ceiling`` to maximum + bonus cap.
+    ``method`` is the official scoring wording ("Phương pháp đánh giá") as the
+    appendix prints it; ``rule`` is what it means.
     """
 
     code: str
@@ -238,10 +275,22 @@ class Node:
     provenance: tuple[Provenance, ...] = ()
     gap: str = ""
     note: str = ""
+    method: str = ""
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
+
+    @property
+    def incomplete(self) -> bool:
+        """Only some parts are known: a stated maximum above what the known parts give."""
+        if self.is_leaf or not self.gap or self.maximum is None or self.capped:
+            return False
+        parts = [known_maximum(child) for child in self.children]
+        return (
+            any(part is None for part in parts)
+            or sum((part for part in parts if part is not None), Decimal(0)) < self.maximum
+        )
 
     def walk(self, depth: int = 1) -> Iterator[tuple[int, Node]]:
         """Depth-first pre-order traversal with the node's depth (fields are depth 1)."""
@@ -283,14 +332,24 @@ class Pack:
 
     @property
     def scorable_level(self) -> int | None:
-        """The deepest level that can be scored (None: every level; 0: none).
+        """The deepest level at which every subtree can be scored (None: every level; 0: none).
 
         A pack whose sources stop at field level is scorable at level 1, with
         field points entered directly; one with no known maxima is not scorable.
+        Subtrees known more deeply can still be scored more deeply: see
+        :func:`parindex.coverage.scored_view`.
         """
-        from parindex.validation import scorable_level
-
         return scorable_level(self)
+
+    @property
+    def official_total(self) -> Decimal | None:
+        """The index's total points: declared per source, else the fields' known maxima."""
+        if self.declared.maximum:
+            return sum(self.declared.maximum.values(), Decimal(0))
+        maxima = [known_maximum(field) for field in self.tree]
+        if not maxima or any(value is None for value in maxima):
+            return None
+        return sum((value for value in maxima if value is not None), Decimal(0))
 
     def walk(self) -> Iterator[tuple[int, Node]]:
         for field in self.tree:
@@ -304,3 +363,58 @@ class Pack:
 
     def leaves(self) -> list[Node]:
         return [node for _, node in self.walk() if node.is_leaf]
+
+
+# -- tree arithmetic -----------------------------------------------------------------
+def known_maximum(node: Node) -> Decimal | None:
+    """A node's official maximum where the sources give it: stated, or the sum of known parts.
+
+    None when neither the node nor all of its children have a known maximum
+    (a pack whose criteria are known by title only). A capped node's maximum is
+    its cap; an incomplete node's is the maximum it states.
+    """
+    if node.is_leaf or node.maximum is not None:
+        if node.capped and node.maximum is not None:
+            parts = [known_maximum(child) for child in node.children]
+            if all(part is not None for part in parts):
+                return min(node.maximum, sum((p for p in parts if p is not None), Decimal(0)))
+        return node.maximum
+    parts = [known_maximum(child) for child in node.children]
+    if any(part is None for part in parts):
+        return None
+    return sum((part for part in parts if part is not None), Decimal(0))
+
+
+def effective_maximum(node: Node) -> Decimal:
+    """A node's maximum, with unknown maxima (gaps) counted as 0; see :func:`known_maximum`."""
+    known = known_maximum(node)
+    return known if known is not None else Decimal(0)
+
+
+def _level_limit(node: Node, depth: int) -> float:
+    """The deepest level at which every part of ``node``'s subtree can be scored (inf: any)."""
+    if node.is_leaf:
+        if node.maximum is not None and node.rule is not None and not node.gap:
+            return float("inf")
+        return depth if node.maximum is not None else depth - 1
+    if any(known_maximum(child) is None for child in node.children):
+        return depth if known_maximum(node) is not None else depth - 1
+    return min(_level_limit(child, depth + 1) for child in node.children)
+
+
+def scorable_level(pack: Pack) -> int | None:
+    """The deepest level at which every subtree of ``pack`` can be scored.
+
+    None when every level can (the pack is complete), 0 when none can (no
+    field's maximum is known). A leaf with a gap but a known maximum is scored
+    at its own level (points entered directly); a node whose maximum is unknown
+    cannot be scored, so its parent is scored directly, if its maximum is known.
+    """
+    if not pack.tree:
+        return 0
+    limit = min(_level_limit(field, 1) for field in pack.tree)
+    if limit == float("inf") and not pack.complete:
+        # Gaps that do not stop any subtree (pack-wide, or parts missing under
+        # a known maximum): the tree is as deep as it goes, and no deeper.
+        limit = max(depth for depth, _ in pack.walk())
+    return None if limit == float("inf") else int(limit)

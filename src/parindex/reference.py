@@ -192,7 +192,7 @@ def _walk(tree: Sequence[Node]) -> list[tuple[int, Node]]:
 
 
 def _grade(compiled: CompiledPack, index: Decimal | None) -> str | None:
-    if index is None:
+    if index is None or not compiled.pack.classification.defined:
         return None
     for grade in compiled.pack.classification.grades:
         if grade.minimum is None:

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parindex.compiled import ROOT, CompiledPack
+from parindex.coverage import Coverage
 from parindex.engines.grades import NO_GRADE as NO_GRADE  # noqa: PLC0414 (re-exported)
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, Int64Array, quantize_decimal, ticks_to_decimal
@@ -118,6 +119,16 @@ class Results:
     @property
     def pack(self) -> Pack:
         return self.compiled.pack
+
+    @property
+    def coverage(self) -> Coverage:
+        """What these results cover of the official index; ``coverage.line(lang)`` says it."""
+        return self.compiled.coverage.for_stages(self.pack, tuple(self.stages))
+
+    @property
+    def is_partial(self) -> bool:
+        """True when the results cover only part of the index (see :attr:`coverage`)."""
+        return self.coverage.is_partial
 
     @property
     def unit_ids(self) -> tuple[str, ...]:

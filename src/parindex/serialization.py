@@ -111,9 +111,18 @@ def _flatten(node: Node, converter: cattrs.Converter) -> Iterable[dict[str, Any]
 
 
 def pack_to_document(pack: Pack, converter: cattrs.Converter) -> dict[str, Any]:
-    """The flat document form of a pack (plain data, ready for JSON or TOML)."""
+    """The flat document form of a pack (plain data, ready for JSON or TOML).
+
+    A pack file states its classification whenever it has one: a file without
+    ``classification`` has none (see :func:`pack_from_document`).
+    """
     head = attrs.evolve(pack, tree=())
-    document = _drop_defaults(head, converter.unstructure(head))
+    data = converter.unstructure(head)
+    document = _drop_defaults(head, data)
+    if pack.classification.defined:
+        document["classification"] = data["classification"]
+    else:
+        document.pop("classification", None)
     document.pop("tree", None)
     document["nodes"] = [entry for field in pack.tree for entry in _flatten(field, converter)]
     return document
@@ -143,6 +152,8 @@ def pack_from_document(
     violations: list[Violation] = []
     entries = document.get("nodes", [])
     head = {key: value for key, value in document.items() if key != "nodes"}
+    # A classification only where the pack states one (its source gives one).
+    head.setdefault("classification", {"grades": []})
     pack: Pack | None = None
     try:
         pack = converter.structure({**head, "tree": []}, Pack)

@@ -1,4 +1,9 @@
-"""Pack validation: every problem at once, each naming the node it concerns."""
+"""Pack validation: every problem at once, each naming the node it concerns.
+
+Every problem is a :class:`~parindex.errors.Violation` with a stable ``check``
+id (for programs and tests) and a catalogue message (``pack.*``) that says, in
+the reader's language, what is wrong and how to fix it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,27 @@ import numpy as np
 
 from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import decimal_to_ticks
-from parindex.model import MAPPING_ARITY, Node, NotApplicable, Pack, PointsSource
+from parindex.messages import Found, Message, msg
+from parindex.model import (
+    MAPPING_ARITY,
+    Node,
+    NotApplicable,
+    Pack,
+    PointsSource,
+    effective_maximum,
+    known_maximum,
+    scorable_level,
+)
+
+__all__ = [
+    "CODE_PATTERN",
+    "check",
+    "effective_maximum",
+    "known_maximum",
+    "scorable_level",
+    "source_maxima",
+    "validate",
+]
 
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
 ROUNDING_MODES = ("half_up", "half_even")
@@ -20,64 +45,12 @@ ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
 
-def known_maximum(node: Node) -> Decimal | None:
-    """A node's maximum where the sources give it: stated, or the sum of known children.
-
-    None when neither the node nor all of its children have a known maximum
-    (a pack whose criteria are known by title only).
-    """
-    if node.is_leaf:
-        return node.maximum
-    parts = [known_maximum(child) for child in node.children]
-    if any(part is None for part in parts):
-        return node.maximum
-    total = sum((part for part in parts if part is not None), Decimal(0))
-    if node.capped and node.maximum is not None:
-        return min(node.maximum, total)
-    return total
-
-
-def effective_maximum(node: Node) -> Decimal:
-    """A node's maximum: stated on leaves; children's sum, or the cap, on internal nodes.
-
-    Unknown maxima (gaps) count as 0 here; see :func:`known_maximum`.
-    """
-    known = known_maximum(node)
-    return known if known is not None else Decimal(0)
-
-
-def _level_limit(node: Node, depth: int) -> float:
-    """The deepest level at which ``node``'s subtree can be scored (inf: any level)."""
-    if node.is_leaf:
-        if node.maximum is not None and node.rule is not None and not node.gap:
-            return float("inf")
-        return depth if node.maximum is not None else depth - 1
-    limit = min(_level_limit(child, depth + 1) for child in node.children)
-    if node.gap:
-        limit = min(limit, depth)
-    if limit == depth and known_maximum(node) is None:
-        return depth - 1
-    return limit
-
-
-def scorable_level(pack: Pack) -> int | None:
-    """The deepest level at which ``pack`` can be scored: None for every level, 0 for none.
-
-    A leaf with a gap but a known maximum can be scored at its own level (points
-    entered directly); a node whose maximum is unknown cannot be scored at all,
-    so its parent is scored directly, if the parent's maximum is known.
-    """
-    if not pack.tree:
-        return 0
-    limit = min(_level_limit(field, 1) for field in pack.tree)
-    if pack.gaps and limit == float("inf"):
-        # Pack-wide gaps without node gaps: the tree is as deep as it goes.
-        limit = max(depth for depth, _ in pack.walk())
-    return None if limit == float("inf") else int(limit)
-
-
 def source_maxima(node: Node, inherited: PointsSource | None) -> dict[PointsSource | None, Decimal]:
-    """Maximum points per source under ``node`` (capped nodes count at their cap)."""
+    """Maximum points per source under ``node`` (capped nodes count at their cap).
+
+    An incomplete node counts what its known parts give: the points a pack's
+    tree can actually award.
+    """
     source = node.source or inherited
     if node.is_leaf:
         return {source: effective_maximum(node)}
@@ -91,87 +64,140 @@ def source_maxima(node: Node, inherited: PointsSource | None) -> dict[PointsSour
     return totals
 
 
+def _known_parts(node: Node) -> tuple[Decimal, bool]:
+    """What the children's known maxima add up to, and whether every child's is known."""
+    parts = [known_maximum(child) for child in node.children]
+    total = sum((part for part in parts if part is not None), Decimal(0))
+    return total, all(part is not None for part in parts)
+
+
 def _check_node(
-    node: Node, depth: int, parent: Node | None, source: PointsSource | None, pack: Pack
+    node: Node, parent: Node | None, source: PointsSource | None, pack: Pack
 ) -> Iterator[Violation]:
     code = node.code
 
-    def error(check: str, message: str) -> Violation:
+    def error(check: str, message: Message) -> Violation:
         return Violation(code, ERROR, check, message)
 
     if not CODE_PATTERN.match(code):
-        yield error("malformed-code", f"code {code!r} is not dotted segments of letters and digits")
+        yield error("malformed-code", msg("pack.malformed_code", found=Found(code)))
     if parent is not None:
         prefix = parent.code + "."
         if not code.startswith(prefix) or "." in code[len(prefix) :]:
-            yield error("misplaced-code", f"child of {parent.code!r} must be coded {prefix}<n>")
+            yield error(
+                "misplaced-code", msg("pack.misplaced_code", parent=parent.code, prefix=prefix)
+            )
     elif "." in code:
-        yield error("misplaced-code", "a field (top-level node) must have a one-segment code")
+        yield error("misplaced-code", msg("pack.field_code"))
     if not node.title.strip():
-        yield error("missing-title", "node has no title")
+        yield error("missing-title", msg("pack.missing_title"))
 
     if node.maximum is not None:
         if node.maximum < 0:
-            yield error("negative-maximum", f"maximum {node.maximum} is negative")
+            yield error("negative-maximum", msg("pack.negative_maximum", maximum=node.maximum))
         try:
             decimal_to_ticks(node.maximum, pack.point_decimals)
         except ValueError:
             yield error(
                 "maximum-precision",
-                f"maximum {node.maximum} has more than {pack.point_decimals} decimals",
+                msg("pack.maximum_precision", maximum=node.maximum, decimals=pack.point_decimals),
             )
 
     if node.is_leaf:
-        # A gap explains what the sources do not give; without one, a leaf is complete.
-        fields = (("maximum", node.maximum), ("rule", node.rule))
-        unknown = [name for name, value in fields if value is None]
-        if unknown and node.gap:
-            yield Violation(code, WARNING, "gap", f"{' and '.join(unknown)} not given: {node.gap}")
-        elif node.maximum is None:
-            yield error("missing-maximum", "a leaf needs a maximum (or a gap saying why not)")
-        if node.rule is None and not node.gap:
-            yield error("missing-rule", "a leaf needs a scoring rule (or a gap saying why not)")
-        elif node.rule is not None and node.maximum is not None:
-            problems = node.rule.parameter_problems(node.maximum)
-            for problem in problems:
-                yield error("rule-parameters", f"{node.rule.kind}: {problem}")
-            if not problems:
-                yield from _rule_precision(node, pack.point_decimals)
-        if source is None and not node.gap:
-            yield error("missing-source", "no points source on the leaf or any ancestor")
+        yield from _check_leaf(node, source, pack)
     else:
-        if node.rule is not None:
-            yield error("rule-on-internal-node", "only leaves carry a scoring rule")
-        if node.not_applicable is not NotApplicable.NOT_ALLOWED:
-            yield Violation(
-                code, WARNING, "na-on-internal-node", "not_applicable is read on leaves only"
-            )
-        parts = [known_maximum(child) for child in node.children]
-        total = sum((part for part in parts if part is not None), Decimal(0))
-        if any(part is None for part in parts):
-            pass  # children's maxima are gaps: the stated maximum cannot be checked
-        elif node.capped:
-            if node.maximum is None or node.maximum >= total:
-                yield error(
-                    "cap-not-below-sum",
-                    f"capped node needs a maximum below its children's sum {total}",
-                )
-        elif node.maximum is not None and node.maximum != total:
-            yield error(
-                "maxima-do-not-add-up",
-                f"maximum {node.maximum} but the children add up to {total}",
-            )
+        yield from _check_internal(node)
     if node.capped and node.is_leaf:
-        yield error("cap-on-leaf", "only internal nodes can be capped")
+        yield error("cap-on-leaf", msg("pack.cap_on_leaf"))
 
     for name in ("bonus_cap", "deduction_cap"):
         value = getattr(node, name)
         if value is not None and value < 0:
-            yield error("negative-cap", f"{name} {value} is negative")
+            yield error("negative-cap", msg(f"pack.negative_{name}", value=value))
     if node.floor is not None and node.ceiling is not None and node.floor > node.ceiling:
-        yield error("floor-above-ceiling", f"floor {node.floor} above ceiling {node.ceiling}")
+        yield error(
+            "floor-above-ceiling",
+            msg("pack.floor_above_ceiling", floor=node.floor, ceiling=node.ceiling),
+        )
     if node.floor is not None and node.floor > effective_maximum(node):
-        yield error("floor-above-maximum", f"floor {node.floor} above the maximum")
+        yield error(
+            "floor-above-maximum",
+            msg("pack.floor_above_maximum", floor=node.floor, maximum=effective_maximum(node)),
+        )
+
+
+def _check_leaf(node: Node, source: PointsSource | None, pack: Pack) -> Iterator[Violation]:
+    code = node.code
+    # A gap explains what the sources do not give; without one, a leaf is complete.
+    unknown = [
+        name for name, value in (("maximum", node.maximum), ("rule", node.rule)) if value is None
+    ]
+    if unknown and node.gap:
+        what = msg(_UNKNOWN["_and_".join(unknown)])
+        yield Violation(code, WARNING, "gap", msg("pack.gap", what=what, gap=node.gap))
+    elif node.maximum is None:
+        yield Violation(code, ERROR, "missing-maximum", msg("pack.missing_maximum"))
+    if node.rule is None and not node.gap:
+        yield Violation(code, ERROR, "missing-rule", msg("pack.missing_rule"))
+    elif node.rule is not None and node.maximum is not None:
+        problems = node.rule.parameter_problems(node.maximum)
+        for problem in problems:
+            yield Violation(
+                code,
+                ERROR,
+                "rule-parameters",
+                msg("pack.rule_parameters", kind=node.rule.kind, problem=problem),
+            )
+        if not problems:
+            yield from _rule_precision(node, pack.point_decimals)
+    if source is None and not node.gap:
+        yield Violation(code, ERROR, "missing-source", msg("pack.missing_source"))
+
+
+_UNKNOWN = {
+    "maximum": "pack.unknown_maximum",
+    "rule": "pack.unknown_rule",
+    "maximum_and_rule": "pack.unknown_maximum_and_rule",
+}
+
+
+def _check_internal(node: Node) -> Iterator[Violation]:
+    code = node.code
+    if node.rule is not None:
+        yield Violation(code, ERROR, "rule-on-internal-node", msg("pack.rule_on_internal_node"))
+    if node.not_applicable is not NotApplicable.NOT_ALLOWED:
+        yield Violation(code, WARNING, "na-on-internal-node", msg("pack.na_on_internal_node"))
+    total, all_known = _known_parts(node)
+    if node.capped:
+        if all_known and (node.maximum is None or node.maximum >= total):
+            yield Violation(
+                code, ERROR, "cap-not-below-sum", msg("pack.cap_not_below_sum", total=total)
+            )
+        return
+    if node.maximum is None or (all_known and node.maximum == total):
+        return
+    if total > node.maximum:
+        yield Violation(
+            code,
+            ERROR,
+            "maxima-do-not-add-up",
+            msg("pack.parts_exceed_maximum", maximum=node.maximum, total=total),
+        )
+    elif node.gap:
+        # Only some parts are known: the official maximum stands, the subtree is incomplete.
+        yield Violation(
+            code,
+            WARNING,
+            "incomplete",
+            msg("pack.incomplete", maximum=node.maximum, total=total, gap=node.gap),
+        )
+    elif all_known:
+        yield Violation(
+            code,
+            ERROR,
+            "maxima-do-not-add-up",
+            msg("pack.parts_below_maximum", maximum=node.maximum, total=total),
+        )
 
 
 def _rule_precision(node: Node, point_decimals: int) -> Iterator[Violation]:
@@ -185,72 +211,79 @@ def _rule_precision(node: Node, point_decimals: int) -> Iterator[Violation]:
         ticks = decimal_to_ticks(node.maximum, point_decimals)
         maxima = np.array([ticks], dtype=np.int64)
         type(node.rule).evaluator([node.rule], maxima, 10**point_decimals)
-    except ValueError as exc:
+    except ValueError:
         yield Violation(
             node.code,
             ERROR,
             "rule-precision",
-            f"{node.rule.kind}: {exc} (the pack keeps {point_decimals} decimals)",
+            msg("pack.rule_precision", kind=node.rule.kind, decimals=point_decimals),
         )
 
 
 def _walk_checks(pack: Pack) -> Iterator[Violation]:
     def visit(
-        node: Node, depth: int, parent: Node | None, inherited: PointsSource | None
+        node: Node, parent: Node | None, inherited: PointsSource | None
     ) -> Iterator[Violation]:
         source = node.source or inherited
-        yield from _check_node(node, depth, parent, source, pack)
+        yield from _check_node(node, parent, source, pack)
         for child in node.children:
-            yield from visit(child, depth + 1, node, source)
+            yield from visit(child, node, source)
 
     for field in pack.tree:
-        yield from visit(field, 1, None, None)
+        yield from visit(field, None, None)
 
 
-def _pack_checks(pack: Pack) -> Iterator[Violation]:
-    def error(check: str, message: str, code: str = "") -> Violation:
-        return Violation(code, ERROR, check, message)
+def _error(check: str, message: Message, code: str = "") -> Violation:
+    return Violation(code, ERROR, check, message)
 
+
+def _head_checks(pack: Pack, codes: Counter[str]) -> Iterator[Violation]:
     if not pack.tree:
         if pack.gaps:
-            yield Violation("", WARNING, "empty-tree", "no field is known; see the pack's gaps")
+            yield Violation("", WARNING, "empty-tree", msg("pack.no_field_known"))
         else:
-            yield error("empty-tree", "the pack has no fields")
-    codes = Counter(node.code for _, node in pack.walk())
+            yield _error("empty-tree", msg("pack.empty_tree"))
     for code, count in sorted(codes.items()):
         if count > 1:
-            yield error("duplicate-code", f"code used by {count} nodes", code)
+            yield _error("duplicate-code", msg("pack.duplicate_code", count=count), code)
     if pack.years.last is not None and pack.years.last < pack.years.first:
-        yield error("years", f"years {pack.years} run backwards")
+        yield _error("years", msg("pack.years_backwards", years=str(pack.years)))
     if not pack.synthetic and not pack.legal_basis:
-        yield error("legal-basis", "an official pack must cite its legal basis")
+        yield _error("legal-basis", msg("pack.no_legal_basis"))
+    for basis in pack.legal_basis:
+        if basis.date is not None and (basis.year is not None or basis.month is not None):
+            yield _error("legal-basis", msg("pack.basis_two_dates", number=basis.number))
+        if basis.month is not None and (basis.year is None or not 1 <= basis.month <= 12):
+            yield _error("legal-basis", msg("pack.basis_month", number=basis.number))
     if not 0 <= pack.point_decimals <= 6:
-        yield error("precision", "point_decimals must be between 0 and 6")
+        yield _error("precision", msg("pack.point_decimals"))
     if pack.rounding.mode not in ROUNDING_MODES:
-        yield error("rounding", f"rounding mode must be one of {ROUNDING_MODES}")
+        yield _error("rounding", msg("pack.rounding_mode", modes=ROUNDING_MODES))
     if not 0 <= pack.rounding.decimals <= 4:
-        yield error("rounding", "rounding decimals must be between 0 and 4")
+        yield _error("rounding", msg("pack.rounding_decimals"))
 
     stages = set(pack.stages)
     if len(stages) != len(pack.stages):
-        yield error("stages", "stage names must be distinct")
+        yield _error("stages", msg("pack.stages_distinct"))
     unknown = [s for s in pack.stage_policy if s not in stages]
     if unknown or not pack.stage_policy:
-        yield error("stage-policy", f"policy must name declared stages; unknown: {unknown}")
+        yield _error("stage-policy", msg("pack.stage_policy", unknown=unknown, stages=pack.stages))
 
     grades = pack.classification.grades
     minima = [g.minimum for g in grades[:-1]]
-    if not grades or grades[-1].minimum is not None or any(m is None for m in minima):
-        yield error("classification", "every grade but the last needs a minimum; the last none")
+    if grades and (grades[-1].minimum is not None or any(m is None for m in minima)):
+        yield _error("classification", msg("pack.classification_minima"))
     elif minima != sorted(minima, reverse=True):  # type: ignore[type-var]
-        yield error("classification", "grade minima must fall from the first grade to the last")
+        yield _error("classification", msg("pack.classification_order"))
     labels = {g.label for g in grades}
     for condition in pack.eligibility:
         if condition.grade not in labels:
-            yield error("eligibility", f"unknown grade {condition.grade!r}")
+            yield _error("eligibility", msg("pack.eligibility_grade", grade=Found(condition.grade)))
         if condition.code not in codes:
-            yield error("eligibility", f"condition names unknown node {condition.code!r}")
+            yield _error("eligibility", msg("pack.eligibility_node", node=Found(condition.code)))
 
+
+def _declared_checks(pack: Pack) -> Iterator[Violation]:
     declared = pack.declared
     # An incomplete pack cannot match its declared structure; say so, without failing.
     mismatch = WARNING if not pack.complete else ERROR
@@ -258,45 +291,54 @@ def _pack_checks(pack: Pack) -> Iterator[Violation]:
     for depth, name, expected in (
         (1, "fields", declared.fields),
         (2, "criteria", declared.criteria),
-        (3, "sub-criteria", declared.sub_criteria),
+        (3, "sub_criteria", declared.sub_criteria),
     ):
-        if expected is not None and depth_counts.get(depth, 0) != expected:
+        found = depth_counts.get(depth, 0)
+        if expected is not None and found != expected:
             yield Violation(
                 "",
                 mismatch,
                 "declared-structure",
-                f"declares {expected} {name} but the tree has {depth_counts.get(depth, 0)}",
+                msg(
+                    "pack.declared_count", expected=expected, found=found, what=msg(f"pack.{name}")
+                ),
             )
     fields = {field.code: field for field in pack.tree}
     for code, counts in declared.per_field.items():
         field = fields.get(code)
         if field is None:
-            yield error("declared-structure", f"per-field counts name unknown field {code!r}")
+            yield _error("declared-structure", msg("pack.declared_unknown_field", field=code))
             continue
         field_counts = Counter(depth for depth, _ in field.walk(1))
-        field_mismatch = WARNING if _has_gap(field) or not pack.tree else ERROR
-        expected_counts = (
+        field_mismatch = WARNING if _has_gap(field) else ERROR
+        for depth, name, expected in (
             (2, "criteria", counts.criteria),
-            (3, "sub-criteria", counts.sub_criteria),
-        )
-        for depth, name, expected in expected_counts:
-            if expected is not None and field_counts.get(depth, 0) != expected:
+            (3, "sub_criteria", counts.sub_criteria),
+        ):
+            found = field_counts.get(depth, 0)
+            if expected is not None and found != expected:
                 yield Violation(
                     code,
                     field_mismatch,
                     "declared-structure",
-                    f"declares {expected} {name} but the field has {field_counts.get(depth, 0)}",
+                    msg(
+                        "pack.declared_field_count",
+                        expected=expected,
+                        found=found,
+                        what=msg(f"pack.{name}"),
+                    ),
                 )
     per_field = declared.per_field.values()
     for name, total, listed in (
         ("criteria", declared.criteria, [c.criteria for c in per_field]),
-        ("sub-criteria", declared.sub_criteria, [c.sub_criteria for c in per_field]),
+        ("sub_criteria", declared.sub_criteria, [c.sub_criteria for c in per_field]),
     ):
         known = [count for count in listed if count is not None]
         if total is not None and len(known) == declared.fields and sum(known) != total:
-            message = f"per-field {name} add up to {sum(known)}, not {total}"
-            yield error("declared-structure", message)
-    yield from _mapping_checks(pack, codes)
+            yield _error(
+                "declared-structure",
+                msg("pack.declared_sum", what=msg(f"pack.{name}"), found=sum(known), total=total),
+            )
     if declared.maximum:
         totals: dict[PointsSource | None, Decimal] = {}
         for field in pack.tree:
@@ -309,13 +351,23 @@ def _pack_checks(pack: Pack) -> Iterator[Violation]:
                     "",
                     mismatch,
                     "declared-maximum",
-                    f"declares {expected_total} points from {source.value} "
-                    f"but the tree gives {actual}",
+                    msg(
+                        "pack.declared_maximum",
+                        expected=expected_total,
+                        found=actual,
+                        source=msg(f"pack.source_{source.value}"),
+                    ),
                 )
 
+
+def _pack_checks(pack: Pack) -> Iterator[Violation]:
+    codes = Counter(node.code for _, node in pack.walk())
+    yield from _head_checks(pack, codes)
+    yield from _declared_checks(pack)
+    yield from _mapping_checks(pack, codes)
     if not pack.synthetic:
         for node in _unsourced_leaves(pack.tree, cited=False):
-            yield Violation(node.code, WARNING, "provenance", "no source cited for this node")
+            yield Violation(node.code, WARNING, "provenance", msg("pack.no_provenance"))
 
 
 def _has_gap(node: Node) -> bool:
@@ -325,9 +377,9 @@ def _has_gap(node: Node) -> bool:
 def _mapping_checks(pack: Pack, codes: Counter[str]) -> Iterator[Violation]:
     """Each mapping has the right number of codes per side and names this pack's codes."""
     for number, mapping in enumerate(pack.mappings, start=1):
-        where = f"mapping {number} (from {mapping.from_pack})"
+        where = {"number": number, "pack": mapping.from_pack}
         if mapping.from_pack == pack.id:
-            yield Violation("", ERROR, "mapping", f"{where}: a pack cannot map to itself")
+            yield _error("mapping", msg("pack.mapping_self", **where))
         for side, found, (low, high) in zip(
             ("from_codes", "to_codes"),
             (mapping.from_codes, mapping.to_codes),
@@ -335,13 +387,19 @@ def _mapping_checks(pack: Pack, codes: Counter[str]) -> Iterator[Violation]:
             strict=True,
         ):
             if len(found) < low or (high is not None and len(found) > high):
-                wanted = f"exactly {low}" if low == high else f"at least {low}"
-                yield Violation(
-                    "", ERROR, "mapping", f"{where}: {mapping.kind.value} needs {wanted} {side}"
+                yield _error(
+                    "mapping",
+                    msg(
+                        "pack.mapping_exactly" if low == high else "pack.mapping_at_least",
+                        kind=mapping.kind.value,
+                        count=low,
+                        side=side,
+                        **where,
+                    ),
                 )
         for code in mapping.to_codes:
             if code not in codes:
-                yield Violation(code, ERROR, "mapping", f"{where}: no node {code!r} in this pack")
+                yield _error("mapping", msg("pack.mapping_unknown_node", node=code, **where), code)
 
 
 def _unsourced_leaves(nodes: tuple[Node, ...], cited: bool) -> Iterator[Node]:

@@ -23,6 +23,7 @@ import tomli_w
 from parindex.cli.packinfo import completeness
 from parindex.errors import ParIndexError, Severity, Violation
 from parindex.io.criteria_table import lint_document, table_document
+from parindex.io.pack_files import pack_to_toml as pack_file_text
 from parindex.model import Pack
 from parindex.plugins import converter
 from parindex.serialization import pack_to_document
@@ -124,8 +125,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     path = Path(args.file)
     pack, violations = lint_file(path, args)
     errors = [v for v in violations if v.severity is Severity.ERROR]
+    verbose = bool(getattr(args, "verbose", False))
     for violation in sorted(violations, key=lambda v: v.severity is not Severity.ERROR):
-        print(violation)
+        print(violation.render() + (f"  [{violation.check}]" if verbose else ""))
     state = "" if pack is None else f"; {pack.id}: {completeness(pack)}"
     print(f"{path}: {len(errors)} error(s), {len(violations) - len(errors)} warning(s){state}")
     return 1 if errors else 0
@@ -224,7 +226,7 @@ def cmd_new_pack(args: argparse.Namespace) -> int:
     package = root / "src" / module
     package.mkdir(parents=True)
     (root / "tests").mkdir()
-    (package / f"{pack.id}.toml").write_text(pack_to_toml(pack), encoding="utf-8")
+    (package / f"{pack.id}.toml").write_text(pack_file_text(pack), encoding="utf-8")
     (package / "__init__.py").write_text(_INIT.format(title=pack.title), encoding="utf-8")
     (root / "pyproject.toml").write_text(
         _PYPROJECT.format(name=args.name, module=module, title=pack.title.replace('"', "'")),

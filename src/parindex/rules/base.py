@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from parindex.fixedpoint import BoolArray, Int64Array
 from parindex.grammar import label_key, number_from_value
+from parindex.messages import Message
 
 
 def fmt_number(value: Decimal, lang: str = "vi") -> str:
@@ -63,8 +64,8 @@ class Rule(abc.ABC):
     uses_group_best: ClassVar[bool] = False
 
     @abc.abstractmethod
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
-        """Problems with the rule's parameters for a leaf of this maximum."""
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
+        """Problems with the rule's parameters for a leaf of this maximum (catalogue messages)."""
 
     @abc.abstractmethod
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:

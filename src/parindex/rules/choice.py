@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 
 from parindex.fixedpoint import VALUE_SCALE, BoolArray, Int64Array, decimal_to_ticks
+from parindex.messages import Found, Message, msg
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number, normalise_label
 
 _YES = frozenset({"1", "đạt", "có", "x", "yes", "true", "achieved", "đạt yêu cầu"})
@@ -22,7 +23,7 @@ class Achieved(Rule):
 
     kind: ClassVar[str] = "achieved"
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
@@ -90,18 +91,25 @@ class Levels(Rule):
 
     levels: tuple[Level, ...]
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
-        problems = []
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
+        problems: list[str | Message] = []
         if len(self.levels) < 2:
-            problems.append("a levels rule needs at least two levels")
+            problems.append(msg("pack.levels_too_few"))
         labels = [normalise_label(level.label) for level in self.levels]
         if len(set(labels)) != len(labels):
-            problems.append("level labels must be distinct")
+            problems.append(msg("pack.levels_not_distinct"))
         for level in self.levels:
             if not Decimal(0) <= level.points <= maximum:
-                problems.append(f"level {level.label!r} gives {level.points}, outside 0..{maximum}")
+                problems.append(
+                    msg(
+                        "pack.level_outside",
+                        label=Found(level.label),
+                        points=level.points,
+                        maximum=maximum,
+                    )
+                )
         if self.levels and max(level.points for level in self.levels) != maximum:
-            problems.append(f"no level reaches the maximum {maximum}")
+            problems.append(msg("pack.levels_no_maximum", maximum=maximum))
         return problems
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:

@@ -17,6 +17,7 @@ from parindex.fixedpoint import (
     decimal_to_ticks,
     mul_div_round,
 )
+from parindex.messages import Found, Message, msg
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number
 
 HUNDRED = Decimal(100)
@@ -26,11 +27,11 @@ def _micro(values: Sequence[Decimal]) -> Int64Array:
     return np.array([decimal_to_ticks(v, VALUE_DECIMALS) for v in values], dtype=np.int64)
 
 
-def _decimals_problem(name: str, value: Decimal) -> list[str]:
+def _decimals_problem(name: str, value: Decimal) -> list[str | Message]:
     try:
         decimal_to_ticks(value, VALUE_DECIMALS)
     except ValueError:
-        return [f"{name} {value} has more than {VALUE_DECIMALS} decimals"]
+        return [msg("pack.too_many_decimals", name=name, value=value, decimals=VALUE_DECIMALS)]
     return []
 
 
@@ -63,7 +64,7 @@ class Direct(Rule):
 
     kind: ClassVar[str] = "direct"
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
@@ -120,25 +121,25 @@ class Bands(Rule):
     def takes_rate(self) -> bool:
         return True
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
-        problems: list[str] = []
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
+        problems: list[str | Message] = []
         if not self.bands:
-            problems.append("a bands rule needs at least one band")
+            problems.append(msg("pack.bands_none"))
         thresholds = [band.threshold for band in self.bands]
         if thresholds != sorted(thresholds, reverse=True) or len(set(thresholds)) != len(
             thresholds
         ):
-            problems.append("band thresholds must be listed strictly from highest to lowest")
+            problems.append(msg("pack.bands_order"))
         points = [band.points for band in self.bands] + [self.otherwise]
         if points != sorted(points, reverse=True):
-            problems.append("band points must not increase as thresholds fall")
+            problems.append(msg("pack.bands_points_order"))
         for value in points:
             if not Decimal(0) <= value <= maximum:
-                problems.append(f"band points {value} outside 0..{maximum}")
+                problems.append(msg("pack.band_points_outside", points=value, maximum=maximum))
         if self.bands and self.bands[0].points != maximum:
-            problems.append(f"the top band gives {self.bands[0].points}, not the maximum {maximum}")
+            problems.append(msg("pack.bands_top", points=self.bands[0].points, maximum=maximum))
         if self.upper is not None and self.upper < self.lower:
-            problems.append(f"upper bound {self.upper} below lower bound {self.lower}")
+            problems.append(msg("pack.bands_bounds", upper=self.upper, lower=self.lower))
         for band in self.bands:
             problems += _decimals_problem("threshold", band.threshold)
         return problems
@@ -238,14 +239,14 @@ class Proportional(Rule):
     def takes_rate(self) -> bool:
         return True
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
-        problems: list[str] = []
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
+        problems: list[str | Message] = []
         if self.full_at <= 0:
-            problems.append(f"full_at must be positive, not {self.full_at}")
+            problems.append(msg("pack.full_at_positive", value=self.full_at))
         if self.floor is not None and not Decimal(0) <= self.floor <= self.full_at:
-            problems.append(f"floor {self.floor} outside 0..{self.full_at}")
+            problems.append(msg("pack.floor_outside", value=self.floor, full_at=self.full_at))
         if self.upper is not None and self.upper < self.full_at:
-            problems.append(f"upper {self.upper} below full_at {self.full_at}")
+            problems.append(msg("pack.upper_below_full", value=self.upper, full_at=self.full_at))
         for name, value in (
             ("full_at", self.full_at),
             ("floor", self.floor),
@@ -305,7 +306,7 @@ class RelativeToBest(Rule):
     kind: ClassVar[str] = "relative_to_best"
     uses_group_best: ClassVar[bool] = True
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
@@ -345,9 +346,9 @@ class CappedCount(Rule):
 
     per_item: Decimal
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
         if not Decimal(0) < self.per_item <= maximum:
-            return [f"per_item {self.per_item} outside (0, {maximum}]"]
+            return [msg("pack.per_item_outside", value=self.per_item, maximum=maximum)]
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
@@ -407,12 +408,12 @@ class SurveyScale(Rule):
     def takes_rate(self) -> bool:
         return self.measure == "share"
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
-        problems: list[str] = []
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
+        problems: list[str | Message] = []
         if self.measure not in ("mean", "share"):
-            problems.append(f"measure must be 'mean' or 'share', not {self.measure!r}")
+            problems.append(msg("pack.measure_unknown", found=Found(self.measure)))
         if self.scale_max <= self.scale_min:
-            problems.append(f"scale {self.scale_min}..{self.scale_max} is empty")
+            problems.append(msg("pack.scale_empty", low=self.scale_min, high=self.scale_max))
         problems += _decimals_problem("scale_min", self.scale_min)
         problems += _decimals_problem("scale_max", self.scale_max)
         return problems
