@@ -215,6 +215,24 @@ def test_help_speaks_the_chosen_language(capsys: pytest.CaptureFixture[str]) -> 
     assert "ví dụ:" in capsys.readouterr().out
 
 
+def test_argparse_speaks_the_language_too(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["explain", PACK, "--demo", "3"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cách dùng: parindex explain")
+    assert err.endswith("parindex: lỗi cú pháp lệnh: thiếu tham số bắt buộc: --unit\n")
+    with pytest.raises(SystemExit):
+        main(["explain", PACK, "--demo", "x", "--unit", "A", "--lang", "en"])
+    assert "parindex: usage error: argument --demo: invalid int value: 'x'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["lost-points", "--help"])
+    out = capsys.readouterr().out
+    assert "tham số vị trí:" in out and "tùy chọn chung:" in out and "in hướng dẫn này rồi thoát" in out
+    # argparse is left as it was for anyone else in the process
+    assert argparse.ArgumentParser(prog="x").format_usage().startswith("usage: ")
+
+
 def test_output_is_checked_before_any_work(inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv = tmp_path / "a.csv"
     csv.write_bytes(inputs["csv"].read_bytes())

@@ -9,10 +9,11 @@ short "please report" line and exit code 1 (the traceback only with ``--debug``)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 from parindex.cli import analysis, authoring, basic, history, io_commands, report
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-V",
         "--version",
         action=_Version,
-        help="print the version of parindex, Python, numpy, the engines and the installed packs",
+        help=text("cli.help_version"),
     )
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
@@ -100,6 +101,40 @@ def build_parser() -> argparse.ArgumentParser:
             )
             leaf.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
+
+
+#: argparse's own phrases (it passes them through gettext) and their catalogue codes.
+ARGPARSE_PHRASES = {
+    "usage: ": "cli.argparse_usage",
+    "positional arguments": "cli.argparse_positionals",
+    "options": "cli.argparse_options",
+    "show this help message and exit": "cli.argparse_help",
+    "the following arguments are required: %s": "cli.argparse_required",
+    "unrecognized arguments: %s": "cli.argparse_unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse_choice",
+    "argument %(argument_name)s: %(message)s": "cli.argparse_argument",
+    "expected one argument": "cli.argparse_one",
+    "expected at least one argument": "cli.argparse_at_least_one",
+    "invalid %(type)s value: %(value)r": "cli.argparse_invalid_value",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse_ambiguous",
+    "not allowed with argument %s": "cli.argparse_not_allowed",
+}
+
+
+@contextlib.contextmanager
+def _argparse_in(lang: str) -> Iterator[None]:
+    """argparse's own words (usage, required arguments, …) in ``lang`` inside the block."""
+    original = argparse._  # type: ignore[attr-defined]
+
+    def translate(phrase: str) -> str:
+        code = ARGPARSE_PHRASES.get(phrase)
+        return original(phrase) if code is None else text(code, lang)
+
+    argparse._ = translate  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
 
 
 def _lang_in(argv: Sequence[str]) -> str | None:
@@ -117,8 +152,11 @@ def _lang_in(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    with use_lang(_lang_in(words)):
-        parser = build_parser()
+    with use_lang(_lang_in(words)) as chosen, _argparse_in(chosen):
+        try:
+            parser = build_parser()
+        except Exception as exc:  # a broken plugin or command module: still no raw traceback
+            return _internal_error(exc, debug="--debug" in words)
         args = parser.parse_args(words)
     lang = getattr(args, "lang", None) or current_lang()
     args.lang = lang
@@ -143,18 +181,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(text("cli.interrupted"), file=sys.stderr)
             return 130
         except Exception as exc:
-            if getattr(args, "debug", False):
-                traceback.print_exc()
-            print(
-                text(
-                    "cli.internal_error",
-                    kind=type(exc).__name__,
-                    detail=shorten(str(exc), 200),
-                ),
-                file=sys.stderr,
-            )
-            return EXIT_INTERNAL
+            return _internal_error(exc, debug=bool(getattr(args, "debug", False)))
     return result
+
+
+def _internal_error(exc: Exception, *, debug: bool) -> int:
+    """A bug: a short "please report" line; the traceback only with ``--debug``."""
+    if debug:
+        traceback.print_exc()
+    detail = shorten(str(exc), 200)
+    print(text("cli.internal_error", kind=type(exc).__name__, detail=detail), file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _os_error(exc: OSError) -> str:

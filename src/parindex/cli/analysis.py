@@ -36,7 +36,7 @@ from parindex.cli.args import (
 )
 from parindex.errors import ParIndexError
 from parindex.grammar import EntryError, number_from_value
-from parindex.messages import Found
+from parindex.messages import Found, text
 from parindex.plugins import converter
 from parindex.results import Results
 
@@ -47,7 +47,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     add_pack(parser)
     add_inputs(parser, required=False)
     add_scoring(parser, demo=True)
-    add_stage(parser, help="stage view to analyse: final (default), self, appraisal_1, …")
+    add_stage(parser, help=text("cli.help_stage_analyse"))
     add_json(parser)
 
 
@@ -55,7 +55,7 @@ def register(commands: Any) -> None:
     explain = add_command(
         commands,
         "explain",
-        help="explain a unit's score leaf by leaf",
+        help=text("cli.help_explain"),
         examples=(
             f"parindex explain {DEMO} --unit SYN-046 --depth 2",
             "parindex explain bnv-province-1150-2019 diem.csv --unit BDI --lang en",
@@ -63,17 +63,15 @@ def register(commands: Any) -> None:
         ),
     )
     _common(explain)
-    explain.add_argument("--unit", required=True, help="the unit to explain (its code)")
-    explain.add_argument(
-        "--compare", default="self", help="stage view to compare with (default: self)"
-    )
-    explain.add_argument("--depth", type=int, default=None, help="deepest level shown")
+    explain.add_argument("--unit", required=True, help=text("cli.help_explain_unit"))
+    explain.add_argument("--compare", default="self", help=text("cli.help_compare"))
+    explain.add_argument("--depth", type=int, default=None, help=text("cli.help_depth"))
     explain.set_defaults(handler=cmd_explain)
 
     lost = add_command(
         commands,
         "lost-points",
-        help="where points were lost, and what full marks would gain",
+        help=text("cli.help_lost"),
         examples=(
             f"parindex lost-points {DEMO} --top 5",
             f"parindex lost-points {DEMO} --unit SYN-046",
@@ -81,33 +79,31 @@ def register(commands: Any) -> None:
         ),
     )
     _common(lost)
-    lost.add_argument(
-        "--criteria-level", type=int, default=2, help="depth of the ranked criteria (0: leaves)"
-    )
-    lost.add_argument("--group", default=None, help="only units of this ranking group")
-    lost.add_argument("--unit", default=None, help="rank criteria for this unit instead")
-    lost.add_argument("--top", type=int, default=10, help="rows shown (default 10)")
+    lost.add_argument("--criteria-level", type=int, default=2, help=text("cli.help_lost_level"))
+    lost.add_argument("--group", default=None, help=text("cli.help_lost_group"))
+    lost.add_argument("--unit", default=None, help=text("cli.help_lost_unit"))
+    lost.add_argument("--top", type=int, default=10, help=text("cli.help_top10"))
     lost.set_defaults(handler=cmd_lost)
 
     disc = add_command(
         commands,
         "discrepancy",
-        help="self-assessment against appraisal",
+        help=text("cli.help_discrepancy"),
         examples=(
             f"parindex discrepancy {DEMO} --top 3",
             "parindex discrepancy synthetic-commune ket-qua.csv --against appraisal_1",
         ),
     )
     _common(disc)
-    disc.add_argument("--against", default="final", help="view compared with self (default: final)")
-    disc.add_argument("--criteria-level", type=int, default=0, help="depth of criteria (0: leaves)")
-    disc.add_argument("--top", type=int, default=10, help="rows shown (default 10)")
+    disc.add_argument("--against", default="final", help=text("cli.help_against"))
+    disc.add_argument("--criteria-level", type=int, default=0, help=text("cli.help_disc_level"))
+    disc.add_argument("--top", type=int, default=10, help=text("cli.help_top10"))
     disc.set_defaults(handler=cmd_discrepancy)
 
     whatif = add_command(
         commands,
         "what-if",
-        help="new points, class and rank after changes, or a plan to a target",
+        help=text("cli.help_what_if"),
         examples=(
             f"parindex what-if {DEMO} --set SYN-046:3.4.2=đạt --set SYN-046:7.3=5",
             f"parindex what-if {DEMO} --unit SYN-046 --target-class B",
@@ -120,42 +116,40 @@ def register(commands: Any) -> None:
         action="append",
         default=[],
         metavar="UNIT:CODE=VALUE",
-        help="a change, entered as in input files (repeatable)",
+        help=text("cli.help_set"),
     )
-    whatif.add_argument("--unit", default=None, help="unit for --target-rank / --target-class")
-    whatif.add_argument("--target-rank", type=int, default=None, help="rank to reach")
-    whatif.add_argument("--target-class", default=None, help="class to reach (A, B, …)")
+    whatif.add_argument("--unit", default=None, help=text("cli.help_target_unit"))
+    whatif.add_argument("--target-rank", type=int, default=None, help=text("cli.help_target_rank"))
+    whatif.add_argument("--target-class", default=None, help=text("cli.help_target_class"))
     whatif.add_argument(
         "--criteria-level",
         type=int,
         default=2,
-        help="depth of criteria in a target plan (0: leaves)",
+        help=text("cli.help_plan_level"),
     )
     whatif.set_defaults(handler=cmd_what_if)
 
     sens = add_command(
         commands,
         "sensitivity",
-        help="rank uncertainty under varying field weights",
+        help=text("cli.help_sensitivity"),
         examples=(
             f"parindex sensitivity {DEMO} --samples 1000 --spread 0.2",
             "parindex sensitivity synthetic-commune ket-qua.csv --bound 8=30:40 --spread 0",
         ),
     )
     _common(sens)
-    sens.add_argument("--samples", type=int, default=1000, help="weight samples (default 1000)")
-    sens.add_argument(
-        "--spread", type=float, default=0.2, help="relative half-width of each field's bounds"
-    )
+    sens.add_argument("--samples", type=int, default=1000, help=text("cli.help_samples"))
+    sens.add_argument("--spread", type=float, default=0.2, help=text("cli.help_spread"))
     sens.add_argument(
         "--bound",
         action="append",
         default=[],
         metavar="FIELD=LOW:HIGH",
-        help="explicit bounds (points)",
+        help=text("cli.help_bound"),
     )
-    sens.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    sens.add_argument("--top", type=int, default=20, help="rows shown (default 20)")
+    sens.add_argument("--seed", type=int, default=0, help=text("cli.help_seed"))
+    sens.add_argument("--top", type=int, default=20, help=text("cli.help_top20"))
     sens.set_defaults(handler=cmd_sensitivity)
 
 

@@ -3,7 +3,7 @@
 Commands declare their arguments with these helpers so that the same thing has
 the same name and meaning everywhere:
 
-- ``PACK``: an installed pack id, or a pack file (.toml, .json, .xlsx, .csv criteria table);
+- ``PACK``: an installed pack id, or a pack file (.toml, .json, .xlsx);
 - ``INPUT...``: any mix of filled workbooks, folders of them, long CSV and JSON documents;
 - ``-o/--output``: checked before any work (known extension, writable folder,
   never one of the inputs) by :func:`check_output_args`;
@@ -41,32 +41,32 @@ RESULT_KINDS = (".xlsx", ".csv", ".json")
 def common_parser() -> argparse.ArgumentParser:
     """Options every command takes (a parent parser for each subcommand)."""
     parent = argparse.ArgumentParser(add_help=False)
-    group = parent.add_argument_group(text("cli.group_common", "en"))
+    group = parent.add_argument_group(text("cli.group_common"))
     group.add_argument(
         "--lang",
         choices=LANGS,
         default=argparse.SUPPRESS,
-        help="language of messages and outputs: vi (default, or $PARINDEX_LANG) or en",
+        help=text("cli.help_lang"),
     )
     group.add_argument(
         "-q",
         "--quiet",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="print only results and errors (no progress, no notes)",
+        help=text("cli.help_quiet"),
     )
     group.add_argument(
         "-v",
         "--verbose",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="print more detail (timings, files read)",
+        help=text("cli.help_verbose"),
     )
     group.add_argument(
         "--debug",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="show the full traceback of an internal error",
+        help=text("cli.help_debug"),
     )
     return parent
 
@@ -95,8 +95,7 @@ def add_pack(parser: argparse.ArgumentParser, *, optional: bool = False) -> None
         "pack",
         metavar="PACK",
         nargs="?" if optional else None,
-        help="an installed pack id (see `parindex packs`) or a pack file "
-        "(.toml, .json, .xlsx, or a .csv/.xlsx criteria table)",
+        help=text("cli.help_pack"),
     )
 
 
@@ -106,8 +105,7 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
         "inputs",
         metavar="INPUT",
         nargs="+" if required else "*",
-        help="filled workbooks (.xlsx), folders of them, long CSV (.csv) or JSON "
-        "input documents, in any mix",
+        help=text("cli.help_inputs"),
     )
 
 
@@ -118,13 +116,12 @@ def add_scoring(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="score nodes at depth N directly (1: fields, 2: criteria), "
-        "for packs transcribed only that deep",
+        help=text("cli.help_level"),
     )
     parser.add_argument(
         "--allow-missing",
         action="store_true",
-        help="score missing entries as 0 (each one flagged) instead of refusing them",
+        help=text("cli.help_missing"),
     )
     if demo:
         parser.add_argument(
@@ -132,7 +129,7 @@ def add_scoring(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
             type=int,
             default=None,
             metavar="N",
-            help="use N units of SYNTHETIC data (with a SYNTHETIC appraisal) instead of INPUT",
+            help=text("cli.help_demo"),
         )
 
 
@@ -142,13 +139,13 @@ def add_stage(parser: argparse.ArgumentParser, help: str | None = None) -> None:
         "--stage",
         default=None,
         metavar="NAME",
-        help=help or "stage view to use: final (default), self, appraisal_1, …",
+        help=help or text("cli.help_stage"),
     )
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
     """``--json``: structured output on stdout instead of text."""
-    parser.add_argument("--json", action="store_true", help="print structured JSON instead of text")
+    parser.add_argument("--json", action="store_true", help=text("cli.help_json"))
 
 
 def add_output(
@@ -165,7 +162,7 @@ def add_output(
         required=required,
         default=None,
         metavar="FILE",
-        help=help or f"write to a file ({', '.join(kinds)})",
+        help=help or text("cli.help_output", kinds=list(kinds)),
     )
     parser.set_defaults(output_kinds=tuple(kinds))
 
@@ -227,7 +224,7 @@ def demo_input(compiled: CompiledPack, units: int) -> ScoringInput:
 
 
 def load_pack(name: str) -> Pack:
-    """An installed pack by id, or a pack file by path (criteria tables included)."""
+    """An installed pack by id, or a pack file by path (.toml, .json, .xlsx)."""
     from parindex.io.pack_files import PACK_FORMATS, import_pack
     from parindex.plugins import default_plugins
 

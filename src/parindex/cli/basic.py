@@ -37,7 +37,7 @@ def register(commands: Any) -> None:
     packs = add_command(
         commands,
         "packs",
-        help="list installed criteria packs",
+        help=text("cli.help_packs"),
         examples=("parindex packs", "parindex packs --json"),
     )
     add_json(packs)
@@ -46,7 +46,7 @@ def register(commands: Any) -> None:
     show = add_command(
         commands,
         "show",
-        help="show a pack's criteria tree with maxima",
+        help=text("cli.help_show"),
         examples=(
             "parindex show bnv-province-1150-2019 --depth 1",
             "parindex show bnv-province-1150-2019 --gaps",
@@ -54,17 +54,15 @@ def register(commands: Any) -> None:
         ),
     )
     add_pack(show)
-    show.add_argument("--depth", type=int, default=None, help="deepest level shown")
-    show.add_argument(
-        "--gaps", action="store_true", help="list what the sources do not give, and why"
-    )
+    show.add_argument("--depth", type=int, default=None, help=text("cli.help_depth"))
+    show.add_argument("--gaps", action="store_true", help=text("cli.help_gaps"))
     add_json(show)
     show.set_defaults(handler=cmd_show)
 
     score_cmd = add_command(
         commands,
         "score",
-        help="score input files and print the ranking",
+        help=text("cli.help_score"),
         examples=(
             "parindex score synthetic-commune don-vi/ -o ket-qua.xlsx",
             "parindex score bnv-province-1150-2019 diem.csv --top 10",
@@ -74,29 +72,29 @@ def register(commands: Any) -> None:
     )
     add_pack(score_cmd)
     add_inputs(score_cmd)
-    add_output(score_cmd, RESULT_KINDS, help="write results to .xlsx, .csv or .json")
+    add_output(score_cmd, RESULT_KINDS, help=text("cli.help_score_output"))
     add_scoring(score_cmd)
     score_cmd.add_argument(
         "--unit-sheets",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="per-unit sheets in the results workbook (default: up to 300 units)",
+        help=text("cli.help_unit_sheets"),
     )
-    score_cmd.add_argument("--top", type=int, default=None, help="print only the first N units")
+    score_cmd.add_argument("--top", type=int, default=None, help=text("cli.help_score_top"))
     score_cmd.add_argument(
         "--json",
         action="store_true",
-        help="print the results JSON document (as -o FILE.json writes) instead of the ranking",
+        help=text("cli.help_score_json"),
     )
     score_cmd.set_defaults(handler=cmd_score)
 
     demo = add_command(
         commands,
         "demo",
-        help="score the shipped SYNTHETIC sample data",
+        help=text("cli.help_demo_cmd"),
         examples=("parindex demo", "parindex demo --communes 1000"),
     )
-    demo.add_argument("--communes", type=int, default=10_000, help="SYNTHETIC communes to score")
+    demo.add_argument("--communes", type=int, default=10_000, help=text("cli.help_communes"))
     demo.set_defaults(handler=cmd_demo)
 
 
