@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,3 +40,29 @@ def unit_entries(
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def unit_layout(book: Any) -> tuple[int, int]:
+    """(row of the unit id, row of the criteria header) of a unit-layout template.
+
+    The header block above the form (title, criteria set, notices, issuing body)
+    moves the form down; the hidden ``parindex`` sheet records where it starts.
+    """
+    meta = {row[0]: row[1] for row in book["parindex"].iter_rows(values_only=True)}
+    header = int(meta["header_row"])
+    sheet = book.worksheets[0]
+    unit = next(r for r in range(1, header) if sheet.cell(row=r, column=1).value in ("Mã đơn vị", "Unit id"))
+    return unit, header
+
+
+def template_layout(compiled: CompiledPack) -> tuple[int, int]:
+    """:func:`unit_layout` of the template ``write_template(compiled, ...)`` writes."""
+    import tempfile
+
+    import openpyxl
+
+    from parindex.io import write_template
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_template(compiled, Path(folder) / "t.xlsx")
+        return unit_layout(openpyxl.load_workbook(path))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from io_support import digest
+from io_support import digest, template_layout
 
 import parindex
 from parindex.cli import main
@@ -58,30 +58,35 @@ def test_cli_pack_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert import_pack(toml) == parindex.get_pack("synthetic-commune")
 
 
+def _table(sheet: openpyxl.worksheet.worksheet.Worksheet, first: str) -> tuple[list[object], list[tuple[object, ...]]]:
+    """The header (the row whose first cell is ``first``) and the rows below it."""
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    at = next(i for i, row in enumerate(rows) if row[0] == first)
+    return list(rows[at]), rows[at + 1 :]
+
+
 def test_results_workbook_csv_and_json(commune: CompiledPack, tmp_path: Path) -> None:
     results = parindex.score(commune, synthetic_input(commune, 6))
     book_path = write_results(results, tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(book_path)
     assert book.sheetnames[:2] == ["Xếp hạng", "Chỉ số thành phần"]
     assert len(book.sheetnames) == 2 + 6
-    ranking = book["Xếp hạng"]
+    header, rows = _table(book["Xếp hạng"], "Hạng")
     first = results.ranking()[0]
-    row = next(r for r in ranking.iter_rows() if r[1].value == first.unit)
-    assert row[0].value == first.rank
-    assert Decimal(repr(row[6].value)) == first.index
-    assert row[6].number_format == "0.00"
-    unit_sheet = book[first.unit]
-    total = next(r for r in unit_sheet.iter_rows(min_row=6) if r[0].value == "Tổng")
-    assert Decimal(repr(total[4].value)) == first.maximum - first.points  # lost points
-    components = book["Chỉ số thành phần"]
-    header = [c.value for c in next(r for r in components.iter_rows() if r[0].value == "Mã đơn vị")]
-    assert "Lĩnh vực 1 (%)" in header and "Xếp loại 8" in header
+    row = next(r for r in rows if r[1] == first.unit)
+    assert row[0] == first.rank
+    assert Decimal(repr(row[header.index("Chỉ số (%)")])) == first.index
+    header, rows = _table(book[first.unit], "Mã")
+    total = next(r for r in rows if r[0] == "Tổng")
+    assert Decimal(repr(total[header.index("Điểm bị mất")])) == first.maximum - first.points
+    header, _ = _table(book["Chỉ số thành phần"], "Hạng")
+    assert header[5].startswith("1. ") and header[-2].startswith("8. ")
 
     with (write_results(results, tmp_path / "r.csv")).open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle, delimiter=";"))
     assert len(rows) == 6 * commune.n_nodes
     total_row = next(r for r in rows if r["unit"] == first.unit and r["code"] == "")
-    assert Decimal(total_row["index"]) == first.index
+    assert Decimal(total_row["index"].replace(",", ".")) == first.index
 
     document = json.loads(write_results(results, tmp_path / "r.json").read_text(encoding="utf-8"))
     assert document["format"] == "parindex-history-results/1"
@@ -133,13 +138,14 @@ def test_template_structure(commune: CompiledPack, tmp_path: Path) -> None:
     assert book["parindex"].sheet_state == "hidden"
     formulas = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
     assert formulas == []
-    first_leaf = 8 + commune.node_index[commune.leaf_codes[0]] - 1
+    header = template_layout(commune)[1]
+    first_leaf = header + commune.node_index[commune.leaf_codes[0]]
     assert not sheet.cell(row=first_leaf, column=7).protection.locked
     assert sheet.cell(row=first_leaf, column=3).protection.locked
     lists = {dv.formula1 for dv in sheet.data_validations.dataValidation}
     assert any(f.startswith("=lists!") for f in lists)
     english = openpyxl.load_workbook(write_template(commune, tmp_path / "e.xlsx", lang="en"))
-    assert english.worksheets[0]["A7"].value == "Code"
+    assert english.worksheets[0].cell(row=header, column=1).value == "Code"
 
 
 def test_cli_template_then_score(commune: CompiledPack, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from io_support import digest, unit_entries
+from io_support import digest, template_layout, unit_entries, unit_layout
 
 import parindex
 from parindex.compiled import CompiledPack
@@ -170,10 +170,11 @@ def _filled_unit(path: Path, c: CompiledPack, unit: str = "X01", change: Callabl
     write_template(c, path)
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
-    sheet["B3"] = unit
+    unit_row, header = unit_layout(book)
+    sheet.cell(row=unit_row, column=2, value=unit)
     values, na = synthetic_values(c, 1, seed=1)
     entries = unit_entries(c, values, na, 0)
-    for row in sheet.iter_rows(min_row=8):
+    for row in sheet.iter_rows(min_row=header + 1):
         if row[0].value in entries:
             value = entries[row[0].value]
             if value == "không phát sinh":
@@ -193,7 +194,7 @@ def wrong_pack(tmp: Path) -> Case:
 def date_in_cell(tmp: Path) -> Case:
     c = _commune()
     code = _leaf(c, lambda i: isinstance(c.leaf_rules[i], Proportional))
-    row = 8 + c.node_index[code] - 1
+    row = template_layout(c)[1] + c.node_index[code]
 
     def change(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
         sheet.cell(row=row, column=7, value=dt.datetime(2024, 1, 2))
@@ -203,22 +204,25 @@ def date_in_cell(tmp: Path) -> Case:
 
 
 def empty_unit(tmp: Path) -> Case:
-    return _filled_unit(tmp / "unit.xlsx", _commune(), unit=""), _commune(), "the unit id is empty", "unit.xlsx, sheet “Đánh giá”, cell B3"
+    row = template_layout(_commune())[0]
+    return _filled_unit(tmp / "unit.xlsx", _commune(), unit=""), _commune(), "the unit id is empty", f"unit.xlsx, sheet “Đánh giá”, cell B{row}"
 
 
 def value_on_field_row(tmp: Path) -> Case:
     def change(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
-        sheet["G8"] = 5
+        sheet[f"G{field_row}"] = 5
 
+    field_row = template_layout(_commune())[1] + 1
     path = _filled_unit(tmp / "unit.xlsx", _commune(), change=change)
-    return path, _commune(), "criterion 1: values entered on a field or criterion row", "cell G8"
+    return path, _commune(), "criterion 1: values entered on a field or criterion row", f"cell G{field_row}"
 
 
 def unit_in_two_files(tmp: Path) -> Case:
     c = _commune()
     first = _filled_unit(tmp / "a.xlsx", c)
     second = _filled_unit(tmp / "b.xlsx", c)
-    return [first, second], c, "unit also given at a.xlsx, sheet “Đánh giá”, cell B3", "b.xlsx, sheet “Đánh giá”, cell B3"
+    row = template_layout(c)[0]
+    return [first, second], c, f"unit also given at a.xlsx, sheet “Đánh giá”, cell B{row}", f"b.xlsx, sheet “Đánh giá”, cell B{row}"
 
 
 def _batch(path: Path, c: CompiledPack, units: list[str], change: Callable[[openpyxl.worksheet.worksheet.Worksheet], None] | None = None) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from io_support import unit_entries
+from io_support import unit_entries, unit_layout
 
 import parindex
 from parindex.compiled import CompiledPack
@@ -41,10 +41,12 @@ def _same_scores(left: parindex.Results, right: parindex.Results) -> None:
 def _fill_unit_template(path: Path, unit: str, name: str, entries: dict[str, object], appraised: dict[str, object]) -> None:
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
-    sheet["B3"], sheet["B4"] = unit, name
-    header = [cell.value for cell in sheet[7]]
+    unit_row, header_row = unit_layout(book)
+    sheet.cell(row=unit_row, column=2, value=unit)
+    sheet.cell(row=unit_row + 1, column=2, value=name)
+    header = [cell.value for cell in sheet[header_row]]
     column = {key: next(i for i, h in enumerate(header) if h in names) for key, names in UNIT_COLUMNS.items()}
-    for row in sheet.iter_rows(min_row=8):
+    for row in sheet.iter_rows(min_row=header_row + 1):
         code = row[column["code"]].value
         if code not in entries:
             continue

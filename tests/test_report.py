@@ -24,9 +24,10 @@ from parindex.results import Results
 from parindex.synthetic import synthetic_input
 
 WHEN = dt.datetime(2025, 1, 31, 9, 30, tzinfo=dt.UTC)
+#: A ranking row: rank, unit, name, points, maximum, index.
 ROW = re.compile(
     r'<tr><td class="n">(\d+)</td><td>([^<]*)</td><td>[^<]*</td><td class="n">[^<]*</td>'
-    r'<td class="n">([^<]*)</td>'
+    r'<td class="n">[^<]*</td><td class="n">([^<]*)</td>'
 )
 
 
@@ -46,11 +47,13 @@ def test_numbers_vietnamese_and_plain() -> None:
     assert vi.percent(None, 2) == "—"
     assert NumberFormat.resolve("auto", "en") is NumberFormat.PLAIN
     assert NumberFormat.resolve(None, "vi") is NumberFormat.VI
-    with pytest.raises(ParIndexError, match="number format"):
+    with pytest.raises(ParIndexError) as caught:
         render_html(
             _results(parindex.compile_pack(parindex.get_pack("synthetic-commune")), 3, 1),
             number_format="roman",
         )
+    assert caught.value.code == "report.unknown_number_format"
+    assert "“roman”" in caught.value.render("vi")
 
 
 def test_ranking_rows_are_the_scored_figures(commune: CompiledPack) -> None:
@@ -114,8 +117,10 @@ def test_previous_year_change_or_a_note(commune: CompiledPack) -> None:
         parindex.compile_pack(parindex.get_pack("bnv-province-1150-2019")),
         synthetic_input(parindex.compile_pack(parindex.get_pack("bnv-province-1150-2019")), 3),
     )
-    with pytest.raises(ParIndexError, match="version mapping"):
+    with pytest.raises(ParIndexError) as caught:
         render_html(results, previous=other)
+    assert caught.value.code == "report.previous_other_pack"
+    assert "version mapping" in caught.value.render("en")
 
 
 def test_previous_from_a_history_store_matches(commune: CompiledPack, tmp_path: Path) -> None:
@@ -124,8 +129,9 @@ def test_previous_from_a_history_store_matches(commune: CompiledPack, tmp_path: 
     with HistoryStore.open(tmp_path / "h.sqlite") as store:
         store.add_results(earlier, 2023)
         stored = compare_with_store(results, store, 2024)
-        with pytest.raises(ParIndexError, match="no results for 2020"):
+        with pytest.raises(ParIndexError) as caught:
             compare_with_store(results, store, 2021)
+        assert caught.value.render("vi") == "kho kết quả không có kết quả năm 2020"
     direct = compare_with_results(results, earlier)
     assert stored.label == "2023"
     for unit in results.unit_ids:
@@ -181,3 +187,41 @@ def test_write_html_is_atomic_and_complete(commune: CompiledPack, tmp_path: Path
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
     assert "2025-01-31T09:30:00+00:00" in text
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_heading_stages_heat_map_titles_and_maximum_column(
+    commune: CompiledPack, tmp_path: Path
+) -> None:
+    from parindex.analysis.synthetic_appraisal import synthetic_appraisal
+
+    data = synthetic_appraisal(commune, synthetic_input(commune, 6, seed=2), seed=2)
+    results = parindex.score(commune, data)
+    out = tmp_path / "r.html"
+    argv = ["report", "synthetic-commune", "--demo", "6", "-o", str(out)]
+    assert main([*argv, "--issuer", "UBND tỉnh Sóc Trăng / Sở Nội vụ", "--year", "2024"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<h1>Báo cáo Chỉ số cải cách hành chính năm 2024</h1>" in page
+    assert "UBND TỈNH SÓC TRĂNG<br><b>SỞ NỘI VỤ</b>" in page
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page
+    assert "Kết quả thẩm định (vòng 1), bổ sung bằng tự đánh giá" in page
+    assert "appraisal_1" not in page and "final (" not in page
+    assert main([*argv, "--title", "Chỉ số CCHC các xã 2024"]) == 0
+    assert "<h1>Chỉ số CCHC các xã 2024</h1>" in out.read_text(encoding="utf-8")
+
+    page = render_html(results)
+    field = commune.node_index["7"]
+    maximum = f"{commune.node_max[field] / 10**commune.pack.point_decimals:.2f}".replace(".", ",")
+    # heat-map columns: shortened titles, the full title on hover
+    assert f"<title>7. {commune.titles[field]} (tối đa {maximum} điểm)</title>" in page
+    assert ">7. Xây dựng chính quyền…</text>" in page
+    # the ranking has a maximum column beside the points
+    assert "<th>Điểm</th><th>Điểm tối đa</th><th>Chỉ số (%)</th>" in page
+    first = results.ranking()[0]
+    row = re.search(rf"<tr><td class=\"n\">1</td><td>{first.unit}</td>.*?</tr>", page)
+    assert row is not None
+    assert f'<td class="n">{first.points:.2f}</td><td class="n">{first.maximum:.2f}</td>'.replace(
+        ".", ","
+    ) in row.group(0)
+    english = render_html(results, lang="en")
+    assert "Results of the appraisal (round 1), completed from the self-assessment" in english
+    assert "<th>Points</th><th>Maximum</th>" in english

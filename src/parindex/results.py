@@ -260,10 +260,44 @@ class Results:
             "rank": scores.rank,
         }
 
-    def to_pandas(self, stage: str | None = None, max_depth: int | None = None) -> Any:
-        """A long DataFrame of :meth:`to_records` (needs the optional pandas)."""
+    def to_pandas(
+        self, stage: str | None = None, max_depth: int | None = None, *, exact: bool = False
+    ) -> Any:
+        """A long DataFrame (one row per unit and node) with real types (needs pandas).
+
+        ``points``, ``maximum`` and ``index`` are float64 (``exact=True``: ``Decimal``
+        objects, the published figures to the last digit); ``grade`` is an ordered
+        Categorical (A > B > C > D: sorting puts the lowest class first); ``rank`` and
+        ``depth`` are nullable Int64 (only totals have a rank).
+        """
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ParIndexError("results.needs_pandas") from exc
-        return pd.DataFrame(self.to_records(stage, max_depth))
+        rows = self.rows(stage, max_depth)
+
+        def figures(name: str) -> Any:
+            values = [getattr(row, name) for row in rows]
+            if exact:
+                return pd.Series(values, dtype=object)
+            return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+
+        best_first = self.pack.classification.labels
+        frame = pd.DataFrame(
+            {
+                "unit": [row.unit for row in rows],
+                "name": [row.name for row in rows],
+                "group": [row.group for row in rows],
+                "code": [row.code for row in rows],
+                "title": [row.title for row in rows],
+                "depth": pd.Series([row.depth for row in rows], dtype="Int64"),
+                "points": figures("points"),
+                "maximum": figures("maximum"),
+                "index": figures("index"),
+                "grade": pd.Categorical(
+                    [row.grade for row in rows], categories=best_first[::-1], ordered=True
+                ),
+                "rank": pd.Series([row.rank for row in rows], dtype="Int64"),
+            }
+        )
+        return frame

@@ -6,7 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from parindex.cli.args import add_command, add_output, add_pack, add_stage, load_pack
+from parindex.cli.args import (
+    add_command,
+    add_output,
+    add_pack,
+    add_stage,
+    check_output_args,
+    load_pack,
+)
+from parindex.cli.heading import add_heading, heading_from
 from parindex.compiled import compile_pack
 from parindex.errors import PackError, Severity
 from parindex.io.pack_files import export_pack, import_pack
@@ -40,6 +48,7 @@ def register(commands: Any) -> None:
     template.add_argument(
         "--level", type=int, default=None, metavar="N", help="enter values at depth N"
     )
+    add_heading(template, signature=False)
     template.set_defaults(handler=cmd_template)
 
     pack = commands.add_parser("pack", help="export or import criteria packs")
@@ -61,9 +70,16 @@ def register(commands: Any) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    check_output_args(args)
     compiled = compile_pack(load_pack(args.pack), level=args.level)
     path = write_template(
-        compiled, args.output, layout=args.layout, lang=args.lang, rows=args.rows, stage=args.stage
+        compiled,
+        args.output,
+        layout=args.layout,
+        lang=args.lang,
+        rows=args.rows,
+        stage=args.stage,
+        heading=heading_from(args),
     )
     print(f"{path} ({args.layout}, {compiled.n_leaves} criteria to fill)")
     return 0

@@ -13,9 +13,12 @@ from parindex.cli.args import (
     add_pack,
     add_scoring,
     add_stage,
+    check_output_args,
     scored,
 )
+from parindex.cli.heading import add_heading, heading_from
 from parindex.errors import ParIndexError
+from parindex.messages import text
 from parindex.history.mapping import read_mapping
 from parindex.history.store import HistoryStore
 from parindex.history.yoy import Aggregate
@@ -51,7 +54,7 @@ def register(commands: Any) -> None:
         metavar="STORE",
         help="history store (SQLite file or postgresql:// URL) holding last year's results",
     )
-    report.add_argument("--year", type=int, help="year of these results (with --previous)")
+    add_heading(report, signature=False)
     report.add_argument(
         "--previous-year", type=int, help="year to compare with (default: --year minus 1)"
     )
@@ -73,13 +76,13 @@ def register(commands: Any) -> None:
 
 def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None:
     if args.previous is None:
-        if args.year is not None or args.previous_year is not None:
-            raise ParIndexError("--year and --previous-year need --previous STORE")
+        if args.previous_year is not None:
+            raise ParIndexError("report.previous_year_needs_store")
         return None
     if args.year is None:
-        raise ParIndexError("--previous needs --year (the year of these results)")
+        raise ParIndexError("report.previous_needs_year")
     if "://" not in args.previous and not Path(args.previous).is_file():
-        raise ParIndexError(f"no history store at {args.previous}")
+        raise ParIndexError("report.no_store", path=args.previous)
     with HistoryStore.open(args.previous) as store:
         return compare_with_store(
             results,
@@ -93,6 +96,7 @@ def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    check_output_args(args)
     results = scored(args)
     path = write_html(
         results,
@@ -104,7 +108,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         synthetic=True if args.demo is not None else None,
         stage=args.stage,
         expanded=args.expanded,
+        heading=heading_from(args),
     )
     size = path.stat().st_size
-    print(f"wrote {path} ({size:,} bytes, {len(results.units)} units)")
+    print(text("report.written", path=str(path), size=size, units=len(results.units)))
     return 0

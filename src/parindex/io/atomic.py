@@ -4,7 +4,10 @@ An interrupted run leaves either the old file or the new one, never half of one,
 and never a stray temporary file. The new file gets the permissions a normal
 file gets under the user's umask (or keeps those of the file it replaces), and
 an output path that is a symbolic link is written through: the link stays and
-its target is replaced.
+its target is replaced. A file with other hard links gets a new inode under the
+name written; its other names keep the old content (so an input reached through
+a hard link is never changed). A failure of the file system (no space, no
+permission) becomes a :class:`~parindex.errors.ParIndexError` naming the path.
 """
 
 from __future__ import annotations
@@ -16,9 +19,16 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from parindex.errors import ParIndexError
+
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process umask, read without changing it where the system allows (Linux)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
@@ -38,18 +48,37 @@ def _mode_for(final: Path) -> int:
         return 0o666 & ~_umask()
 
 
+def _failed(target: str | Path, error: OSError) -> ParIndexError:
+    reason = error.strerror or type(error).__name__
+    return ParIndexError("output.write_failed", path=str(target), reason=reason)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target`` atomically.
 
     The temporary name keeps the extension (openpyxl checks it). Whatever goes
-    wrong, the temporary file is removed and ``target`` is left as it was.
+    wrong, inside the caller's block or after it, the temporary file is removed
+    and ``target`` is left as it was; an ``OSError`` is raised as a
+    :class:`ParIndexError` (``output.write_failed``) naming ``target``.
     """
     final = resolve_target(target)
-    folder = final.parent if str(final.parent) else Path(".")
-    handle, name = tempfile.mkstemp(
-        dir=folder, prefix=f".{final.name}.", suffix=f".tmp{final.suffix}"
-    )
+    folder = final.parent
+    try:
+        handle, name = tempfile.mkstemp(
+            dir=folder, prefix=f".{final.name}.", suffix=f".tmp{final.suffix}"
+        )
+    except OSError as exc:
+        raise _failed(target, exc) from exc
     os.close(handle)
     temporary = Path(name)
     try:
@@ -58,16 +87,13 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
         os.replace(temporary, final)
+    except BaseException as exc:
         with contextlib.suppress(OSError):
-            directory = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+        if isinstance(exc, OSError):
+            raise _failed(target, exc) from exc
         raise
+    _sync_folder(folder)
 
 
 def write_text_atomic(target: str | Path, text: str) -> None:

@@ -1,28 +1,38 @@
 """Writing results: a workbook for officials, CSV and JSON for machines.
 
 The workbook has a ranking sheet, a sheet of component indices (one index and
-class A/B/C/D per field), and one sheet per unit with the tree, points,
-maximum, lost points (điểm bị mất), index and class; figures are the rounded
-values the pack's rule publishes, with that many decimals shown. Every file is
-written to a temporary file and renamed into place.
+class A/B/C/D per field), and one sheet per unit with the tree: the value
+entered beside the points it earned, maximum, lost points (điểm bị mất), index,
+class, and for each "không phát sinh" leaf what it meant (full points, left out
+of the maximum, or zero). Figures are numbers in numeric cells with a
+``#,##0.00`` format (the reader's spreadsheet shows its own separators), the
+values the pack's rounding rule publishes. Every sheet is set up to print on
+A4 with the header block (issuing body, title with the year, criteria set and
+legal basis, notices) and the ranking ends with the signature block. Text from
+data is never a formula (:mod:`parindex.io.sheets`). Every file is written to
+a temporary file and renamed into place.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex import __version__
 from parindex.compiled import ROOT
+from parindex.document import Heading, legal_basis, notices, title
 from parindex.errors import ParIndexError
+from parindex.fixedpoint import BoolArray, FloatArray
 from parindex.history.records import (
     Origin,
     ResultsDocument,
@@ -31,53 +41,42 @@ from parindex.history.records import (
 )
 from parindex.history.store import records_from_results
 from parindex.io.atomic import atomic_path, write_text_atomic
-from parindex.io.cells import column_letter
-from parindex.labels import label
-from parindex.results import Results
+from parindex.io.sheets import (
+    BOLD,
+    LINE_HEIGHT,
+    csv_text,
+    fit_rows,
+    grid,
+    header_row,
+    heading_block,
+    number_format,
+    print_setup,
+    put,
+    set_widths,
+    signature_block,
+    wrapped_lines,
+)
+from parindex.labels import label, stages_label
+from parindex.messages import format_number, text
+from parindex.model import NotApplicable
+from parindex.results import Results, StageScores
+from parindex.rules import Achieved, Levels, Rule
+from parindex.scoring import effective_entries
 
 #: Above this many units the workbook has no per-unit sheets unless asked for.
 UNIT_SHEETS_LIMIT = 300
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "ranking": ("Xếp hạng", "Ranking"),
-    "components": ("Chỉ số thành phần", "Component indices"),
-    "lost": ("Điểm bị mất", "Lost points"),
-    "self": ("Điểm tự đánh giá", "Self-assessed points"),
-    "synthetic": (
-        "DỮ LIỆU MÔ PHỎNG, không phải kết quả chính thức",
-        "SYNTHETIC DATA, not official results",
-    ),
-}
-_BOLD = Font(bold=True)
-_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOP = Alignment(vertical="top")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def _t(key: str, lang: str) -> str:
-    return _TEXT[key][0 if lang == "vi" else 1]
+_NA_EFFECT = {
+    NotApplicable.FULL_POINTS: "na_full_points",
+    NotApplicable.EXCLUDED: "na_excluded",
+    NotApplicable.ZERO: "na_zero",
+}
 
 
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
-    for column, text in enumerate(labels, start=1):
-        cell = sheet.cell(row=row, column=column, value=text)
-        cell.font = _BOLD
-        cell.fill = _FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _put(
-    sheet: Worksheet, row: int, values: list[Any], number_format: str, numeric: set[int]
-) -> None:
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
-        if column - 1 in numeric:
-            cell.number_format = number_format
-        elif isinstance(value, str):
-            cell.number_format = "@"
 
 
 def _sheet_name(text: str, taken: set[str]) -> str:
@@ -92,165 +91,341 @@ def _sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def _preamble(sheet: Worksheet, results: Results, lang: str) -> int:
-    pack = results.pack
-    sheet.cell(row=1, column=1, value=pack.title).font = Font(bold=True, size=13)
-    sheet.cell(row=2, column=1, value=f"{pack.id} · {pack.version}")
-    if pack.synthetic:
-        sheet.cell(row=3, column=1, value=_t("synthetic", lang)).font = Font(
-            bold=True, color="C00000"
+class _Book:
+    """One results workbook being written: the shared header and formats of its sheets."""
+
+    def __init__(self, results: Results, lang: str, heading: Heading) -> None:
+        self.results, self.lang, self.heading = results, lang, heading
+        pack = results.pack
+        self.decimals = pack.rounding.decimals
+        self.fmt = number_format(self.decimals)
+        #: Maxima keep the places they have (0.25 of a point is not 0.3).
+        self.max_fmt = self.fmt + "#" * max(pack.point_decimals - self.decimals, 0)
+        self.title = title(heading, "results", lang)
+        if heading.title is None:
+            self.title = self.title.upper()
+        pack_line = text(
+            "output.pack_line", lang, title=pack.title, id=pack.id, version=pack.version
         )
-        return 5
-    return 4
+        basis = legal_basis(pack, lang)
+        stages = text(
+            "output.stage_line", lang, stages=stages_label(results.final.stages_used, lang)
+        )
+        self.lines = [pack_line, *([basis] if basis else []), stages]
+        self.notices = notices(pack, lang)
+        self.book = Workbook()
+        default = self.book.active
+        if default is not None:
+            self.book.remove(default)
+
+    def sheet(
+        self, name: str, widths: Sequence[float], lines: Sequence[str] | None = None
+    ) -> tuple[Worksheet, int]:
+        """A new sheet with its column widths and header block; the first free row."""
+        sheet = self.book.create_sheet(name)
+        set_widths(sheet, widths)
+        row = heading_block(
+            sheet,
+            self.heading,
+            self.lang,
+            width=len(widths),
+            title=self.title,
+            lines=self.lines if lines is None else lines,
+            notices=self.notices,
+        )
+        return sheet, row
+
+    def label(self, key: str) -> str:
+        return label(key, self.lang)
 
 
-def _ranking(book: Workbook, results: Results, lang: str, fmt: str) -> None:
-    sheet = book.create_sheet(_t("ranking", lang))
-    row = _preamble(sheet, results, lang)
-    keys = ("rank", "unit", "name", "group", "points", "maximum", "index", "grade")
-    _header(sheet, row, [label(k, lang) for k in keys])
-    for offset, result in enumerate(results.ranking(), start=1):
-        values = [
+def _ranking(out: _Book) -> None:
+    results, lang = out.results, out.lang
+    grouped = any(unit.group for unit in results.units)
+    keys = ["rank", "unit", "name", *(["group"] if grouped else []), "points", "maximum"]
+    keys += ["index", "grade"]
+    widths = {"rank": 6, "unit": 11, "name": 32, "group": 14, "grade": 8}
+    numeric = {"points": out.fmt, "maximum": out.max_fmt, "index": out.fmt}
+    width = len(keys)
+    sheet, row = out.sheet(text("output.sheet_ranking", lang), [widths.get(k, 10) for k in keys])
+    header_row(sheet, row, [out.label(k) for k in keys])
+    first = row + 1
+    for offset, result in enumerate(results.ranking()):
+        values = {
+            "rank": result.rank,
+            "unit": result.unit,
+            "name": result.name,
+            "group": result.group,
+            "points": _number(result.points),
+            "maximum": _number(result.maximum),
+            "index": _number(result.index),
+            "grade": result.grade,
+        }
+        for column, key in enumerate(keys, start=1):
+            align = Alignment(horizontal="center") if key in ("rank", "grade") else None
+            put(sheet, first + offset, column, values[key], number=numeric.get(key), align=align)
+    last = first + len(results.units) - 1
+    grid(sheet, first, last, width)
+    signature_block(sheet, last + 1, out.heading, lang, width)
+    print_setup(sheet, lang, landscape=False, title_rows=(row, row), freeze=f"D{first}")
+
+
+def _components(out: _Book) -> None:
+    results, lang = out.results, out.lang
+    compiled = results.compiled
+    fields = compiled.children(ROOT)
+    lead = ["rank", "unit", "name", "index", "grade"]
+    widths = [6, 11, 28, 9, 7, *([8, 6] * len(fields))]
+    width = len(widths)
+    sheet, row = out.sheet(text("output.sheet_components", lang), widths)
+    header_row(sheet, row, [out.label(k) for k in lead])
+    header_row(sheet, row + 1, [""] * len(lead))
+    for column in range(1, len(lead) + 1):
+        sheet.merge_cells(start_row=row, start_column=column, end_row=row + 1, end_column=column)
+    lines = 1
+    for k, field in enumerate(fields):
+        column = len(lead) + 1 + 2 * k
+        heading = f"{compiled.codes[field]}. {compiled.titles[field]}"
+        lines = max(lines, wrapped_lines(heading, widths[column - 1] + widths[column], bold=True))
+        header_row(sheet, row, [heading, ""], first=column)
+        sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + 1)
+        header_row(sheet, row + 1, ["%", out.label("grade")], first=column)
+    # Field titles wrap over two narrow columns.
+    sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+    first = row + 2
+    for offset, result in enumerate(results.ranking()):
+        values: list[Any] = [
             result.rank,
             result.unit,
             result.name,
-            result.group,
-            _number(result.points),
-            _number(result.maximum),
             _number(result.index),
             result.grade,
         ]
-        _put(sheet, row + offset, values, fmt, {4, 5, 6})
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
-    sheet.column_dimensions["C"].width = 32
-
-
-def _components(book: Workbook, results: Results, lang: str, fmt: str) -> None:
-    sheet = book.create_sheet(_t("components", lang))
-    row = _preamble(sheet, results, lang)
-    compiled = results.compiled
-    fields = compiled.children(ROOT)
-    labels = [label("unit", lang), label("name", lang), label("index", lang), label("grade", lang)]
-    for field in fields:
-        code = compiled.codes[field]
-        labels += [f"{label('field', lang)} {code} (%)", f"{label('grade', lang)} {code}"]
-    _header(sheet, row, labels)
-    for offset, result in enumerate(results.ranking(), start=1):
-        values: list[Any] = [result.unit, result.name, _number(result.index), result.grade]
         for field in fields:
             code = compiled.codes[field]
             values += [_number(results.index(result.unit, code)), results.grade(result.unit, code)]
-        _put(sheet, row + offset, values, fmt, {2, *range(4, len(values), 2)})
-    for field in fields:
-        note = sheet.cell(row=row - 1, column=5 + 2 * (field_position := fields.index(field)))
-        note.value = compiled.titles[field]
-        note.alignment = Alignment(wrap_text=True)
-        del field_position
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
+        for column, value in enumerate(values, start=1):
+            numeric = column == 4 or (column > len(lead) and (column - len(lead)) % 2 == 1)
+            centre = column in (1, 5) or (column > len(lead) and (column - len(lead)) % 2 == 0)
+            put(
+                sheet,
+                first + offset,
+                column,
+                value,
+                number=out.fmt if numeric else None,
+                align=Alignment(horizontal="center") if centre else None,
+            )
+    grid(sheet, first, first + len(results.units) - 1, width)
+    print_setup(sheet, lang, landscape=True, title_rows=(row, row + 1), freeze=f"D{first}")
 
 
-def _unit_sheets(book: Workbook, results: Results, lang: str, fmt: str) -> None:
-    compiled = results.compiled
-    taken = {name.casefold() for name in book.sheetnames}
-    with_self = "self" in results.stages and len(results.stages) > 1
-    keys = ["code", "title", "maximum"]
-    labels = [label(k, lang) for k in keys]
+def _entries(results: Results, scores: StageScores, final: bool) -> tuple[FloatArray, BoolArray]:
+    """The entries a view scored: each leaf's value by stage priority (overrides on final)."""
+    values, na, _, _ = effective_entries(results.input, scores.stages_used)
+    if final and results.overrides:
+        values, na = values.copy(), na.copy()
+        compiled = results.compiled
+        for override in results.overrides:
+            row, column = results.position(override.unit), compiled.leaf_index[override.code]
+            values[row, column] = compiled.leaf_rules[column].encode(override.value)
+            na[row, column] = False
+    return values, na
+
+
+def entered(rule: Rule, value: float, lang: str) -> str | float:
+    """A leaf's entry as the unit gave it: the level or đạt / không đạt in words, else the
+    number (a numeric cell); empty entries read "chưa nhập"."""
+    if math.isnan(value):
+        return label("missing", lang)
+    if isinstance(rule, Levels) and 0 <= int(value) < len(rule.levels):
+        return rule.levels[int(value)].label
+    if isinstance(rule, Achieved):
+        return text("analysis.achieved" if value == 1 else "analysis.not_achieved", lang)
+    return value
+
+
+def _unit_columns(with_self: bool) -> list[tuple[str, float]]:
+    columns = [("code", 8.0), ("title", 42.0), ("maximum", 8.0)]
     if with_self:
-        labels.append(_t("self", lang))
-    labels += [label("points", lang), _t("lost", lang), label("index", lang), label("grade", lang)]
-    rounding = results.pack.rounding
-    for unit in results.units:
-        sheet = book.create_sheet(_sheet_name(unit.id, taken))
-        sheet.cell(row=1, column=1, value=f"{unit.id} · {unit.name}".strip(" ·")).font = Font(
-            bold=True, size=13
-        )
-        sheet.cell(row=2, column=1, value=f"{results.pack.id} · {results.pack.version}")
+        columns += [("self_entered", 15.0), ("self_points", 9.0)]
+    columns += [("final_entered", 15.0), ("final_points", 9.0), ("lost", 8.0)]
+    columns += [("index", 8.0), ("grade", 7.0), ("na", 14.0)]
+    return columns
+
+
+def _unit_sheets(out: _Book) -> None:
+    results, lang = out.results, out.lang
+    compiled = results.compiled
+    taken = {name.casefold() for name in out.book.sheetnames}
+    self_scores = results.stages.get("self")
+    with_self = self_scores is not None and len(results.stages) > 1
+    columns = _unit_columns(with_self)
+    keys = [key for key, _ in columns]
+    width = len(columns)
+    labels = [
+        text(f"output.{key}", lang) if key.startswith("final_") else out.label(key) for key in keys
+    ]
+    final_values, final_na = _entries(results, results.final, final=True)
+    self_values, self_na = (
+        _entries(results, self_scores, final=False) if with_self and self_scores else (None, None)
+    )
+    leaf_of = {int(node): i for i, node in enumerate(compiled.leaf_nodes.tolist())}
+    rounding = Decimal(1).scaleb(-results.pack.rounding.decimals)
+    lang_na = {na: label(key, lang) for na, key in _NA_EFFECT.items()}
+
+    def leaf_entry(values: FloatArray, na: BoolArray, row: int, leaf: int) -> str | float:
+        if na[row, leaf]:
+            return label("na", lang)
+        return entered(compiled.leaf_rules[leaf], float(values[row, leaf]), lang)
+
+    for position, unit in enumerate(results.units):
         rank = results.rank(unit.id)
-        sheet.cell(
-            row=3, column=1, value=f"{label('rank', lang)}: {rank if rank is not None else '—'}"
+        unit_line = " · ".join(
+            (
+                text("output.unit_title", lang, name=unit.name or unit.id, unit=unit.id),
+                text("output.unit_rank", lang, rank=str(rank))
+                if rank is not None
+                else text("output.unit_rank_none", lang),
+            )
         )
-        header = 5
-        _header(sheet, header, labels)
-        for offset, node in enumerate(range(compiled.n_nodes), start=1):
+        sheet, row = out.sheet(
+            _sheet_name(unit.id, taken), [w for _, w in columns], [unit_line, *out.lines]
+        )
+        header_row(sheet, row, labels)
+        first = row + 1
+        for offset, node in enumerate(range(compiled.n_nodes)):
             code = compiled.codes[node]
             points = results.rounded_points(unit.id, code)
             maximum = results.maximum(unit.id, code)
-            values: list[Any] = [
-                code or label("total", lang),
-                compiled.titles[node],
-                _number(maximum),
-            ]
+            lost = max(maximum - points, Decimal(0)).quantize(rounding)
+            cells: dict[str, Any] = {
+                "code": code or label("total", lang),
+                "title": compiled.titles[node],
+                "maximum": _number(maximum),
+                "final_points": _number(points),
+                "lost": _number(lost),
+                "index": _number(results.index(unit.id, code)),
+                "grade": results.grade(unit.id, code),
+            }
             if with_self:
-                values.append(_number(results.rounded_points(unit.id, code, "self")))
-            lost = max(maximum - points, Decimal(0)).quantize(Decimal(1).scaleb(-rounding.decimals))
-            values += [
-                _number(points),
-                _number(lost),
-                _number(results.index(unit.id, code)),
-                results.grade(unit.id, code),
-            ]
-            _put(sheet, header + offset, values, fmt, {2, *range(3, len(values) - 1)})
-            if node == ROOT or compiled.depth[node] == 1:
-                for column in range(1, len(values) + 1):
-                    sheet.cell(row=header + offset, column=column).font = _BOLD
-            else:
-                sheet.cell(row=header + offset, column=2).alignment = Alignment(
-                    indent=int(compiled.depth[node]) - 1
+                cells["self_points"] = _number(results.rounded_points(unit.id, code, "self"))
+            leaf = leaf_of.get(node)
+            if leaf is not None:
+                cells["final_entered"] = leaf_entry(final_values, final_na, position, leaf)
+                if self_values is not None and self_na is not None:
+                    cells["self_entered"] = leaf_entry(self_values, self_na, position, leaf)
+                if final_na[position, leaf]:
+                    cells["na"] = lang_na.get(compiled.leaf_na[leaf], "")
+            numeric = {
+                "maximum": out.max_fmt,
+                "self_points": out.fmt,
+                "final_points": out.fmt,
+                "lost": out.fmt,
+                "index": out.fmt,
+                "self_entered": "General",
+                "final_entered": "General",
+            }
+            depth = int(compiled.depth[node])
+            strong = node == ROOT or depth == 1
+            for column, key in enumerate(keys, start=1):
+                align = TOP
+                if key == "title":
+                    align = Alignment(indent=max(depth - 1, 0), wrap_text=True, vertical="top")
+                elif key in ("na", "self_entered", "final_entered"):
+                    align = Alignment(wrap_text=True, vertical="top")
+                elif key == "grade":
+                    align = Alignment(horizontal="center", vertical="top")
+                put(
+                    sheet,
+                    first + offset,
+                    column,
+                    cells.get(key),
+                    number=numeric.get(key),
+                    font=BOLD if strong else None,
+                    align=align,
                 )
-        sheet.column_dimensions["B"].width = 60
-        sheet.freeze_panes = sheet.cell(row=header + 1, column=3)
+        last = first + compiled.n_nodes - 1
+        grid(sheet, first, last, width)
+        fit_rows(sheet, first, last)
+        print_setup(sheet, lang, landscape=False, title_rows=(row, row), freeze=f"C{first}")
 
 
 def write_results_xlsx(
-    results: Results, path: str | Path, *, lang: str = "vi", unit_sheets: bool | None = None
+    results: Results,
+    path: str | Path,
+    *,
+    lang: str = "vi",
+    unit_sheets: bool | None = None,
+    heading: Heading | None = None,
 ) -> Path:
-    """The results workbook; per-unit sheets by default up to ``UNIT_SHEETS_LIMIT`` units."""
-    decimals = results.pack.rounding.decimals
-    fmt = "0." + "0" * decimals if decimals > 0 else "0"
-    book = Workbook()
-    default = book.active
-    if default is not None:
-        book.remove(default)
-    _ranking(book, results, lang, fmt)
-    _components(book, results, lang, fmt)
+    """The results workbook; per-unit sheets by default up to ``UNIT_SHEETS_LIMIT`` units.
+
+    ``heading``: issuing body, year, title and signer for the printed sheets.
+    """
+    out = _Book(results, lang, heading or Heading())
+    _ranking(out)
+    _components(out)
     if unit_sheets if unit_sheets is not None else len(results.units) <= UNIT_SHEETS_LIMIT:
-        _unit_sheets(book, results, lang, fmt)
-    for sheet in book.worksheets:
-        for index in range(1, sheet.max_column + 1):
-            letter = column_letter(index - 1)
-            if sheet.column_dimensions[letter].width in (None, 13.0):
-                sheet.column_dimensions[letter].width = 14
+        _unit_sheets(out)
+    out.book.properties.creator = f"parindex {__version__}"
+    out.book.properties.title = out.title
     target = Path(path)
     with atomic_path(target) as temporary:
-        book.save(temporary)
+        out.book.save(temporary)
     return target
 
 
-def _plain(value: object) -> str:
-    return "" if value is None else str(value)
+CSV_FIELDS = (
+    "unit",
+    "name",
+    "group",
+    "code",
+    "title",
+    "depth",
+    "points",
+    "maximum",
+    "index",
+    "grade",
+    "rank",
+)
+#: Fields holding text from data (unit, pack): written formula-safe.
+_CSV_TEXT = frozenset({"unit", "name", "group", "code", "title", "grade"})
 
 
-def write_results_csv(results: Results, path: str | Path) -> Path:
-    """Long CSV of every unit and node (final stage, rounded as published), UTF-8 with BOM."""
-    records = results.to_records()
-    fields = [
-        "unit",
-        "name",
-        "group",
-        "code",
-        "title",
-        "depth",
-        "points",
-        "maximum",
-        "index",
-        "grade",
-        "rank",
-    ]
+def _places(value: Decimal, decimals: int) -> Decimal:
+    """``value`` with ``decimals`` places, or more where it has them (a maximum of 0.125)."""
+    fixed = value.quantize(Decimal(1).scaleb(-decimals))
+    return fixed if fixed == value else value.normalize()
+
+
+def _csv_value(value: object, comma: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format_number(value, "vi" if comma else "en")
+    return str(value)
+
+
+def write_results_csv(results: Results, path: str | Path, *, decimal_comma: bool = False) -> Path:
+    """Long CSV of every unit and node (final stage, rounded as published), UTF-8 with BOM.
+
+    ``decimal_comma``: numbers as Vietnamese-locale Excel reads them (``85,30``), with
+    ``;`` between fields; otherwise ``85.30`` and ``,``. Text fields that a spreadsheet
+    would take for a formula start with an apostrophe.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(fields)
-    for record in records:
-        writer.writerow([_plain(record[name]) for name in fields])
+    writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
+    writer.writerow(CSV_FIELDS)
+    decimals = results.pack.rounding.decimals
+    for record in results.rows():
+        row = []
+        for name in CSV_FIELDS:
+            value = getattr(record, name)
+            if name == "maximum":
+                value = _places(value, decimals)
+            cell = _csv_value(value, decimal_comma)
+            row.append(csv_text(cell) if name in _CSV_TEXT else cell)
+        writer.writerow(row)
     write_text_atomic(path, "\ufeff" + buffer.getvalue())
     return Path(path)
 
@@ -289,14 +464,27 @@ def write_results_json(results: Results, path: str | Path, year: int | None = No
 
 
 def write_results(
-    results: Results, path: str | Path, *, lang: str = "vi", unit_sheets: bool | None = None
+    results: Results,
+    path: str | Path,
+    *,
+    lang: str = "vi",
+    unit_sheets: bool | None = None,
+    heading: Heading | None = None,
+    decimal_comma: bool | None = None,
 ) -> Path:
-    """Write results by extension: ``.xlsx``, ``.csv`` or ``.json``."""
+    """Write results by extension: ``.xlsx``, ``.csv`` or ``.json``.
+
+    ``heading`` heads the workbook (its year is also the JSON document's year);
+    ``decimal_comma`` (CSV; default: on in Vietnamese) writes ``85,30`` with ``;``.
+    """
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
-        return write_results_xlsx(results, path, lang=lang, unit_sheets=unit_sheets)
+        return write_results_xlsx(
+            results, path, lang=lang, unit_sheets=unit_sheets, heading=heading
+        )
     if suffix == ".csv":
-        return write_results_csv(results, path)
+        comma = lang == "vi" if decimal_comma is None else decimal_comma
+        return write_results_csv(results, path, decimal_comma=comma)
     if suffix == ".json":
-        return write_results_json(results, path)
-    raise ParIndexError(f"cannot write results as {suffix!r}: use .xlsx, .csv or .json")
+        return write_results_json(results, path, heading.year if heading else None)
+    raise ParIndexError("output.unknown_format", path=str(path))

@@ -6,7 +6,11 @@ and columns to fill in (self-assessed value, appraised value, "không phát
 sinh", evidence reference, note). ``batch``: many units at once, units as rows
 and leaf codes as columns, for commune-level batches. Structure cells are
 locked (sheet protection without a password, to stop slips, not people) and
-hold no formulas; drop-down lists guard level and achieved/not achieved cells.
+hold no formulas; drop-down lists guard level and achieved/not achieved cells
+(their list references are the only formulas, written on purpose). The unit
+layout prints on A4 landscape, one page wide, under a header block (issuing
+body, title with the year, criteria set, legal basis); every text is in the
+template's language.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.compiled import CompiledPack, compile_pack
+from parindex.document import Heading, legal_basis, notices, title
 from parindex.fixedpoint import ticks_to_decimal
 from parindex.io.atomic import atomic_path
 from parindex.io.cells import column_letter
@@ -35,17 +39,42 @@ from parindex.io.layout import (
     UNIT_FIELDS,
     lang_index,
 )
+from parindex.io.sheets import (
+    BOLD,
+    GRID,
+    fit_rows,
+    grid,
+    header_row,
+    heading_block,
+    print_setup,
+    put,
+    set_widths,
+)
+from parindex.messages import text
 from parindex.model import NotApplicable, Pack
 from parindex.rules import Achieved, Levels, Rule
 
-UNIT_HEADER_ROW = 7
 BATCH_HEADER_ROW = 1
 BATCH_DATA_ROW = 4
-MAXIMUM_FORMAT = "0.00##"
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+MAXIMUM_FORMAT = "#,##0.00##"
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _UNLOCKED = Protection(locked=False)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+#: Column widths of the unit layout (characters): one A4 landscape page wide.
+_UNIT_WIDTHS = {
+    "code": 12,
+    "title": 40,
+    "maximum": 8,
+    "source": 12,
+    "rule": 28,
+    "allowed": 24,
+    "self": 13,
+    "appraised": 13,
+    "na": 10,
+    "evidence": 18,
+    "note": 16,
+}
 
 
 def _choices(rule: Rule, lang: str) -> tuple[str, ...] | None:
@@ -59,10 +88,10 @@ def _choices(rule: Rule, lang: str) -> tuple[str, ...] | None:
 
 def _allowed(rule: Rule, maximum: Decimal, na: NotApplicable, lang: str) -> str:
     choices = _choices(rule, lang)
-    text = "; ".join(choices) if choices else rule.expected(maximum, lang)
+    allowed = "; ".join(choices) if choices else rule.expected(maximum, lang)
     if na is not NotApplicable.NOT_ALLOWED:
-        text += "; hoặc đánh dấu Không phát sinh" if lang == "vi" else "; or mark Not applicable"
-    return text
+        return text("output.allowed_or_na", lang, allowed=allowed)
+    return allowed
 
 
 class _Lists:
@@ -78,7 +107,7 @@ class _Lists:
         if reference is None:
             column = column_letter(len(self._ranges))
             for row, choice in enumerate(choices, start=1):
-                self.sheet.cell(row=row, column=len(self._ranges) + 1, value=choice)
+                put(self.sheet, row, len(self._ranges) + 1, choice)
             reference = f"{LISTS_SHEET}!${column}$1:${column}${len(choices)}"
             self._ranges[choices] = reference
         return DataValidation(type="list", formula1=f"={reference}", allow_blank=True)
@@ -96,68 +125,88 @@ def _meta(book: Workbook, compiled: CompiledPack, layout: str, lang: str, **extr
         **extra,
     }
     for row, (key, value) in enumerate(rows.items(), start=1):
-        sheet.cell(row=row, column=1, value=key)
-        sheet.cell(row=row, column=2, value=str(value))
+        put(sheet, row, 1, key)
+        put(sheet, row, 2, str(value))
     sheet.protection.sheet = True
-
-
-def _header(sheet: Worksheet, row: int, labels: list[str]) -> None:
-    for column, text in enumerate(labels, start=1):
-        cell = sheet.cell(row=row, column=column, value=text)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _maximum(compiled: CompiledPack, node: int) -> float:
     return float(ticks_to_decimal(int(compiled.node_max[node]), compiled.pack.point_decimals))
 
 
-def _unit_sheet(book: Workbook, compiled: CompiledPack, lang: str, lists: _Lists) -> None:
+def _unit_sheet(
+    book: Workbook, compiled: CompiledPack, lang: str, lists: _Lists, heading: Heading
+) -> int:
+    """The one-unit form; returns its header row (the meta sheet records it)."""
     li = lang_index(lang)
     pack = compiled.pack
     sheet = book.create_sheet(SHEET_TITLES["unit"][li], 0)
-    sheet.cell(row=1, column=1, value=pack.title).font = Font(bold=True, size=13)
-    sheet.cell(row=2, column=1, value=f"{pack.id} · {pack.version}")
-    for offset, (_key, names) in enumerate(UNIT_FIELDS.items()):
-        sheet.cell(row=3 + offset, column=1, value=names[li]).font = _BOLD
-        entry = sheet.cell(row=3 + offset, column=2)
+    keys = list(UNIT_COLUMNS)
+    set_widths(sheet, [_UNIT_WIDTHS.get(key, 14) for key in keys])
+    document_title = title(heading, "template", lang)
+    basis = legal_basis(pack, lang)
+    lines = [text("output.pack_line", lang, title=pack.title, id=pack.id, version=pack.version)]
+    row = heading_block(
+        sheet,
+        heading,
+        lang,
+        width=len(keys),
+        title=document_title if heading.title else document_title.upper(),
+        lines=[*lines, *([basis] if basis else [])],
+        notices=notices(pack, lang),
+    )
+    for _key, names in UNIT_FIELDS.items():
+        put(sheet, row, 1, names[li], font=BOLD)
+        entry = sheet.cell(row=row, column=2)
         entry.protection = _UNLOCKED
         entry.fill = _INPUT_FILL
-    keys = list(UNIT_COLUMNS)
-    _header(sheet, UNIT_HEADER_ROW, [UNIT_COLUMNS[k][li] for k in keys])
+        entry.border = GRID
+        row += 1
+    header = row + 1
+    header_row(sheet, header, [UNIT_COLUMNS[k][li] for k in keys])
     position = {key: i + 1 for i, key in enumerate(keys)}
     leaf_of = {int(node): i for i, node in enumerate(compiled.leaf_nodes.tolist())}
     validations: dict[str, DataValidation] = {}
     na_validation = lists.validation((NA_MARK[li],))
     sheet.add_data_validation(na_validation)
     for offset, node in enumerate(range(1, compiled.n_nodes)):
-        row = UNIT_HEADER_ROW + 1 + offset
+        row = header + 1 + offset
         depth = int(compiled.depth[node])
-        code_cell = sheet.cell(row=row, column=position["code"], value=compiled.codes[node])
-        code_cell.number_format = "@"
-        title = sheet.cell(row=row, column=position["title"], value=compiled.titles[node])
-        title.alignment = Alignment(indent=depth - 1, wrap_text=True)
-        maximum = sheet.cell(row=row, column=position["maximum"], value=_maximum(compiled, node))
-        maximum.number_format = MAXIMUM_FORMAT
+        put(sheet, row, position["code"], compiled.codes[node], align=_TOP).number_format = "@"
+        put(
+            sheet,
+            row,
+            position["title"],
+            compiled.titles[node],
+            align=Alignment(indent=depth - 1, wrap_text=True, vertical="top"),
+        )
+        put(
+            sheet,
+            row,
+            position["maximum"],
+            _maximum(compiled, node),
+            number=MAXIMUM_FORMAT,
+            align=_TOP,
+        )
         if node not in leaf_of:
             for key in ("code", "title", "maximum"):
-                sheet.cell(row=row, column=position[key]).font = _BOLD
+                sheet.cell(row=row, column=position[key]).font = BOLD
             continue
         leaf = leaf_of[node]
         rule = compiled.leaf_rules[leaf]
         exact_max = ticks_to_decimal(int(compiled.leaf_max[leaf]), pack.point_decimals)
         source = compiled.leaf_source[leaf].value
-        sheet.cell(row=row, column=position["source"], value=SOURCE_LABELS[source][li])
-        sheet.cell(row=row, column=position["rule"], value=rule.describe(exact_max, lang))
         na = compiled.leaf_na[leaf]
-        sheet.cell(row=row, column=position["allowed"], value=_allowed(rule, exact_max, na, lang))
+        put(sheet, row, position["source"], SOURCE_LABELS[source][li], align=_WRAP)
+        put(sheet, row, position["rule"], rule.describe(exact_max, lang), align=_WRAP)
+        put(sheet, row, position["allowed"], _allowed(rule, exact_max, na, lang), align=_WRAP)
         for key in ("self", "appraised", "na", "evidence", "note"):
             if key == "na" and na is NotApplicable.NOT_ALLOWED:
                 continue
             cell = sheet.cell(row=row, column=position[key])
             cell.protection = _UNLOCKED
             cell.fill = _INPUT_FILL
+            cell.alignment = _WRAP
         choices = _choices(rule, lang)
         if choices:
             validation = validations.get("|".join(choices))
@@ -169,11 +218,18 @@ def _unit_sheet(book: Workbook, compiled: CompiledPack, lang: str, lists: _Lists
                 validation.add(f"{column_letter(position[key] - 1)}{row}")
         if na is not NotApplicable.NOT_ALLOWED:
             na_validation.add(f"{column_letter(position['na'] - 1)}{row}")
-    widths = {"code": 9, "title": 60, "maximum": 10, "source": 18, "rule": 40, "allowed": 30}
-    for key, column in position.items():
-        sheet.column_dimensions[column_letter(column - 1)].width = widths.get(key, 16)
-    sheet.freeze_panes = sheet.cell(row=UNIT_HEADER_ROW + 1, column=position["self"])
+    last = header + compiled.n_nodes - 1
+    grid(sheet, header + 1, last, len(keys))
+    fit_rows(sheet, header + 1, last)
+    print_setup(
+        sheet,
+        lang,
+        landscape=True,
+        title_rows=(header, header),
+        freeze=f"{column_letter(position['maximum'] - 1)}{header + 1}",
+    )
     sheet.protection.sheet = True
+    return header
 
 
 def _batch_sheet(
@@ -182,9 +238,9 @@ def _batch_sheet(
     li = lang_index(lang)
     sheet = book.create_sheet(SHEET_TITLES["batch"][li], 0)
     first = [names[li] for names in BATCH_COLUMNS.values()]
-    _header(sheet, BATCH_HEADER_ROW, first + list(compiled.leaf_codes))
-    sheet.cell(row=2, column=1, value=UNIT_COLUMNS["title"][li]).font = _BOLD
-    sheet.cell(row=3, column=1, value=UNIT_COLUMNS["maximum"][li]).font = _BOLD
+    header_row(sheet, BATCH_HEADER_ROW, first + list(compiled.leaf_codes))
+    put(sheet, 2, 1, UNIT_COLUMNS["title"][li], font=BOLD)
+    put(sheet, 3, 1, UNIT_COLUMNS["maximum"][li], font=BOLD)
     last = BATCH_DATA_ROW + rows - 1
     for row in range(BATCH_DATA_ROW, last + 1):
         for column in range(1, len(first) + compiled.n_leaves + 1):
@@ -193,11 +249,8 @@ def _batch_sheet(
     for leaf in range(compiled.n_leaves):
         column = len(first) + leaf + 1
         node = int(compiled.leaf_nodes[leaf])
-        sheet.cell(row=2, column=column, value=compiled.titles[node]).alignment = Alignment(
-            wrap_text=True, vertical="top"
-        )
-        maximum = sheet.cell(row=3, column=column, value=_maximum(compiled, node))
-        maximum.number_format = MAXIMUM_FORMAT
+        put(sheet, 2, column, compiled.titles[node], align=_WRAP)
+        put(sheet, 3, column, _maximum(compiled, node), number=MAXIMUM_FORMAT)
         choices = _choices(compiled.leaf_rules[leaf], lang)
         if choices is None:
             continue
@@ -211,7 +264,14 @@ def _batch_sheet(
         letter = column_letter(column - 1)
         validation.add(f"{letter}{BATCH_DATA_ROW}:{letter}{last}")
     sheet.column_dimensions["B"].width = 28
-    sheet.freeze_panes = sheet.cell(row=BATCH_DATA_ROW, column=len(first) + 1)
+    print_setup(
+        sheet,
+        lang,
+        landscape=True,
+        title_rows=(BATCH_HEADER_ROW, BATCH_DATA_ROW - 1),
+        freeze=f"{column_letter(len(first))}{BATCH_DATA_ROW}",
+    )
+    sheet.print_title_cols = f"A:{column_letter(len(first) - 1)}"
     sheet.protection.sheet = True
 
 
@@ -223,12 +283,14 @@ def write_template(
     lang: str = "vi",
     rows: int = 500,
     stage: str | None = None,
+    heading: Heading | None = None,
 ) -> Path:
     """Write a fillable workbook for ``pack`` (written atomically); returns the path.
 
     ``layout`` is ``"unit"`` (one unit per file, self-assessed and appraised
     columns) or ``"batch"`` (``rows`` units as rows, one stage: ``stage``,
-    default the pack's first stage).
+    default the pack's first stage). ``heading``: issuing body, year and title
+    printed above the unit layout's form.
     """
     compiled = pack if isinstance(pack, CompiledPack) else compile_pack(pack)
     if layout not in ("unit", "batch"):
@@ -241,8 +303,8 @@ def write_template(
         book.remove(default)
     lists = _Lists(book)
     if layout == "unit":
-        _unit_sheet(book, compiled, lang, lists)
-        _meta(book, compiled, layout, lang, header_row=UNIT_HEADER_ROW)
+        header = _unit_sheet(book, compiled, lang, lists, heading or Heading())
+        _meta(book, compiled, layout, lang, header_row=header)
     else:
         chosen = stage or compiled.pack.stages[0]
         if chosen not in compiled.pack.stages:

@@ -12,8 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from parindex.document import Heading
 from parindex.errors import ParIndexError
 from parindex.io.atomic import write_text_atomic
+from parindex.messages import Found
 from parindex.report.data import ReportData, assemble
 from parindex.report.numbers import NumberFormat, Numbers
 from parindex.report.previous import (
@@ -50,6 +52,7 @@ def render_html(
     expanded: int = 20,
     top_lost: int = 5,
     lost_level: int | None = 2,
+    heading: Heading | None = None,
 ) -> str:
     """The report as one HTML document (no scripts, nothing loaded from elsewhere).
 
@@ -60,14 +63,14 @@ def render_html(
     synthetic (default: when the pack is). ``number_format``: ``"vi"``
     (79,60 %), ``"plain"`` (79.60%) or ``"auto"`` (by ``lang``). The first
     ``expanded`` units of each group show their charts open; the rest are
-    collapsed.
+    collapsed. ``heading``: issuing body, year and title at the top of the page.
     """
     if lang not in ("vi", "en"):
-        raise ParIndexError(f"unknown report language {lang!r}: use vi or en")
+        raise ParIndexError("report.unknown_language", found=Found(lang))
     try:
         numbers = Numbers(NumberFormat.resolve(number_format, lang))
-    except ValueError as exc:
-        raise ParIndexError(str(exc)) from None
+    except ValueError:
+        raise ParIndexError("report.unknown_number_format", found=Found(number_format)) from None
     data = assemble(
         results,
         previous=previous,
@@ -77,6 +80,7 @@ def render_html(
         generated_at=generated_at,
         top_lost=top_lost,
         lost_level=lost_level,
+        heading=heading,
     )
     return render_page(data, lang=lang, numbers=numbers, expanded=expanded)
 

@@ -24,6 +24,7 @@ from parindex.analysis.lost_points import (
     top_lost_criteria_many,
 )
 from parindex.compiled import ROOT
+from parindex.document import Heading
 from parindex.model import Pack
 from parindex.report.previous import PreviousYear, UnitChange, compare_with_results
 from parindex.results import NO_GRADE, UNRANKED, Results
@@ -90,6 +91,7 @@ class ReportData:
     synthetic: bool
     previous: PreviousYear | None
     units: int
+    heading: Heading = attrs.Factory(Heading)
     version: str = parindex.__version__
 
     @property
@@ -125,6 +127,7 @@ def assemble(
     top_lost: int = 5,
     lost_level: int | None = 2,
     lost_criteria: int = 15,
+    heading: Heading | None = None,
 ) -> ReportData:
     """Gather the report's figures; ``previous`` Results are matched to these by unit id."""
     compiled = results.compiled
@@ -206,4 +209,5 @@ def assemble(
         synthetic=results.pack.synthetic if synthetic is None else synthetic,
         previous=previous,
         units=len(results.units),
+        heading=heading or Heading(),
     )

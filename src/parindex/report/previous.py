@@ -47,8 +47,11 @@ def _check_same_pack(results: Results, previous: Results) -> None:
     here, there = results.pack, previous.pack
     if (here.id, here.version) != (there.id, there.version):
         raise ParIndexError(
-            f"previous results are of {there.id} ({there.version}), these of {here.id} "
-            f"({here.version}): compare them through a history store with a version mapping"
+            "report.previous_other_pack",
+            pack=there.id,
+            version=there.version,
+            this_pack=here.id,
+            this_version=here.version,
         )
 
 
@@ -122,7 +125,7 @@ def compare_with_store(
     """Compare with the store's results of ``previous_year`` (default ``year - 1``)."""
     before = year - 1 if previous_year is None else previous_year
     if not store.sets(before):
-        raise ParIndexError(f"the history store has no results for {before}")
+        raise ParIndexError("report.no_previous_results", year=str(before))
     current = current_set(results, year, stage)
     comparer = YearComparer(store, lineage=lineage, mappings=mappings, aggregate=aggregate)
     changes: dict[str, UnitChange] = {}

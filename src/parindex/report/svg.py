@@ -47,32 +47,61 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def shorten_words(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
+
+
+#: Column headings of the heat map are slanted; characters each may show before "…".
+HEAD_CHARS = 26
+_SLANT = 0.64  # sin and cos of the 40° slant are both about this
+
+
+def _slanted(x: float, y: float, text: str, full: str) -> str:
+    """A column heading slanted upwards from the cell's centre; ``full`` shows on hover."""
+    shown = shorten_words(text, HEAD_CHARS)
+    return (
+        f'<g><title>{escape(full)}</title><text class="hd" '
+        f'transform="translate({_n(x)} {_n(y)}) rotate(-40)">{escape(shown)}</text></g>'
+    )
+
+
 def heatmap(
     labels: Sequence[str],
     cells: Sequence[Sequence[tuple[str, int]]],
     columns: Sequence[str],
     *,
     label: str,
+    titles: Sequence[str] | None = None,
     label_width: float = 230,
     cell_width: float = 56,
 ) -> str:
     """Rows of units × columns of fields; each cell coloured by class and showing its value.
 
-    Each row is a translated group and every cell a ``<use>`` of one rectangle,
-    so a row of nine cells costs about 700 bytes: 500 units stay small.
+    Column headings are slanted and shortened to :data:`HEAD_CHARS` characters;
+    ``titles`` (the full field titles) show when the pointer rests on one. Each
+    row is a translated group and every cell a ``<use>`` of one rectangle, so a
+    row of nine cells costs about 700 bytes: 500 units stay small.
     """
-    head = 20
-    width = label_width + cell_width * len(columns)
+    longest = max((len(shorten_words(c, HEAD_CHARS)) for c in columns), default=1)
+    reach = longest * FONT * 0.55 * _SLANT  # how far a slanted heading rises and runs right
+    head = max(20.0, reach + 12)
+    width = label_width + cell_width * len(columns) + reach
     height = head + ROW * len(labels) + 2
+    full = titles if titles is not None else columns
     body = [
         f'<defs><rect id="hc" width="{_n(cell_width - 1)}" height="{ROW - 1}"/></defs>',
         *(
-            _text(label_width + cell_width * (k + 0.5), 14, code, "hd", "middle")
+            _slanted(label_width + cell_width * (k + 0.5) - 4, head - 4, code, full[k])
             for k, code in enumerate(columns)
         ),
     ]
     for i, (name, row) in enumerate(zip(labels, cells, strict=True)):
-        parts = [f'<g transform="translate(0 {head + ROW * i})">']
+        parts = [f'<g transform="translate(0 {_n(head + ROW * i)})">']
         parts.append(_text(label_width - 6, 12, shorten(name, 34), "", "end"))
         for k, (text, grade) in enumerate(row):
             x = label_width + cell_width * k

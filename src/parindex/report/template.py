@@ -10,10 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from parindex import document
+from parindex.labels import label, stages_label
+from parindex.messages import text as catalogue_text
 from parindex.report import svg
 from parindex.report.data import Cell, GroupReport, ReportData, UnitRow
 from parindex.report.numbers import NBSP, Numbers
-from parindex.report.texts import text
+
+
+def text(key: str, lang: str, **params: object) -> str:
+    """A report text (``report.<key>`` in the catalogue)."""
+    return catalogue_text(f"report.{key}", lang, **params)
+
 
 #: Fill colours by class position (best first): ColorBrewer RdYlBu, colour-blind safe;
 #: every cell also prints its value, so a grey printout still reads.
@@ -35,7 +43,12 @@ CSS = """
 *{box-sizing:border-box}
 body{font-family:"Noto Sans","DejaVu Sans","Segoe UI",Arial,sans-serif;font-size:14px;
 color:#1b1b1b;margin:0 auto;max-width:1000px;padding:16px 20px;line-height:1.4}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #2c7bb6;
+h1{font-size:24px;margin:0 0 4px}
+.letterhead{display:flex;justify-content:space-between;gap:24px;margin:0 0 14px;
+text-align:center;font-size:13px}
+.letterhead div:last-child b:last-child{text-decoration:underline}
+.basis{color:#444;font-style:italic;margin:0 0 6px}
+svg.heat .hd{font-weight:bold}h2{font-size:19px;border-bottom:2px solid #2c7bb6;
 padding-bottom:3px;margin:28px 0 10px}h3{font-size:16px;margin:18px 0 6px}
 .sub{color:#444;margin:0 0 8px}
 .synthetic{border:3px solid #c00;color:#c00;font-weight:bold;padding:6px 10px;margin:8px 0;
@@ -106,11 +119,26 @@ class _Page:
         return escape(group.name) if group.name else self.t("all_units")
 
     # -- sections --------------------------------------------------------------------
+    def title(self) -> str:
+        return document.title(self.data.heading, "report", self.lang)
+
     def header(self) -> str:
-        pack = self.data.pack
-        parts = [f"<h1>{self.t('title')}</h1>", f'<p class="sub">{escape(pack.title)}</p>']
-        if self.data.synthetic:
-            parts.append(f'<div class="synthetic">{self.t("synthetic")}</div>')
+        pack, heading = self.data.pack, self.data.heading
+        parts = []
+        if heading.issuer:
+            bodies = document.issuer_lines(heading)
+            left = "<br>".join(
+                f"<b>{escape(b)}</b>" if k == len(bodies) - 1 else escape(b)
+                for k, b in enumerate(bodies)
+            )
+            right = "<br>".join(f"<b>{escape(m)}</b>" for m in document.national_motto(self.lang))
+            parts.append(f'<div class="letterhead"><div>{left}</div><div>{right}</div></div>')
+        parts += [f"<h1>{escape(self.title())}</h1>", f'<p class="sub">{escape(pack.title)}</p>']
+        basis = document.legal_basis(pack, self.lang)
+        if basis:
+            parts.append(f'<p class="basis">{escape(basis)}</p>')
+        notices = document.notices(pack, self.lang, synthetic=self.data.synthetic)
+        parts += [f'<div class="synthetic">{escape(line)}</div>' for line in notices]
         return "".join(parts)
 
     def nav(self) -> str:
@@ -161,7 +189,7 @@ class _Page:
         if pack.gaps:
             gaps = "".join(f"<li>{escape(g)}</li>" for g in pack.gaps)
             rows.append(("gaps", f"<ul>{gaps}</ul>"))
-        stages = f"{escape(data.stage)} ({escape(' → '.join(data.stages_used))})"
+        stages = escape(stages_label(data.stages_used, self.lang))
         rows += [
             ("stage", stages),
             ("units_count", str(data.units)),
@@ -212,10 +240,10 @@ class _Page:
         if previous is None:
             parts.append(f'<p class="note">{self.t("no_previous")}</p>')
         else:
-            label = previous.label or text("previous_year", self.lang)
+            against = previous.label or text("previous_year", self.lang)
             parts.append(
                 f'<p class="note">{self.t("change_index")}, {self.t("change_rank")} '
-                f"{self.t('change_vs')} {escape(label)}. {self.t('previous_source')}: "
+                f"{self.t('change_vs')} {escape(against)}. {self.t('previous_source')}: "
                 f"{escape(previous.source)}</p>"
             )
         for group in data.groups:
@@ -231,12 +259,8 @@ class _Page:
                 )
             )
             head = [
-                text("rank_short", self.lang).capitalize(),
-                "Mã đơn vị" if self.lang == "vi" else "Unit",
-                "Tên đơn vị" if self.lang == "vi" else "Name",
-                "Điểm" if self.lang == "vi" else "Points",
-                "Chỉ số (%)" if self.lang == "vi" else "Index (%)",
-                "Xếp loại" if self.lang == "vi" else "Class",
+                label(key, self.lang)
+                for key in ("rank", "unit", "name", "points", "maximum", "index", "grade")
             ]
             if previous is not None:
                 head += [text("change_index", self.lang), text("change_rank", self.lang)]
@@ -247,6 +271,7 @@ class _Page:
                     f'<td class="n">{row.rank if row.rank is not None else "—"}</td>'
                     f"<td>{escape(row.id)}</td><td>{escape(row.name)}</td>"
                     f'<td class="n">{escape(self.numbers.number(row.points, self.d))}</td>'
+                    f'<td class="n">{escape(self.numbers.number(row.maximum, self.d))}</td>'
                     f'<td class="n">{self.pct(row.total)}</td><td>{self.grade(row.total)}</td>'
                 )
                 if previous is not None:
@@ -274,7 +299,7 @@ class _Page:
                 sign = "≥" if g.inclusive else ">"
                 rule = f"{sign}{NBSP}{escape(self.numbers.percent(g.minimum, 0))}"
             spans.append(f'<span><span class="sw s{k}">{escape(g.label)}</span> {rule}</span>')
-        max_label = "Điểm tối đa" if self.lang == "vi" else "Maximum"
+        max_label = escape(label("maximum", self.lang))
         return (
             f'<p class="legend"><b>{self.t("classes")}:</b> {"".join(spans)}</p>'
             f"<table><thead><tr><th>#</th><th>{self.t('fields')}</th><th>{max_label}</th>"
@@ -282,7 +307,20 @@ class _Page:
         )
 
     def heatmap(self) -> str:
-        codes = [f.code for f in self.data.fields]
+        columns = [label("total", self.lang), *(f"{f.code}. {f.title}" for f in self.data.fields)]
+        titles = [
+            label("total", self.lang),
+            *(
+                text(
+                    "field_hover",
+                    self.lang,
+                    code=f.code,
+                    title=f.title,
+                    maximum=self.numbers.number(f.maximum, 2),
+                )
+                for f in self.data.fields
+            ),
+        ]
         parts = [
             f'<section id="heatmap"><h2>{self.t("heatmap")}</h2>',
             f'<p class="note">{self.t("heatmap_note")}</p>',
@@ -306,7 +344,8 @@ class _Page:
                     svg.heatmap(
                         labels,
                         cells,
-                        ["Σ", *codes],
+                        columns,
+                        titles=titles,
                         label=f"{text('heatmap', self.lang)} {start + 1}–{start + len(block)}",
                     )
                 )
@@ -376,8 +415,8 @@ class _Page:
         )
 
     def units(self) -> str:
-        code = "Mã" if self.lang == "vi" else "Code"
-        crit = "Tiêu chí" if self.lang == "vi" else "Criterion"
+        code = escape(label("code", self.lang))
+        crit = escape(label("title", self.lang))
         self.lost_head = (
             f"<thead><tr><th>{code}</th><th>{crit}</th><th>{self.t('lost_points')}</th>"
             f"<th>{self.t('gain')}</th></tr></thead>"
@@ -388,7 +427,7 @@ class _Page:
             self.frames(),
         ]
         if any(len(g.rows) > self.expanded for g in self.data.groups):
-            note = text("collapsed", self.lang).format(n=self.expanded + 1)
+            note = text("collapsed", self.lang, n=self.expanded + 1)
             parts.append(f'<p class="note">{escape(note)}</p>')
         for k, group in enumerate(self.data.groups):
             if len(self.data.groups) > 1:
@@ -402,7 +441,7 @@ class _Page:
 
     def render(self) -> str:
         data = self.data
-        title = f"{text('title', self.lang)} — {data.pack.title}"
+        title = f"{self.title()} — {data.pack.title}"
         if data.synthetic:
             title = f"[{text('synthetic', self.lang)}] {title}"
         css = CSS + _palette_css(len(data.grades))

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 
 from parindex.fixedpoint import VALUE_SCALE, BoolArray, Int64Array, decimal_to_ticks
-from parindex.messages import Found, Message, msg
+from parindex.messages import Found, Message, msg, text
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number, normalise_label
 
 _YES = frozenset({"1", "đạt", "có", "x", "yes", "true", "achieved", "đạt yêu cầu"})
@@ -32,7 +32,7 @@ class Achieved(Rule):
         return f"achieved: {fmt_number(maximum, 'en')}; not achieved: 0"
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
-        return "1 (đạt) or 0 (không đạt)"
+        return text("rules.achieved_expected", lang)
 
     def accepts(self, value: Decimal, maximum: Decimal) -> bool:
         return value in (0, 1)
@@ -116,7 +116,8 @@ class Levels(Rule):
         return "; ".join(f"{lv.label}: {fmt_number(lv.points, lang)}" for lv in self.levels)
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
-        return "one of: " + ", ".join(level.label for level in self.levels)
+        labels = ", ".join(level.label for level in self.levels)
+        return text("rules.levels_expected", lang, levels=labels)
 
     def accepts(self, value: Decimal, maximum: Decimal) -> bool:
         return value == value.to_integral_value() and 0 <= value < len(self.levels)

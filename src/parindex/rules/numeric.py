@@ -17,7 +17,7 @@ from parindex.fixedpoint import (
     decimal_to_ticks,
     mul_div_round,
 )
-from parindex.messages import Found, Message, msg
+from parindex.messages import Found, Message, msg, text
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number
 
 HUNDRED = Decimal(100)
@@ -33,6 +33,15 @@ def _decimals_problem(name: str, value: Decimal) -> list[str | Message]:
     except ValueError:
         return [msg("pack.too_many_decimals", name=name, value=value, decimals=VALUE_DECIMALS)]
     return []
+
+
+def _range_expected(low: Decimal, high: Decimal | None, lang: str) -> str:
+    """What a numeric rule accepts, in ``lang`` ("a value between 0 and 100")."""
+    if high is None:
+        return text("rules.at_least_expected", lang, low=fmt_number(low, lang))
+    return text(
+        "rules.between_expected", lang, low=fmt_number(low, lang), high=fmt_number(high, lang)
+    )
 
 
 def _max_micro(maxima: Int64Array, ticks_per_point: int) -> Int64Array:
@@ -73,7 +82,7 @@ class Direct(Rule):
         return f"points entered directly, 0 to {fmt_number(maximum, 'en')}"
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
-        return f"points between 0 and {fmt_number(maximum, 'en')}"
+        return text("rules.direct_expected", lang, maximum=fmt_number(maximum, lang))
 
     def accepts(self, value: Decimal, maximum: Decimal) -> bool:
         return Decimal(0) <= value <= maximum
@@ -160,8 +169,7 @@ class Bands(Rule):
         return "; ".join(parts)
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
-        upper = "" if self.upper is None else f" and {fmt_number(self.upper, 'en')}"
-        return f"a value between {fmt_number(self.lower, 'en')}{upper}"
+        return _range_expected(self.lower, self.upper, lang)
 
     def accepts(self, value: Decimal, maximum: Decimal) -> bool:
         return value >= self.lower and (self.upper is None or value <= self.upper)
@@ -269,7 +277,7 @@ class Proportional(Rule):
         return text
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
-        return f"a value between 0 and {fmt_number(self.accepted_upper, 'en')}"
+        return _range_expected(Decimal(0), self.accepted_upper, lang)
 
     def accepts(self, value: Decimal, maximum: Decimal) -> bool:
         return Decimal(0) <= value <= self.accepted_upper
@@ -315,7 +323,7 @@ class RelativeToBest(Rule):
         return f"points = {fmt_number(maximum, lang)} × value / best value in the group"
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
-        return "a value of at least 0"
+        return _range_expected(Decimal(0), None, lang)
 
     def accepts(self, value: Decimal, maximum: Decimal) -> bool:
         return value >= 0
@@ -357,7 +365,7 @@ class CappedCount(Rule):
         return f"{fmt_number(self.per_item, lang)} per item, at most {fmt_number(maximum, lang)}"
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
-        return "a whole count of at least 0"
+        return text("rules.count_expected", lang)
 
     def accepts(self, value: Decimal, maximum: Decimal) -> bool:
         return value >= 0 and value == value.to_integral_value()
@@ -430,8 +438,7 @@ class SurveyScale(Rule):
         return f"points = {top} × (mean answer − {low}) / ({high} − {low})"
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
-        low, high = (fmt_number(b, "en") for b in self.bounds)
-        return f"a value between {low} and {high}"
+        return _range_expected(*self.bounds, lang)
 
     def accepts(self, value: Decimal, maximum: Decimal) -> bool:
         low, high = self.bounds
