@@ -180,7 +180,7 @@ def test_an_out_of_range_value_at_a_coarser_level_is_a_located_message(
     assert (problem.unit, problem.code) == ("X", "1")
     assert str(problem) == (
         f"xa.csv, ô C2; đơn vị “X”; tiêu chí 1: giá trị {entered} không hợp lệ ở bước "
-        "tự đánh giá (cần: points between 0 and 8)"
+        "tự đánh giá (cần: số điểm từ 0 đến 8)"
     )
 
 

@@ -169,7 +169,7 @@ def test_cli_demo_previous_store_and_size(
     page = out.read_text(encoding="utf-8")
     assert "± Index" in page and "SYNTHETIC DATA" in page and "against 2023" in page
     assert main([*argv, "--previous", str(store)]) == 2
-    assert "--previous needs --year" in capsys.readouterr().err
+    assert "--previous cần --year" in capsys.readouterr().err
     big = tmp_path / "big.html"
     assert main(["report", "synthetic-commune", "--demo", "500", "-o", str(big)]) == 0
     assert big.stat().st_size < 2 * 1024 * 1024

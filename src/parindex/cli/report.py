@@ -18,11 +18,11 @@ from parindex.cli.args import (
 )
 from parindex.cli.heading import add_heading, heading_from
 from parindex.errors import ParIndexError
-from parindex.messages import text
 from parindex.history.mapping import read_mapping
 from parindex.history.store import HistoryStore
 from parindex.history.yoy import Aggregate
 from parindex.io.readers import input_files
+from parindex.messages import text
 from parindex.report import PreviousYear, compare_with_store, write_html
 from parindex.results import Results
 
