@@ -78,7 +78,7 @@ class _Version(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="parindex",
-        description="Score Vietnam's PAR Index (Chỉ số cải cách hành chính) exactly.",
+        description=text("cli.description"),
         epilog=text("cli.main_epilog"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
