@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,14 @@ def test_target_errors_and_plan_speak_the_language(results: parindex.Results) ->
     assert plan.method == "greedy"
     assert "cách chọn: tiêu chí tăng tổng điểm nhiều nhất trước" in render_target(plan, lang="vi")
     assert "greedy: largest exact gain" in render_target(plan, lang="en")
+
+
+def test_sensitivity_names_fields_it_does_not_know(results: parindex.Results) -> None:
+    from parindex.analysis.sensitivity import sensitivity
+
+    with pytest.raises(ParIndexError) as caught:
+        sensitivity(results, bounds={"99": (Decimal(1), Decimal(2)), "1.1": (Decimal(0), Decimal(1))})
+    assert caught.value.render("vi") == "không phải lĩnh vực của gói synthetic-commune: 1.1, 99"
 
 
 def test_labels_come_from_the_catalogue() -> None:

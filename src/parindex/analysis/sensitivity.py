@@ -92,7 +92,7 @@ def field_bounds(
             raise ParIndexError("analysis.bad_bounds", field=code, low=low, high=high)
         out.append(WeightBounds(code, low, high))
     if given:
-        raise ParIndexError("analysis.not_fields", pack=results.pack.id, codes=given)
+        raise ParIndexError("analysis.not_fields", pack=results.pack.id, codes=sorted(given))
     return tuple(out)
 
 
