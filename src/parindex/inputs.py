@@ -387,38 +387,38 @@ class Coder:
         self.table: dict[Hashable, int] = {}
         self.distinct: list[object] = []
 
-    def code(self, items: Iterable[object]) -> IntArray:
-        table, distinct = self.table, self.distinct
-        before = len(table)
+    def code(self, items: Iterable[object], *, text: bool = False) -> IntArray:
+        """Each item's number (new values numbered as they first appear); ``text``: every
+        item is known to be a ``str`` (a CSV column), which saves a pass."""
         listed = items if isinstance(items, Sequence) else list(items)
+        if text or set(map(type, listed)) <= {str}:
+            keys: Sequence[Hashable] = listed
+        else:
+            # 1, 1.0, True and Decimal(1) are equal as keys; booleans are not numbers.
+            keys = [item if type(item) is str else (type(item), item) for item in listed]
+        table, distinct = self.table, self.distinct
         try:
-            ids = np.array(
-                [
-                    table.setdefault(item if type(item) is str else (type(item), item), len(table))
-                    for item in listed
-                ],
-                dtype=np.int64,
-            )
+            fresh = dict.fromkeys(keys)
         except TypeError:  # an unhashable value (a list in JSON): each is its own
-            for stale in [key for key, number in table.items() if number >= before]:
-                del table[stale]
-            ids = np.empty(len(listed), dtype=np.int64)
-            for position, item in enumerate(listed):
-                try:
-                    key = _key(item)
-                    hash(key)
-                except TypeError:
-                    key = ("unhashable", id(item), len(table))
-                ids[position] = table.setdefault(key, len(table))
-                if ids[position] == len(distinct):
-                    distinct.append(item)
-            return ids
-        if len(table) > before:
-            # The new values, in the order they were numbered.
-            new = np.flatnonzero(ids >= before)
-            seen = ids[new]
-            _, first = np.unique(seen, return_index=True)
-            distinct += [listed[int(new[position])] for position in np.sort(first)]
+            return self._code_slowly(listed)
+        for key in fresh:
+            if key not in table:
+                table[key] = len(table)
+                distinct.append(key if type(key) is str else key[1])  # type: ignore[index]
+        return np.fromiter(map(table.__getitem__, keys), dtype=np.int64, count=len(keys))
+
+    def _code_slowly(self, listed: Sequence[object]) -> IntArray:
+        table, distinct = self.table, self.distinct
+        ids = np.empty(len(listed), dtype=np.int64)
+        for position, item in enumerate(listed):
+            try:
+                key = _key(item)
+                hash(key)
+            except TypeError:
+                key = ("unhashable", id(item), len(table))
+            ids[position] = table.setdefault(key, len(table))
+            if ids[position] == len(distinct):
+                distinct.append(item)
         return ids
 
     def coded(self, items: Iterable[object]) -> Coded:
@@ -778,30 +778,55 @@ def _values(
     for index in np.flatnonzero(refused):
         reader.problem(int(index), readings[int(value_ids[index])][1])  # type: ignore[arg-type]
     given = valid & (state != _MISSING) & (state != _NA) & (state != _REFUSED)
-    # Value entries: encoded by the leaf's rule, once per distinct (leaf, value) pair.
     leaf_entries = np.flatnonzero(given & (kind_ix == 0))
-    if len(leaf_entries):
-        pair = slot_ix[leaf_entries] * len(distinct) + value_ids[leaf_entries]
+    rules = compiled.leaf_rules
+    plain = np.array([type(rule).encode is Rule.encode for rule in rules], dtype=bool)
+    number_of = np.array(
+        [float(entry) if kind == _NUMBER else np.nan for kind, entry, _ in readings]  # type: ignore[arg-type]
+    )
+    # Numbers for rules that take plain numbers: read once per distinct text, checked as arrays.
+    fast = leaf_entries[plain[slot_ix[leaf_entries]] & (state[leaf_entries] == _NUMBER)]
+    if len(fast):
+        rate = np.array([rule.takes_rate() for rule in rules], dtype=bool)
+        percent = np.array([reading[2] for reading in readings], dtype=bool)
+        fast_values = number_of[value_ids[fast]]
+        no_percent = percent[value_ids[fast]] & ~rate[slot_ix[fast]]
+        too_big = np.abs(fast_values) > VALUE_LIMIT
+        for index in fast[no_percent]:
+            found = Found(batch.values[int(index)])
+            reader.problem(int(index), msg("entry.percent_not_allowed", found=found))
+        for index in fast[too_big & ~no_percent]:
+            entry = readings[int(value_ids[index])][1]
+            reader.problem(
+                int(index), msg("input.beyond_limit", found=Found(entry), limit=VALUE_LIMIT)
+            )
+        keep = ~no_percent & ~too_big
+        numbers[fast[keep]] = fast_values[keep]
+    # Labels and marks, and every entry of a rule that reads its own (levels, achieved):
+    # encoded by the leaf's rule once per distinct (leaf, value) pair.
+    other = np.setdiff1d(leaf_entries, fast, assume_unique=True)
+    if len(other):
+        pair = slot_ix[other] * len(distinct) + value_ids[other]
         unique, inverse = np.unique(pair, return_inverse=True)
         table = np.full(len(unique), np.nan)
         refusals: dict[int, tuple[Message, object]] = {}
         for position, key in enumerate(unique):
             leaf, value_id = divmod(int(key), len(distinct))
-            kind, entry, percent = readings[value_id]
-            result = _encode(compiled, leaf, kind, entry, percent)
+            kind, entry, percent_sign = readings[value_id]
+            result = _encode(compiled, leaf, kind, entry, percent_sign)
             if isinstance(result, float):
                 table[position] = result
             else:
                 refusals[position] = result  # type: ignore[assignment]
-        numbers[leaf_entries] = table[inverse]
+        numbers[other] = table[inverse]
         for refused in np.flatnonzero(np.isnan(table)):
             message, expected = refusals[int(refused)]
-            for index in leaf_entries[inverse == refused]:
+            for index in other[inverse == refused]:
                 reader.problem(int(index), message, expected)
     # Bonus and deduction entries: plain numbers of points.
     for index in np.flatnonzero(given & (kind_ix > 0)):
-        kind, entry, percent = readings[int(value_ids[index])]
-        if kind != _NUMBER or percent:
+        kind, entry, percent_sign = readings[int(value_ids[index])]
+        if kind != _NUMBER or percent_sign:
             reader.problem(
                 int(index),
                 msg("input.cannot_read", found=Found(batch.values[int(index)])),

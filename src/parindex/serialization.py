@@ -18,28 +18,29 @@ from typing import Any, Union
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
+from cattrs.v import format_exception
 
+from parindex import limits
 from parindex.errors import PackError, Severity, Violation
+from parindex.grammar import EntryError, number_from_value
 from parindex.model import Node, Pack
 from parindex.rules import BUILTIN_RULES, Rule
 
 
 def _structure_decimal(value: object, _: type) -> Decimal:
-    if isinstance(value, bool):
-        raise TypeError("expected a number, not a boolean")
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | str):
-        text = str(value).strip().replace(",", ".") if isinstance(value, str) else value
-        try:
-            return Decimal(text)
-        except ArithmeticError as exc:
-            raise ValueError(f"{value!r} is not a number") from exc
-    if isinstance(value, float):
-        # repr gives the shortest text that reads back as the same float,
-        # which is what the author typed.
-        return Decimal(repr(value))
-    raise TypeError(f"expected a number, got {type(value).__name__}")
+    """A pack's number by the entry grammar (maxima, caps, rule parameters), within the
+    limits: "1,000" is refused as ambiguous, 1e30, inf and nan are refused, never read."""
+    number = number_from_value(value)
+    cap = limits.current().max_points
+    if abs(number) > cap:
+        raise EntryError(limits.over("max_points", number, cap))
+    return number
+
+
+def _format_error(exc: BaseException, kind: type | None) -> str:
+    if isinstance(exc, EntryError):
+        return str(exc)
+    return format_exception(exc, kind)
 
 
 def structure_date(value: object, _: type) -> dt.date:
@@ -134,7 +135,7 @@ def _parent_code(code: str) -> str:
 
 def _describe_error(exc: Exception) -> str:
     if isinstance(exc, cattrs.BaseValidationError):
-        return "; ".join(cattrs.transform_error(exc))
+        return "; ".join(cattrs.transform_error(exc, format_exception=_format_error))
     return str(exc)
 
 
@@ -177,6 +178,18 @@ def pack_from_document(
             continue
         if code:
             places[code] = where(index)
+        depth, cap = code.count(".") + 1, limits.current().max_depth
+        if depth > cap:
+            violations.append(
+                Violation(
+                    code,
+                    Severity.ERROR,
+                    "structure",
+                    limits.over("max_depth", depth, cap),
+                    where(index),
+                )
+            )
+            continue
         try:
             node = converter.structure(entry, Node)
         except Exception as exc:

@@ -198,7 +198,9 @@ def scored(args: argparse.Namespace) -> Results:
     elif not args.inputs:
         raise ParIndexError("cli.no_inputs")
     else:
-        data = read_input(compiled, *args.inputs, allow_missing=args.allow_missing)
+        data = read_input(
+            compiled, *args.inputs, allow_missing=args.allow_missing, progress=not is_quiet(args)
+        )
     results = score(compiled, data)
     if option(args, "verbose", False):
         elapsed = round((time.perf_counter() - started) * 1000)

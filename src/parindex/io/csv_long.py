@@ -33,6 +33,7 @@ from parindex.inputs import NOT_APPLICABLE, Coded, Coder, Entries, Override, Sco
 from parindex.io.assemble import Collected, appraisal_stage, assemble
 from parindex.io.cells import column_letter
 from parindex.messages import Found, msg
+from parindex.progress import advance
 
 REQUIRED = ("unit", "code", "value")
 OPTIONAL = ("appraised", "na", "stage", "entry", "name", "group", "evidence", "note")
@@ -75,7 +76,7 @@ class _Columns:
 
     def add(self, columns: dict[str, tuple[str, ...]], lines: np.ndarray) -> None:
         for name, column in columns.items():
-            self.parts[name].append(self.coders[name].code(column))
+            self.parts[name].append(self.coders[name].code(column, text=True))
         self.lines.append(lines)
 
     def coded(self, name: str) -> Coded:
@@ -85,6 +86,21 @@ class _Columns:
 
     def line_numbers(self) -> np.ndarray:
         return np.concatenate(self.lines) if self.lines else np.zeros(0, dtype=np.int64)
+
+    def drop_blank_rows(self) -> None:
+        """Forget rows whose read cells are all blank (",,," lines)."""
+        blank: np.ndarray | None = None
+        for name, coder in self.coders.items():
+            empty = np.array([not str(value).strip() for value in coder.distinct], dtype=bool)
+            column = self.coded(name)
+            here = empty[column.ids] if len(empty) else np.zeros(len(column), dtype=bool)
+            blank = here if blank is None else blank & here
+        if blank is None or not blank.any():
+            return
+        keep = ~blank
+        for name in self.coders:
+            self.parts[name] = [self.coded(name).ids[keep]]
+        self.lines = [self.line_numbers()[keep]]
 
 
 def collect_long_csv(compiled: CompiledPack, path: str | Path) -> Collected:
@@ -169,7 +185,10 @@ def _collect(compiled: CompiledPack, handle: Iterable[str], out: Collected) -> N
     width = len(header_row)
     names = [name for name in READ if name in position]
     columns = _Columns(names)
+    buffer = getattr(handle, "buffer", None)
     for rows, lines in line_reader.chunks(out):
+        if buffer is not None:
+            advance(buffer.tell())
         kept_rows, kept_lines = _check_rows(rows, lines, width, file, out)
         if not kept_rows:
             continue
@@ -263,10 +282,8 @@ def _check_rows(
     rows: list[list[str]], lines: np.ndarray, width: int, file: str, out: Collected
 ) -> tuple[list[list[str]], np.ndarray]:
     """Rows of the header's width; blank rows skipped, ragged rows reported."""
-    if all(len(row) == width for row in rows) and not any(
-        _blank(row) for row in rows if not row[0].strip()
-    ):
-        return rows, lines
+    if set(map(len, rows)) == {width}:
+        return rows, lines  # blank rows of full width are dropped once columns are coded
     kept, kept_lines = [], []
     for row, line in zip(rows, lines, strict=True):
         if _blank(row):
@@ -336,6 +353,7 @@ def _entries(
     compiled: CompiledPack, columns: _Columns, position: dict[str, int], out: Collected
 ) -> None:
     file = out.source
+    columns.drop_blank_rows()
     lines = columns.line_numbers()
     if not len(lines):
         return
