@@ -301,3 +301,33 @@ def test_to_pandas_has_real_types(appraised: Results) -> None:
     assert everything.loc[everything["code"] != "", "rank"].isna().all()
     exact = appraised.to_pandas(max_depth=0, exact=True)
     assert list(exact["index"]) == [r.index for r in appraised.rows(max_depth=0)]
+
+
+def test_score_command_heads_its_workbook_and_shapes_its_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from parindex.cli import main
+
+    scores = tmp_path / "tinh.csv"
+    rows = ["unit,name,code,value"]
+    for unit, scale in (("BD", 1.0), ("XX", 0.5)):
+        for code, maximum in zip("12345678", (7, 5, 14, 7.5, 8, 8.5, 9, 6), strict=True):
+            rows.append(f"{unit},Tỉnh {unit},{code},{maximum * scale}")
+    scores.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    book = tmp_path / "kq.xlsx"
+    argv = ["score", "bnv-province-1150-2019", str(scores)]
+    assert main([*argv, "-o", str(book), "--issuer", "UBND tỉnh Bình Định", "--year", "2019",
+                 "--signer", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "--signer-name", "Trần Văn B"]) == 0
+    texts = _texts(openpyxl.load_workbook(book)["Xếp hạng"])
+    assert texts[0] == "UBND TỈNH BÌNH ĐỊNH"
+    assert "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2019" in texts
+    assert texts[-3:] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn B"]
+    for extra, header in (([], "unit;name;group;code"), (["--no-decimal-comma"], "unit,name,group,code"),
+                          (["--lang", "en"], "unit,name,group,code"), (["--lang", "en", "--decimal-comma"], "unit;name;group;code")):
+        out = tmp_path / "kq.csv"
+        assert main([*argv, "-o", str(out), *extra]) == 0
+        assert out.read_text(encoding="utf-8-sig").startswith(header)
+    capsys.readouterr()
+    assert main([*argv, "--json", "--year", "2019"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert {s["year"] for s in document["sets"]} == {2019}

@@ -169,9 +169,7 @@ def add_output(
 
 def check_output_args(args: argparse.Namespace, *extra: tuple[str | None, Sequence[str]]) -> None:
     """Check ``args.output`` (and any ``extra`` outputs) against the inputs, before any work."""
-    # ``input``: commands that do not take their inputs through add_inputs yet.
-    given = getattr(args, "inputs", None) or getattr(args, "input", None) or ()
-    inputs: list[str | Path] = list(given)
+    inputs: list[str | Path] = list(getattr(args, "inputs", None) or ())
     pack = getattr(args, "pack", None)
     if isinstance(pack, str) and Path(pack).suffix.lower() in PACK_FILE_SUFFIXES:
         inputs.append(pack)

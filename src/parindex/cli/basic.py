@@ -21,6 +21,7 @@ from parindex.cli.args import (
     note,
     scored,
 )
+from parindex.cli.heading import add_decimal_comma, add_heading, heading_from
 from parindex.cli.packinfo import completeness
 from parindex.compiled import compile_pack
 from parindex.labels import format_decimal, label
@@ -73,6 +74,8 @@ def register(commands: Any) -> None:
     add_pack(score_cmd)
     add_inputs(score_cmd)
     add_output(score_cmd, RESULT_KINDS, help=text("cli.help_score_output"))
+    add_heading(score_cmd)
+    add_decimal_comma(score_cmd)
     add_scoring(score_cmd)
     score_cmd.add_argument(
         "--unit-sheets",
@@ -218,12 +221,19 @@ def cmd_score(args: argparse.Namespace) -> int:
         from parindex.history.records import document_to_json
         from parindex.io.results_out import results_document
 
-        print(document_to_json(results_document(results)), end="")
+        print(document_to_json(results_document(results, args.year)), end="")
     else:
         print(f"{results.pack.title} ({results.pack.id})")
         print_ranking(results, args.lang, args.top)
     if args.output:
-        path = write_results(results, args.output, lang=args.lang, unit_sheets=args.unit_sheets)
+        path = write_results(
+            results,
+            args.output,
+            lang=args.lang,
+            unit_sheets=args.unit_sheets,
+            heading=heading_from(args),
+            decimal_comma=args.decimal_comma,
+        )
         note(args, text("cli.wrote", path=str(path)))
     return 0
 

@@ -11,35 +11,32 @@ from __future__ import annotations
 import argparse
 
 from parindex.document import Heading
+from parindex.messages import text
 
 
 def add_heading(parser: argparse.ArgumentParser, *, signature: bool = True) -> None:
     """``--issuer``, ``--year``, ``--title`` (and ``--signer``, ``--signer-name``)."""
-    group = parser.add_argument_group("document heading")
+    group = parser.add_argument_group(text("output.help_heading_group"))
     group.add_argument(
         "--issuer",
         action="append",
         default=[],
         metavar="BODY",
-        help='issuing body, parent body first; repeat it or separate lines with " / " '
-        '(e.g. --issuer "UBND tỉnh Sóc Trăng / Sở Nội vụ")',
+        help=text("output.help_issuer"),
     )
-    group.add_argument(
-        "--year",
-        type=int,
-        default=None,
-        help="the year these figures are for: in the title (and what --previous compares with)",
-    )
-    group.add_argument("--title", default=None, help="the title (default: from the year)")
+    group.add_argument("--year", type=int, default=None, help=text("output.help_year"))
+    group.add_argument("--title", default=None, help=text("output.help_title"))
     if signature:
         group.add_argument(
             "--signer",
             action="append",
             default=[],
             metavar="LINE",
-            help='signing lines, e.g. --signer "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"',
+            help=text("output.help_signer"),
         )
-        group.add_argument("--signer-name", default="", metavar="NAME", help="the signer's name")
+        group.add_argument(
+            "--signer-name", default="", metavar="NAME", help=text("output.help_signer_name")
+        )
 
 
 def heading_from(args: argparse.Namespace) -> Heading:
@@ -59,6 +56,5 @@ def add_decimal_comma(parser: argparse.ArgumentParser) -> None:
         "--decimal-comma",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="CSV results with decimal commas and ';' between fields, as Vietnamese-locale "
-        "Excel reads them (default: on with --lang vi, off with --lang en)",
+        help=text("output.help_decimal_comma"),
     )
