@@ -42,5 +42,5 @@ def store_target(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def store(store_target: str) -> Iterator[HistoryStore]:
-    with HistoryStore.open(store_target) as opened:
+    with HistoryStore.open(store_target, create=True) as opened:
         yield opened

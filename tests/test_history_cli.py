@@ -2,33 +2,52 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from parindex.cli import main
+from parindex.history import HistoryStore
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples"
 
 
 def test_import_list_yoy_targets(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     store = ["--store", str(tmp_path / "h.sqlite")]
-    assert main(["history", "import", str(EXAMPLE / "soctrang" / "published.json"), *store]) == 0
-    assert main(["history", "import", str(EXAMPLE / "soctrang" / "published.json"), *store]) == 2
-    assert "already holds" in capsys.readouterr().err
+    published = str(EXAMPLE / "soctrang" / "published.json")
+    assert main(["history", "import", published, *store]) == 0
+    first = capsys.readouterr()
+    assert first.err.startswith("đã tạo kho lịch sử mới tại ")
+    assert first.out.count("đã nhập #") == 13
+    assert main(["history", "import", published, *store]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"parindex: lỗi: không nhập {published}: 13 vấn đề; kho lịch sử không thay đổi")
+    assert "kho đã có bộ kết quả này (#1); dùng --replace để thay thế" in err
+    assert main(["history", "import", published, "--replace", *store]) == 0
     assert main(["history", "list", "--year", "2020", *store]) == 0
     listing = capsys.readouterr().out
-    assert "soctrang-reported-rank" in listing and "reported" in listing
+    assert "soctrang-reported-rank" in listing and "reported" in listing and "Số đơn vị" in listing
     assert main(["yoy", "soctrang-001-components", "--year", "2021", "--code", "5", *store]) == 0
     out = capsys.readouterr().out
     assert "76,89" in out and "88,00" in out and "-11,11" in out  # 2020 → 2021, seed line 129
     assert main(["targets", str(EXAMPLE / "soctrang-targets.toml"), "--years", "2021", "--lang", "en", *store]) == 0
     out = capsys.readouterr().out
     assert "PASS: 2, FAIL: 1, UNKNOWN: 1" in out
+    assert main(["targets", str(EXAMPLE / "soctrang-targets.toml"), "--years", "2021", *store]) == 0
+    assert "ĐẠT: 2, KHÔNG ĐẠT: 1, CHƯA ĐỦ SỐ LIỆU: 1" in capsys.readouterr().out
 
 
 def test_lineage_file_and_year_required(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     store = ["--store", str(tmp_path / "h.sqlite")]
+    results = tmp_path / "r.json"
+    results.write_text('{"sets": [{"pack": "p", "version": "v", "units": [{"id": "u"}]}]}', encoding="utf-8")
+    assert main(["history", "import", str(results), *store]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"bộ kết quả thứ 1 [p (v), năm ?, giai đoạn final]: bộ kết quả không ghi năm; hãy cho năm bằng --year\n"
+    )
+    assert not (tmp_path / "h.sqlite").exists()  # nothing to store: no store made either
+    assert main(["history", "import", str(results), "--year", "2024", *store]) == 0
     lineage = tmp_path / "lineage.toml"
     lineage.write_text(
         '[[events]]\nkind = "merged"\ndate = 2025-07-01\npredecessors = ["a", "b"]\nsuccessors = ["ab"]\n',
@@ -36,9 +55,53 @@ def test_lineage_file_and_year_required(tmp_path, capsys: pytest.CaptureFixture[
     )
     assert main(["history", "lineage", str(lineage), *store]) == 0
     assert main(["history", "list", *store]) == 0
+    out = capsys.readouterr().out
+    assert "sáp nhập 01/07/2025: a, b → ab" in out and "1 sự kiện thay đổi đơn vị" in out
+    assert main(["history", "list", "--lang", "en", *store]) == 0
     assert "merged 01/07/2025: a, b → ab" in capsys.readouterr().out
-    results = tmp_path / "r.json"
-    results.write_text('{"sets": [{"pack": "p", "version": "v", "units": [{"id": "u"}]}]}', encoding="utf-8")
-    assert main(["history", "import", str(results), *store]) == 2
-    assert "sets[0]: no year (give --year)" in capsys.readouterr().err
-    assert main(["history", "import", str(results), "--year", "2024", *store]) == 0
+
+
+def _document(*sets: dict[str, object]) -> str:
+    return json.dumps({"format": "parindex-history-results/1", "sets": list(sets)})
+
+
+def _set(year: int, rank: int, label: str = "") -> dict[str, object]:
+    return {
+        "pack": "publication",
+        "version": "v",
+        "origin": "published",
+        "year": year,
+        "label": label,
+        "units": [{"id": "p"}, {"id": "q"}],
+        "figures": [
+            {"unit": "p", "code": "", "rank": rank, "ranked_of": 63, "index": "81.20"},
+            {"unit": "q", "code": "1", "index": "97.87"},
+        ],
+    }
+
+
+@pytest.mark.parametrize("how", ["bad second set", "second set already stored"])
+def test_an_import_stores_every_set_or_none(tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str) -> None:
+    """The finding of issue 13: a bad second set used to leave the first stored."""
+    store = tmp_path / "h.sqlite"
+    args = ["--store", str(store)]
+    document = tmp_path / "r.json"
+    if how == "second set already stored":
+        document.write_text(_document(_set(2023, 20)), encoding="utf-8")
+        assert main(["history", "import", str(document), *args]) == 0
+        document.write_text(_document(_set(2024, 18), _set(2023, 20)), encoding="utf-8")
+    else:
+        document.write_text(_document(_set(2024, 18), _set(2023, -5)), encoding="utf-8")
+    with HistoryStore.open(store, create=True) as opened:
+        before = [(i.year, i.label) for i in opened.sets()]
+    capsys.readouterr()
+    assert main(["history", "import", str(document), *args]) == 2
+    err = capsys.readouterr().err
+    assert "kho lịch sử không thay đổi" in err and "bộ kết quả thứ 2" in err
+    with HistoryStore.open(store) as opened:
+        assert [(i.year, i.label) for i in opened.sets()] == before
+    # Corrected, the same command succeeds: nothing of the failed run is in the way.
+    document.write_text(_document(_set(2024, 18), _set(2023, 20, label="again")), encoding="utf-8")
+    assert main(["history", "import", str(document), *args]) == 0
+    with HistoryStore.open(store) as opened:
+        assert sorted((i.year, i.label) for i in opened.sets()) == sorted([*before, (2024, ""), (2023, "again")])

@@ -22,6 +22,9 @@ from parindex.inputs import Unit, from_array
 from parindex.results import Results
 from parindex.synthetic import synthetic_values
 
+#: These tests read the English wording of rows, notes and figures.
+pytestmark = pytest.mark.usefixtures("english")
+
 MERGER = dt.date(2025, 7, 1)
 
 

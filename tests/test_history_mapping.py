@@ -21,6 +21,9 @@ from parindex.history import (
 )
 from parindex.synthetic import synthetic_input
 
+#: These tests read the English wording of rows, notes and figures.
+pytestmark = pytest.mark.usefixtures("english")
+
 OLD = PackRef("old-pack", "1")
 NEW = PackRef("synthetic-commune", "synthetic-1")
 
@@ -28,7 +31,7 @@ NEW = PackRef("synthetic-commune", "synthetic-1")
 @pytest.fixture
 def two_versions(tmp_path, commune) -> tuple[HistoryStore, parindex.Results, parindex.Results]:
     """2023 stored as if scored with an older pack version; 2024 with the current one."""
-    store = HistoryStore.open(tmp_path / "h.sqlite")
+    store = HistoryStore.open(tmp_path / "h.sqlite", create=True)
     before = parindex.score(commune, synthetic_input(commune, 8, seed=5))
     after = parindex.score(commune, synthetic_input(commune, 8, seed=6))
     old_id = store.add_results(before, 2023)
@@ -81,7 +84,7 @@ def test_merged_and_new_codes(two_versions) -> None:
 def test_mapping_validation() -> None:
     with pytest.raises(parindex.ParIndexError, match="needs at least 2 old"):
         VersionMapping(OLD, NEW, (CodeLink(LinkKind.MERGED, ("1",), ("1",)),))
-    with pytest.raises(parindex.ParIndexError, match="old code '1' appears in two links"):
+    with pytest.raises(parindex.ParIndexError, match="old code “1” appears in two links"):
         VersionMapping(
             OLD,
             NEW,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
+import attrs
 import pytest
 from history_support import store, store_target  # noqa: F401 - fixtures
 
@@ -17,6 +19,7 @@ from parindex.history import (
     document_from_json,
     document_to_json,
 )
+from parindex.history.problems import HistoryImportError
 from parindex.results import Results
 from parindex.synthetic import synthetic_input
 
@@ -65,7 +68,7 @@ def test_years_of_scored_results_round_trip(store: HistoryStore, commune, provin
 
 def test_reopened_store_and_record_json_round_trip(store_target: str, commune) -> None:
     results = _score(commune, 12, seed=9)
-    with HistoryStore.open(store_target) as first:
+    with HistoryStore.open(store_target, create=True) as first:
         set_id = first.add_results(results, 2021, label="run A")
     with HistoryStore.open(store_target) as second:
         loaded = second.load(set_id)
@@ -107,16 +110,27 @@ def test_figures_are_never_rounded_on_import(store: HistoryStore) -> None:
         units=(UnitRecord("u"),),
         figures=(FigureRecord("u", "2.1", index=Decimal("79.405")),),
     )
-    with pytest.raises(parindex.ParIndexError, match=r"figures\[0\].*unit 'u'.*criterion 2.1.*79.405"):
+    with pytest.raises(HistoryImportError) as caught:
         store.add_record(record)
+    assert [p.message.code for p in caught.value.problems] == ["history.too_many_decimals"]
+    assert caught.value.render("vi").endswith(
+        "bộ kết quả thứ 1 [t (v), năm 2021, giai đoạn final]; đơn vị “u”; tiêu chí 2.1: "
+        "index 79,405 có quá 2 chữ số thập phân mà bộ kết quả khai báo; số liệu không bao giờ "
+        "bị làm tròn khi nhập (khai báo thêm chữ số thập phân cho bộ kết quả)"
+    )
     assert store.sets() == []
+    # Decimal arithmetic would round 31 significant digits to 28: the check does not.
+    finer = attrs.evolve(record, figures=(FigureRecord("u", "2.1", index=Decimal("79.40000000000000000000000000001")),))
+    with pytest.raises(HistoryImportError):
+        store.add_record(finer)
 
 
 def test_duplicate_sets_are_refused_unless_replaced(store: HistoryStore, commune) -> None:
     results = _score(commune, 5, seed=1)
     first = store.add_results(results, 2024)
-    with pytest.raises(parindex.ParIndexError, match="already holds"):
+    with pytest.raises(HistoryImportError) as caught:
         store.add_results(results, 2024)
+    assert [p.message.code for p in caught.value.problems] == ["history.already_stored"]
     second = store.add_results(results, 2024, replace=True)
     assert [info.id for info in store.sets()] == [second] and second != first
 
@@ -130,11 +144,42 @@ def test_json_never_reads_numbers_through_float() -> None:
     assert str(figure.index) == "0.1000000000000000055511151231257827"
 
 
-def test_bad_documents_name_the_place() -> None:
-    with pytest.raises(parindex.ParIndexError, match=r"sets\[0\]\.figures\[0\]\.rank"):
-        document_from_json('{"sets": [{"pack": "t", "version": "v", "figures": [{"unit": "u", "rank": "x"}]}]}')
-    with pytest.raises(parindex.ParIndexError, match="format"):
-        document_from_json('{"format": "other", "sets": []}')
+def test_bad_documents_name_the_set_unit_and_criterion() -> None:
+    text = json.dumps(
+        {
+            "sets": [
+                {"pack": "t", "version": "v", "year": 2024, "units": [{"id": "u"}], "figures": []},
+                {
+                    "pack": "t",
+                    "version": "v",
+                    "year": 2024,
+                    "stage": "self",
+                    "origin": "guessed",
+                    "extra": 1,
+                    "units": [{"id": "u"}],
+                    "figures": [{"unit": "u", "code": "1.2", "rank": "x"}, {"code": "3", "points": "7,5"}],
+                },
+            ]
+        }
+    )
+    with pytest.raises(HistoryImportError) as caught:
+        document_from_json(text, "kq.json")
+    shown = caught.value.render("vi")
+    assert shown.startswith("không nhập kq.json: 5 vấn đề; kho lịch sử không thay đổi")
+    place = "kq.json, bộ kết quả thứ 2 [t (v), năm 2024, giai đoạn self]"
+    assert f"{place}: origin “guessed” không hợp lệ (cần một trong: scored, published, reported, derived)" in shown
+    assert f"{place}: khóa không được hỗ trợ: extra" in shown
+    assert f"{place}; đơn vị “u”; tiêu chí 1.2: rank “x” không phải số nguyên" in shown
+    assert f"{place}; tiêu chí 3: thiếu khóa bắt buộc “unit”" in shown
+    assert f"{place}; tiêu chí 3: points “7,5” không phải số thập phân" in shown
+    for leak in ("$", "int | None", "Decimal", "ValueError", "cattrs", "sets[1]"):
+        assert leak not in shown, leak
+    with pytest.raises(parindex.ParIndexError) as other:
+        document_from_json('{"format": "other", "sets": []}', "kq.json")
+    assert other.value.code == "history.wrong_format"
+    with pytest.raises(parindex.ParIndexError) as broken:
+        document_from_json('{"sets": [', "kq.json")
+    assert broken.value.render("vi") == "kq.json không phải JSON hợp lệ (dòng 1, cột 11)"
 
 
 def test_records_from_results_match_the_accessors(commune) -> None:

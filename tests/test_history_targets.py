@@ -31,6 +31,9 @@ from parindex.history import (
     read_plan,
 )
 
+#: These tests read the English wording of rows, notes and figures.
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples"
 SOURCE = json.loads((ROOT / "packs" / "sources" / "soctrang-published-2016-2021.json").read_text("utf-8"))
@@ -43,7 +46,7 @@ def _table(ident: str) -> dict:
 
 @pytest.fixture(scope="module")
 def soctrang(tmp_path_factory) -> HistoryStore:
-    store = HistoryStore.open(tmp_path_factory.mktemp("st") / "h.sqlite")
+    store = HistoryStore.open(tmp_path_factory.mktemp("st") / "h.sqlite", create=True)
     for record in read_document(EXAMPLE / "soctrang" / "published.json").sets:
         store.add_record(record)
     return store
@@ -123,7 +126,7 @@ def _set(pack: str, year: int, origin: Origin, figures: dict[str, str]) -> Resul
 
 
 def test_units_average_and_merged_units(tmp_path) -> None:
-    store = HistoryStore.open(tmp_path / "h.sqlite")
+    store = HistoryStore.open(tmp_path / "h.sqlite", create=True)
     store.add_record(_set("prov", 2024, Origin.PUBLISHED, {"p": "80.00"}))
     store.add_record(_set("units", 2024, Origin.SCORED, {"a": "70.00", "b": "90.00", "c": "85.00"}))
     store.add_record(_set("units", 2025, Origin.SCORED, {"ab": "82.00", "c": "79.50"}))

@@ -126,7 +126,7 @@ def test_previous_year_change_or_a_note(commune: CompiledPack) -> None:
 def test_previous_from_a_history_store_matches(commune: CompiledPack, tmp_path: Path) -> None:
     results = _results(commune, 12, 7)
     earlier = _results(commune, 12, 8)
-    with HistoryStore.open(tmp_path / "h.sqlite") as store:
+    with HistoryStore.open(tmp_path / "h.sqlite", create=True) as store:
         store.add_results(earlier, 2023)
         stored = compare_with_store(results, store, 2024)
         with pytest.raises(ParIndexError) as caught:
@@ -161,7 +161,7 @@ def test_cli_demo_previous_store_and_size(
     commune: CompiledPack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = tmp_path / "h.sqlite"
-    with HistoryStore.open(store) as opened:
+    with HistoryStore.open(store, create=True) as opened:
         opened.add_results(_results(commune, 40, 99), 2023)
     out = tmp_path / "demo.html"
     argv = ["report", "synthetic-commune", "--demo", "40", "-o", str(out)]

@@ -11,43 +11,34 @@ import os
 from decimal import Decimal
 from typing import Any
 
+from parindex.cli.args import note
 from parindex.errors import ParIndexError
+from parindex.history.importing import prepare_records
 from parindex.history.lineage import read_lineage
 from parindex.history.mapping import VersionMapping, mapping_from_pack, read_mapping
 from parindex.history.records import read_document
 from parindex.history.store import HistoryStore
 from parindex.history.targets import Status, check_targets, read_plan
-from parindex.history.yoy import Aggregate, Predecessor, year_over_year
+from parindex.history.yoy import FINAL, Aggregate, Predecessor, year_over_year
 from parindex.labels import format_decimal
+from parindex.messages import Found, text
 from parindex.plugins import default_plugins
 from parindex.textable import format_table
 
 DEFAULT_STORE = "parindex-history.sqlite"
 STORE_ENV = "PARINDEX_HISTORY"
 
-_LABELS: dict[str, dict[str, str]] = {
-    "unit": {"vi": "Đơn vị", "en": "Unit"},
-    "code": {"vi": "Mã", "en": "Code"},
-    "index": {"vi": "Chỉ số (%)", "en": "Index (%)"},
-    "rank": {"vi": "Hạng", "en": "Rank"},
-    "previous": {"vi": "Năm trước", "en": "Previous"},
-    "change": {"vi": "Thay đổi", "en": "Change"},
-    "rank_change": {"vi": "Tăng hạng", "en": "Places gained"},
-    "relation": {"vi": "Quan hệ", "en": "Relation"},
-    "predecessors": {"vi": "Đơn vị/kết quả trước đó", "en": "Predecessors"},
-    "note": {"vi": "Ghi chú", "en": "Note"},
-    "target": {"vi": "Mục tiêu", "en": "Target"},
-    "year": {"vi": "Năm", "en": "Year"},
-    "status": {"vi": "Kết quả", "en": "Status"},
-    "figures": {"vi": "Số liệu", "en": "Figures"},
-    "pass": {"vi": "ĐẠT", "en": "PASS"},
-    "fail": {"vi": "KHÔNG ĐẠT", "en": "FAIL"},
-    "unknown": {"vi": "CHƯA ĐỦ SỐ LIỆU", "en": "UNKNOWN"},
-}
-
-
-def _t(key: str, lang: str) -> str:
-    return _LABELS[key][lang]
+_IMPORT_EXAMPLES = """examples:
+  parindex score synthetic-commune don-vi/ -o kq-2024.json
+  parindex history import kq-2024.json --year 2024
+  parindex history import published.json --store postgresql://user@host/db
+  parindex history import kq-2024.json --year 2024 --label "vòng 2" --replace
+"""
+_YOY_EXAMPLES = """examples:
+  parindex yoy synthetic-commune --year 2025
+  parindex yoy synthetic-commune --year 2025 --stage self --aggregate mean
+  parindex yoy bnv-province-2020 --year 2021 --code 5 --mapping 1150-to-1149.toml
+"""
 
 
 def _add_store(parser: argparse.ArgumentParser) -> None:
@@ -58,41 +49,75 @@ def _add_store(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(args: argparse.Namespace) -> HistoryStore:
-    return HistoryStore.open(args.store or os.environ.get(STORE_ENV) or DEFAULT_STORE)
+def _target(args: argparse.Namespace) -> str:
+    return str(args.store or os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> HistoryStore:
+    """The store named by ``--store`` (or the default); only ``create`` may make one."""
+    store = HistoryStore.open(_target(args), create=create)
+    if store.created:
+        note(args, text("history.created", store=store.location))
+    return store
+
+
+def _parser(commands: Any, name: str, help: str, examples: str = "") -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=help,
+        epilog=examples or None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
 
 
 def register(commands: Any) -> None:
     history = commands.add_parser("history", help="the results store: import, list, lineage")
     sub = history.add_subparsers(dest="history_command", required=True, metavar="ACTION")
 
-    imp = sub.add_parser(
-        "import", help="import a results JSON document (parindex-history-results/1)"
+    imp = _parser(
+        sub,
+        "import",
+        "import a results document (parindex-history-results/1, e.g. score -o kq.json): "
+        "all its sets in one transaction, or none",
+        _IMPORT_EXAMPLES,
     )
-    imp.add_argument("results")
+    imp.add_argument("results", help="the results JSON document")
     imp.add_argument("--year", type=int, default=None, help="year of sets that state none")
-    imp.add_argument("--replace", action="store_true", help="replace a set already stored")
+    imp.add_argument("--label", default=None, help="label of sets that state none (names a set)")
+    imp.add_argument("--replace", action="store_true", help="replace sets already stored")
     _add_store(imp)
     imp.set_defaults(handler=cmd_import)
 
-    lst = sub.add_parser("list", help="list stored result sets and lineage events")
+    lst = _parser(sub, "list", "list stored result sets and lineage events")
     lst.add_argument("--year", type=int, default=None)
     lst.add_argument("--pack", default=None)
     _add_store(lst)
     lst.set_defaults(handler=cmd_list)
 
-    lin = sub.add_parser("lineage", help="record unit lineage events from a TOML file")
+    lin = _parser(
+        sub,
+        "lineage",
+        "record unit lineage events (mergers, splits, renamings) from a TOML file",
+        "example:\n  parindex history lineage sap-nhap-2025.toml\n",
+    )
     lin.add_argument("file")
     _add_store(lin)
     lin.set_defaults(handler=cmd_lineage)
 
-    yoy = commands.add_parser(
-        "yoy", help="year over year: change in index and rank, following lineage"
+    yoy = _parser(
+        commands,
+        "yoy",
+        "year over year: change in index and rank, following lineage",
+        _YOY_EXAMPLES,
     )
     yoy.add_argument("pack", help="pack id (or publication table) of the current year's set")
     yoy.add_argument("--year", type=int, required=True)
     yoy.add_argument(
         "--previous", type=int, default=None, help="year compared with (default year − 1)"
+    )
+    yoy.add_argument(
+        "--stage", default=FINAL, help="stage view compared (default: final; e.g. self)"
     )
     yoy.add_argument("--version", default=None)
     yoy.add_argument("--origin", default=None, help="scored, published, reported or derived")
@@ -113,7 +138,12 @@ def register(commands: Any) -> None:
     _add_store(yoy)
     yoy.set_defaults(handler=cmd_yoy)
 
-    targets = commands.add_parser("targets", help="check plan targets (TOML) against the store")
+    targets = _parser(
+        commands,
+        "targets",
+        "check plan targets (TOML) against the store",
+        "example:\n  parindex targets docs/examples/soctrang-targets.toml --years 2016-2021\n",
+    )
     targets.add_argument("plan")
     targets.add_argument(
         "--years", default=None, help="override the targets' years: 2016-2021 or 2021"
@@ -127,22 +157,26 @@ def register(commands: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     document = read_document(args.results)
-    with _open(args) as store:
-        for position, record in enumerate(document.sets):
-            set_id = store.add_record(
-                record,
-                year=args.year,
-                replace=args.replace,
-                where=f"{args.results}, sets[{position}]",
+    # Every set is checked before the store is opened: a refused import makes no store.
+    prepared = prepare_records(document.sets, year=args.year, label=args.label, file=args.results)
+    with _open(args, create=True) as store:
+        ids = store.add_prepared(prepared, replace=args.replace)
+        infos = {info.id: info for info in store.sets()}
+    for set_id, record in zip(ids, document.sets, strict=True):
+        print(
+            text(
+                "history.imported",
+                set=infos[set_id].describe(),
+                units=len(record.units),
+                figures=len(record.figures),
             )
-            info = store.load(set_id).info
-            counts = f"{len(record.units)} units, {len(record.figures)} figures"
-            print(f"imported {info.describe()}: {counts}")
+        )
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     with _open(args) as store:
+        counts = store.unit_counts()
         rows = [
             (
                 info.id,
@@ -152,22 +186,17 @@ def cmd_list(args: argparse.Namespace) -> int:
                 info.origin.value,
                 info.stage,
                 info.label,
-                len(store.load(info.id).units),
+                counts.get(info.id, 0),
                 info.source,
             )
             for info in store.sets(args.year, args.pack)
         ]
-        print(
-            format_table(
-                ("set", "year", "pack", "version", "origin", "stage", "label", "units", "source"),
-                rows,
-                right=(0, 7),
-            )
-        )
         events = store.lineage().events
-        print(f"\n{len(events)} lineage event(s)")
-        for event in events:
-            print(f"  {event.describe()}" + (f" — {event.source}" if event.source else ""))
+    columns = ("set", "year", "pack", "version", "origin", "stage", "label", "units", "source")
+    print(format_table([text(f"history.col_{c}") for c in columns], rows, right=(0, 7)))
+    print("\n" + text("history.events_listed", count=len(events)))
+    for event in events:
+        print(f"  {event.describe()}" + (f" — {event.source}" if event.source else ""))
     return 0
 
 
@@ -175,7 +204,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     lineage = read_lineage(args.file)
     with _open(args) as store:
         added = store.add_lineage(lineage.events)
-    print(f"recorded {added} new lineage event(s) of {len(lineage.events)} in {args.file}")
+    print(text("history.recorded_events", added=added, total=len(lineage.events), file=args.file))
     return 0
 
 
@@ -202,6 +231,14 @@ def _predecessor_text(pred: Predecessor, decimals: int, lang: str) -> str:
     return f"{pred.unit}{code} {value}{rank}{note}"
 
 
+def _relation(relation: str) -> str:
+    """ "merged", "split+renamed", "same", "none" in the reader's language."""
+    words = {"same": "relation_same", "none": "relation_none"}
+    return "+".join(
+        text(f"history.{words.get(part, 'kind_' + part)}") for part in relation.split("+")
+    )
+
+
 def cmd_yoy(args: argparse.Namespace) -> int:
     lang = args.lang
     with _open(args) as store:
@@ -210,6 +247,7 @@ def cmd_yoy(args: argparse.Namespace) -> int:
             args.pack,
             args.year,
             previous_year=args.previous,
+            stage=args.stage,
             version=args.version,
             origin=args.origin,
             label=args.label,
@@ -219,7 +257,13 @@ def cmd_yoy(args: argparse.Namespace) -> int:
             aggregate=Aggregate(args.aggregate),
         )
     d = report.current.info.index_decimals
-    print(f"{report.current.info.describe()} ↔ {report.previous_year}")
+    print(
+        text(
+            "history.yoy_heading",
+            set=report.current.info.describe(),
+            previous=str(report.previous_year),
+        )
+    )
     rows = []
     for row in report.rows:
         change = (
@@ -233,10 +277,7 @@ def cmd_yoy(args: argparse.Namespace) -> int:
             if row.rank is None
             else f"{row.rank}" + (f"/{row.ranked_of}" if row.ranked_of else "")
         )
-        notes = [
-            n for n in (row.basis if row.basis != "own previous result" else "", row.note) if n
-        ]
-        notes += list(row.events)
+        notes = [n for n in (row.basis, row.note, *row.events) if n]
         rows.append(
             (
                 row.unit,
@@ -246,69 +287,67 @@ def cmd_yoy(args: argparse.Namespace) -> int:
                 _num(row.previous_index, d, lang),
                 change,
                 rank_change,
-                row.relation,
+                _relation(row.relation),
                 "; ".join(_predecessor_text(p, d, lang) for p in row.predecessors),
                 " | ".join(notes),
             )
         )
-    headers = [
-        _t(k, lang)
-        for k in (
-            "unit",
-            "code",
-            "index",
-            "rank",
-            "previous",
-            "change",
-            "rank_change",
-            "relation",
-            "predecessors",
-            "note",
-        )
-    ]
+    columns = (
+        "unit",
+        "code",
+        "index",
+        "rank",
+        "previous",
+        "change",
+        "rank_change",
+        "relation",
+        "predecessors",
+        "note",
+    )
+    headers = [text(f"history.col_{c}") for c in columns]
     print(format_table(headers, rows, right=(2, 3, 4, 5, 6)))
     return 0
 
 
-def _parse_years(text: str | None) -> list[int] | None:
-    if text is None:
+def _parse_years(given: str | None) -> list[int] | None:
+    if given is None:
         return None
     try:
-        if "-" in text:
-            first, last = (int(part) for part in text.split("-", 1))
+        if "-" in given:
+            first, last = (int(part) for part in given.split("-", 1))
             return list(range(first, last + 1))
-        return [int(text)]
+        return [int(given)]
     except ValueError:
-        raise ParIndexError(
-            f"--years {text!r}: expected a year or a range like 2016-2021"
-        ) from None
+        raise ParIndexError("history.years_invalid", found=Found(given)) from None
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
-    lang = args.lang
     plan = read_plan(args.plan)
+    years = _parse_years(args.years)
     with _open(args) as store:
-        checks = check_targets(
-            store, plan, years=_parse_years(args.years), mappings=_mappings(args.mapping)
-        )
+        checks = check_targets(store, plan, years=years, mappings=_mappings(args.mapping))
     print(plan.title + (f"\n{plan.source}" if plan.source else ""))
     rows = [
         (
-            check.target.describe(lang),
+            check.target.describe(),
             check.year,
-            _t(check.status.value, lang),
+            text(f"history.status_{check.status.value}"),
             "; ".join(f"{k}: {v}" for k, v in check.figures),
         )
         for check in checks
     ]
-    print(
-        format_table(
-            [_t(k, lang) for k in ("target", "year", "status", "figures")], rows, right=(1,)
+    columns = ("target", "year", "status", "figures")
+    print(format_table([text(f"history.col_{c}") for c in columns], rows, right=(1,)))
+    for check in checks:
+        for line in check.detail:
+            print(f"  {check.year}: {line}")
+    counts = [
+        text(
+            "history.status_counts",
+            status=text(f"history.status_{status.value}"),
+            count=sum(1 for c in checks if c.status is status),
         )
-    )
-    details = [(check.year, line) for check in checks for line in check.detail]
-    for year, line in details:
-        print(f"  {year}: {line}")
-    counts = {status: sum(1 for c in checks if c.status is status) for status in Status}
-    print(", ".join(f"{_t(status.value, lang)}: {n}" for status, n in counts.items()))
+        for status in Status
+    ]
+    print(", ".join(counts))
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from parindex.cli.args import (
@@ -81,9 +80,7 @@ def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None
         return None
     if args.year is None:
         raise ParIndexError("report.previous_needs_year")
-    if "://" not in args.previous and not Path(args.previous).is_file():
-        raise ParIndexError("report.no_store", path=args.previous)
-    with HistoryStore.open(args.previous) as store:
+    with HistoryStore.open(args.previous) as store:  # refuses a missing store
         return compare_with_store(
             results,
             store,

@@ -1,11 +1,14 @@
 """History: a results store across years and pack versions, unit lineage, year over year, targets.
 
-``HistoryStore.open("history.sqlite")`` (or a ``postgresql://`` URL) keeps the
-results of many years; :mod:`.lineage` records which units succeeded which;
-:mod:`.mapping` declares how criteria codes of two pack versions correspond;
+``HistoryStore.open("history.sqlite", create=True)`` (or a ``postgresql://``
+URL) keeps the results of many years, one import per transaction;
+:mod:`.lineage` records which units succeeded which; :mod:`.mapping` declares
+how criteria codes of two pack versions correspond;
 :mod:`.yoy` and :mod:`.targets` compare years only along those explicit links.
 """
 
+from parindex.history.documents import DocumentError
+from parindex.history.importing import PreparedSets, prepare_records
 from parindex.history.lineage import Ancestry, EventKind, Lineage, LineageEvent, read_lineage
 from parindex.history.mapping import (
     CodeLink,
@@ -17,6 +20,7 @@ from parindex.history.mapping import (
     mapping_to_document,
     read_mapping,
 )
+from parindex.history.problems import HistoryImportError, SetProblem
 from parindex.history.records import (
     FigureRecord,
     Origin,
@@ -52,9 +56,11 @@ __all__ = [
     "Aggregate",
     "Ancestry",
     "CodeLink",
+    "DocumentError",
     "EventKind",
     "EveryUnitImproves",
     "FigureRecord",
+    "HistoryImportError",
     "HistoryStore",
     "Lineage",
     "LineageEvent",
@@ -62,10 +68,12 @@ __all__ = [
     "Origin",
     "PackRef",
     "Predecessor",
+    "PreparedSets",
     "RankImprovement",
     "ResultSetInfo",
     "ResultSetRecord",
     "ResultsDocument",
+    "SetProblem",
     "Status",
     "StoredSet",
     "TargetCheck",
@@ -83,6 +91,7 @@ __all__ = [
     "identity_mapping",
     "mapping_from_document",
     "mapping_to_document",
+    "prepare_records",
     "read_document",
     "read_lineage",
     "read_mapping",

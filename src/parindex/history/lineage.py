@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,14 @@ import attrs
 import cattrs
 
 from parindex.errors import ParIndexError
+from parindex.history.documents import (
+    DocumentError,
+    document_place,
+    read_toml,
+    refuse_document,
+)
+from parindex.history.problems import SetProblem
+from parindex.messages import msg, text
 from parindex.serialization import structure_date
 
 
@@ -64,14 +71,18 @@ class LineageEvent:
         }
         if not arity[self.kind]:
             raise ParIndexError(
-                f"{self.kind.value} event of {self.date:%d/%m/%Y} has {len(self.predecessors)} "
-                f"predecessor(s) and {len(self.successors)} successor(s): merged needs ≥2 → 1, "
-                "split 1 → ≥2, renamed 1 → 1"
+                "history.event_arity",
+                kind=msg(f"history.kind_{self.kind.value}"),
+                date=f"{self.date:%d/%m/%Y}",
+                predecessors=len(self.predecessors),
+                successors=len(self.successors),
             )
         for side in (self.predecessors, self.successors):
             if len(set(side)) != len(side) or any(not unit.strip() for unit in side):
                 raise ParIndexError(
-                    f"{self.kind.value} event of {self.date:%d/%m/%Y}: empty or repeated unit id"
+                    "history.event_units",
+                    kind=msg(f"history.kind_{self.kind.value}"),
+                    date=f"{self.date:%d/%m/%Y}",
                 )
 
     @property
@@ -80,9 +91,13 @@ class LineageEvent:
         return self.date.year
 
     def describe(self) -> str:
-        return (
-            f"{self.kind.value} {self.date:%d/%m/%Y}: "
-            f"{', '.join(self.predecessors)} → {', '.join(self.successors)}"
+        """ "merged 01/07/2025: a, b → ab", in the reader's language."""
+        return text(
+            "history.event_described",
+            kind=msg(f"history.kind_{self.kind.value}"),
+            date=f"{self.date:%d/%m/%Y}",
+            predecessors=", ".join(self.predecessors),
+            successors=", ".join(self.successors),
         )
 
 
@@ -126,7 +141,9 @@ class Lineage:
     def ancestry(self, unit: str, year: int, previous: int) -> Ancestry:
         """Trace ``unit`` (as in year ``year``) back to the units of year ``previous``."""
         if previous >= year:
-            raise ParIndexError(f"previous year {previous} is not before {year}")
+            raise ParIndexError(
+                "history.previous_not_before", previous=str(previous), year=str(year)
+            )
         current = [unit]
         followed: list[LineageEvent] = []
         for event in reversed(self.events):
@@ -160,23 +177,24 @@ CONVERTER = _converter()
 
 
 def lineage_from_document(document: Mapping[str, Any], origin: str = "") -> Lineage:
+    """Structure a lineage document (the TOML shape in the module docstring)."""
     unknown = set(document) - {"events"}
     if unknown:
-        raise ParIndexError(f"{origin or 'lineage'}: unknown keys {sorted(unknown)}")
+        raise DocumentError(
+            origin,
+            [
+                SetProblem(
+                    document_place(origin, ()), msg("history.unknown_keys", keys=sorted(unknown))
+                )
+            ],
+        )
     try:
         events = CONVERTER.structure(document.get("events", []), tuple[LineageEvent, ...])
     except cattrs.BaseValidationError as exc:
-        raise ParIndexError(
-            f"{origin or 'lineage'}: {'; '.join(cattrs.transform_error(exc))}"
-        ) from exc
+        raise refuse_document(exc, document, origin, prefix=("events",)) from None
     return Lineage(events)
 
 
 def read_lineage(path: str | Path) -> Lineage:
     """Read lineage events from a TOML file."""
-    file = Path(path)
-    try:
-        document = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ParIndexError(f"{file}: {exc}") from exc
-    return lineage_from_document(document, str(file))
+    return lineage_from_document(read_toml(path), str(path))

@@ -23,7 +23,6 @@ TOML form::
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,15 @@ import attrs
 import cattrs
 
 from parindex.errors import ParIndexError
+from parindex.history.documents import (
+    DocumentError,
+    document_place,
+    problem_of,
+    read_toml,
+    refuse_document,
+)
+from parindex.history.problems import SetProblem
+from parindex.messages import Message, msg, text
 from parindex.model import MAPPING_ARITY, MappingKind, Pack
 
 #: The root of every pack (the whole index); it maps to itself in identity mappings.
@@ -63,7 +71,8 @@ class CodeLink:
     new: tuple[str, ...] = ()
     note: str = ""
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Message]:
+        """What makes the link impossible: too few or too many codes on a side."""
         (old_min, old_max), (new_min, new_max) = _ARITY[self.kind]
         found = []
         for side, codes, low, high in (
@@ -72,15 +81,22 @@ class CodeLink:
         ):
             if len(codes) < low or (high is not None and len(codes) > high):
                 wanted = (
-                    f"{low}"
+                    msg("history.wanted_exactly", count=low)
                     if low == high
-                    else f"at least {low}"
+                    else msg("history.wanted_at_least", count=low)
                     if high is None
-                    else f"{low}–{high}"
+                    else msg("history.wanted_between", low=low, high=high)
                 )
                 found.append(
-                    f"{self.kind.value} link {list(self.old)} → {list(self.new)} needs {wanted} "
-                    f"{side} code(s), has {len(codes)}"
+                    msg(
+                        "history.link_arity",
+                        kind=self.kind.value,
+                        old=", ".join(self.old),
+                        new=", ".join(self.new),
+                        side=msg(f"history.side_{side}"),
+                        wanted=wanted,
+                        count=len(codes),
+                    )
                 )
         return found
 
@@ -102,7 +118,7 @@ class VersionMapping:
     _by_old: dict[str, CodeLink] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        problems: list[str] = []
+        problems: list[Message] = []
         by_new: dict[str, CodeLink] = {}
         by_old: dict[str, CodeLink] = {}
         for link in self.links:
@@ -110,12 +126,20 @@ class VersionMapping:
             for side, codes, index in (("old", link.old, by_old), ("new", link.new, by_new)):
                 for code in codes:
                     if code in index:
-                        problems.append(f"{side} code {code!r} appears in two links")
+                        problems.append(
+                            msg(
+                                "history.code_in_two_links",
+                                side=msg(f"history.side_{side}"),
+                                code=code,
+                            )
+                        )
                     index[code] = link
         if problems:
             raise ParIndexError(
-                f"invalid mapping {self.source} → {self.target}:\n"
-                + "\n".join(f"  - {p}" for p in problems)
+                "history.mapping_invalid",
+                source=str(self.source),
+                target=str(self.target),
+                problems=problems,
             )
         object.__setattr__(self, "_by_new", by_new)
         object.__setattr__(self, "_by_old", by_old)
@@ -142,20 +166,11 @@ def identity_mapping(
     """Declare that ``codes`` mean the same in both packs (the root is always included)."""
     unique = dict.fromkeys([ROOT_CODE, *codes])
     links = tuple(CodeLink(LinkKind.ONE_TO_ONE, (code,), (code,)) for code in unique)
-    return VersionMapping(source, target, links, note or "declared identical codes")
+    return VersionMapping(source, target, links, note or text("history.identical_codes"))
 
 
 def _converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
-    converter.register_structure_hook(
-        VersionMapping,
-        lambda data, _: VersionMapping(
-            source=converter.structure(data["from"], PackRef),
-            target=converter.structure(data["to"], PackRef),
-            links=converter.structure(data.get("links", []), tuple[CodeLink, ...]),
-            note=converter.structure(data.get("note", ""), str),
-        ),
-    )
     converter.register_unstructure_hook(
         VersionMapping,
         lambda m: {
@@ -173,18 +188,36 @@ _CONVERTER = _converter()
 
 def mapping_from_document(document: Mapping[str, Any], origin: str = "") -> VersionMapping:
     """Structure a mapping document (TOML/JSON shape shown in the module docstring)."""
-    unknown = set(document) - {"from", "to", "links", "note"}
-    if unknown:
-        raise ParIndexError(f"{origin or 'mapping'}: unknown keys {sorted(unknown)}")
-    try:
-        return _CONVERTER.structure(dict(document), VersionMapping)
-    except (cattrs.BaseValidationError, KeyError, ValueError, TypeError) as exc:
-        detail = (
-            "; ".join(cattrs.transform_error(exc))
-            if isinstance(exc, cattrs.BaseValidationError)
-            else str(exc)
-        )
-        raise ParIndexError(f"{origin or 'mapping'}: {detail}") from exc
+    problems = [
+        SetProblem(document_place(origin, ()), msg("history.unknown_keys", keys=sorted(unknown)))
+        for unknown in [set(document) - {"from", "to", "links", "note"}]
+        if unknown
+    ]
+    problems += [
+        SetProblem(document_place(origin, ()), msg("history.key_missing", key=key))
+        for key in ("from", "to")
+        if key not in document
+    ]
+    if problems:
+        raise DocumentError(origin, problems)
+    parts: dict[str, Any] = {}
+    for key, kind, default in (
+        ("from", PackRef, None),
+        ("to", PackRef, None),
+        ("links", tuple[CodeLink, ...], []),
+        ("note", str, ""),
+    ):
+        value = document.get(key, default)
+        try:
+            parts[key] = _CONVERTER.structure(value, kind)
+        except cattrs.BaseValidationError as exc:
+            problems += refuse_document(exc, document, origin, prefix=(key,)).problems
+        except (TypeError, ValueError, AttributeError):
+            place = document_place(origin, (key,))
+            problems.append(SetProblem(place, problem_of(value, key)))
+    if problems:
+        raise DocumentError(origin, problems)
+    return VersionMapping(parts["from"], parts["to"], parts["links"], parts["note"])
 
 
 def mapping_to_document(mapping: VersionMapping) -> dict[str, Any]:
@@ -194,12 +227,7 @@ def mapping_to_document(mapping: VersionMapping) -> dict[str, Any]:
 
 def read_mapping(path: str | Path) -> VersionMapping:
     """Read a mapping from a TOML file."""
-    file = Path(path)
-    try:
-        document = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ParIndexError(f"{file}: {exc}") from exc
-    return mapping_from_document(document, str(file))
+    return mapping_from_document(read_toml(path), str(path))
 
 
 def mapping_from_pack(pack: Pack, earlier: Pack) -> VersionMapping:
@@ -214,10 +242,10 @@ def mapping_from_pack(pack: Pack, earlier: Pack) -> VersionMapping:
         if entry.from_pack == earlier.id
     )
     if not links:
-        raise ParIndexError(f"pack {pack.id!r} declares no mapping from {earlier.id!r}")
+        raise ParIndexError("history.no_declared_mapping", pack=pack.id, earlier=earlier.id)
     return VersionMapping(
         source=PackRef(earlier.id, earlier.version),
         target=PackRef(pack.id, pack.version),
         links=links,
-        note=f"declared by pack {pack.id} ({pack.version})",
+        note=text("history.declared_by", pack=pack.id, version=pack.version),
     )

@@ -29,6 +29,9 @@ import attrs
 import cattrs
 
 from parindex.errors import ParIndexError
+from parindex.history.documents import read_text, structure_problems
+from parindex.history.problems import HistoryImportError
+from parindex.messages import Found, msg
 
 FORMAT = "parindex-history-results/1"
 
@@ -97,17 +100,16 @@ class ResultsDocument:
 
 
 def _structure_decimal(value: object, _: type) -> Decimal:
+    """Decimal text or an integer; "NaN" and infinities pass here and are refused by
+    :mod:`parindex.history.checks`, which names the set, unit and criterion."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise TypeError(f"expected a decimal string, got {type(value).__name__} {value!r}")
+        raise TypeError("history.expected_decimal")
     try:
-        result = Decimal(value.strip() if isinstance(value, str) else value)
-    except ArithmeticError as exc:
-        raise ValueError(f"{value!r} is not a number") from exc
-    if not result.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    return result
+        return Decimal(value.strip() if isinstance(value, str) else value)
+    except ArithmeticError:
+        raise ValueError("history.expected_decimal") from None
 
 
 def _converter() -> cattrs.Converter:
@@ -121,31 +123,37 @@ CONVERTER = _converter()
 
 
 def document_from_json(text: str, origin: str = "") -> ResultsDocument:
-    """Parse a results document; numbers never pass through float."""
-    where = origin or "results"
+    """Parse a results document; numbers never pass through float.
+
+    Every problem is reported at once, naming the set, unit and criterion.
+    """
     try:
-        data: Any = json.loads(text, parse_float=Decimal)
+        data: Any = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
     except json.JSONDecodeError as exc:
-        raise ParIndexError(f"{where}: not JSON: {exc}") from exc
-    if not isinstance(data, Mapping):
-        raise ParIndexError(f"{where}: expected a JSON object with 'sets'")
+        raise ParIndexError(
+            "history.not_json",
+            file=origin or msg("history.these_sets"),
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    if not isinstance(data, Mapping) or not isinstance(data.get("sets", []), list):
+        raise ParIndexError("history.not_a_document", file=origin or msg("history.these_sets"))
     if data.get("format", FORMAT) != FORMAT:
-        raise ParIndexError(f"{where}: format {data.get('format')!r}, expected {FORMAT!r}")
+        raise ParIndexError(
+            "history.wrong_format",
+            file=origin or msg("history.these_sets"),
+            found=Found(str(data.get("format"))),
+            expected=FORMAT,
+        )
     try:
         return CONVERTER.structure(data, ResultsDocument)
     except cattrs.BaseValidationError as exc:
-        raise ParIndexError(
-            f"{where}: " + "; ".join(cattrs.transform_error(exc, path="$"))
-        ) from exc
+        raise HistoryImportError(structure_problems(exc, data, origin), origin) from None
 
 
 def read_document(path: str | Path) -> ResultsDocument:
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ParIndexError(f"{file}: {exc}") from exc
-    return document_from_json(text, str(file))
+    """Read a results document (``parindex-history-results/1``) from a JSON file."""
+    return document_from_json(read_text(path), str(path))
 
 
 def document_to_json(document: ResultsDocument) -> str:

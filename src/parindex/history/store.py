@@ -2,237 +2,108 @@
 
 One interface, two engines: a file path (or ``sqlite:///path``) opens SQLite
 through the standard library; a ``postgresql://`` URL opens PostgreSQL through
-psycopg 3 (the optional extra ``parindex[postgres]``). Values are stored as
-scaled integers, never floats: points and maxima in ticks
-(10**-point_decimals), the index scaled by 10**index_decimals, with both
-scales kept on the result set, so every figure reads back exactly.
+psycopg 3 (the optional extra ``parindex[postgres]``).
+
+The store speaks in transactions. An import is one transaction: every set or
+none, so a failure (a bad set, a conflict, a kill, a lock timeout) leaves the
+store as it was and the same import can simply be run again. Writers wait for
+each other (SQLite: WAL, ``BEGIN IMMEDIATE`` and a busy timeout; PostgreSQL:
+an advisory lock per write transaction); readers never block writers.
+
+A store recognises itself (see :mod:`.schema` and :mod:`.sqlite_file`):
+opening anything else is refused and leaves it untouched, and only
+``open(..., create=True)`` makes a new store, where nothing exists yet.
+Database errors reach the caller as :class:`~parindex.errors.ParIndexError`
+messages, never as driver exceptions.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
-import numpy as np
-
-from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
-from parindex.history.lineage import EventKind, Lineage, LineageEvent
-from parindex.history.mapping import PackRef
-from parindex.history.records import FigureRecord, Origin, ResultSetRecord, UnitRecord
-from parindex.results import NO_GRADE, UNRANKED, Results
-
-SCHEMA_VERSION = "1"
-
-_TABLES = (
-    """CREATE TABLE IF NOT EXISTS parindex_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS result_sets (
-        id {id_column},
-        year INTEGER NOT NULL,
-        pack TEXT NOT NULL,
-        version TEXT NOT NULL,
-        origin TEXT NOT NULL,
-        stage TEXT NOT NULL,
-        label TEXT NOT NULL,
-        source TEXT NOT NULL,
-        note TEXT NOT NULL,
-        point_decimals INTEGER NOT NULL,
-        index_decimals INTEGER NOT NULL,
-        rounding_mode TEXT NOT NULL,
-        UNIQUE (year, pack, version, origin, stage, label))""",
-    """CREATE TABLE IF NOT EXISTS set_units (
-        set_id BIGINT NOT NULL REFERENCES result_sets (id),
-        unit TEXT NOT NULL,
-        name TEXT NOT NULL,
-        unit_group TEXT NOT NULL,
-        pos INTEGER NOT NULL,
-        PRIMARY KEY (set_id, unit))""",
-    """CREATE TABLE IF NOT EXISTS figures (
-        set_id BIGINT NOT NULL REFERENCES result_sets (id),
-        unit TEXT NOT NULL,
-        code TEXT NOT NULL,
-        points BIGINT,
-        maximum BIGINT,
-        idx BIGINT,
-        grade TEXT,
-        rnk INTEGER,
-        ranked_of INTEGER,
-        pos INTEGER NOT NULL,
-        PRIMARY KEY (set_id, unit, code))""",
-    """CREATE TABLE IF NOT EXISTS lineage_events (
-        id {id_column},
-        kind TEXT NOT NULL,
-        event_date TEXT NOT NULL,
-        source TEXT NOT NULL,
-        note TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS lineage_units (
-        event_id BIGINT NOT NULL REFERENCES lineage_events (id),
-        side TEXT NOT NULL,
-        pos INTEGER NOT NULL,
-        unit TEXT NOT NULL,
-        PRIMARY KEY (event_id, side, pos))""",
+from parindex.history import sqlite_file
+from parindex.history.importing import (
+    PreparedSets,
+    place_of,
+    prepare_records,
+    set_key,
+    set_problems,
 )
+from parindex.history.lineage import EventKind, Lineage, LineageEvent
+from parindex.history.problems import HistoryImportError, SetProblem, set_place
+from parindex.history.records import FigureRecord, Origin, ResultSetRecord, UnitRecord
+from parindex.history.schema import (
+    LEGACY_KEY,
+    LEGACY_VERSION,
+    STORE_FORMAT,
+    STORE_VERSION,
+    TABLE_NAMES,
+    create_statements,
+    meta_rows,
+)
+from parindex.history.stored import (
+    ResultSetInfo,
+    StoredSet,
+    records_from_results,
+    rows_from_results,
+    unscaled,
+)
+from parindex.messages import msg
+from parindex.results import Results
+
+#: Seconds a writer waits for another one before giving up (the import is then undone).
+DEFAULT_TIMEOUT = 60.0
+#: PostgreSQL advisory lock taken by every write transaction ("PARI").
+_PG_LOCK = 0x50415249
 
 _SET_COLUMNS = (
     "id, year, pack, version, origin, stage, label, source, note, "
     "point_decimals, index_decimals, rounding_mode"
 )
-
-
-@attrs.frozen
-class ResultSetInfo:
-    """A stored result set's identity and scales (without its figures)."""
-
-    id: int
-    year: int
-    pack: str
-    version: str
-    origin: Origin
-    stage: str
-    label: str
-    source: str
-    note: str
-    point_decimals: int
-    index_decimals: int
-    rounding_mode: str
-
-    @property
-    def pack_ref(self) -> PackRef:
-        return PackRef(self.pack, self.version)
-
-    def describe(self) -> str:
-        extra = f" [{self.label}]" if self.label else ""
-        kind = f"{self.origin.value}/{self.stage}"
-        return f"#{self.id} {self.year} {self.pack} ({self.version}) {kind}{extra}"
-
-
-@attrs.frozen
-class StoredSet:
-    """A result set read back from the store."""
-
-    info: ResultSetInfo
-    units: tuple[UnitRecord, ...]
-    figures: tuple[FigureRecord, ...]
-    _by_key: dict[tuple[str, str], FigureRecord] = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_by_key", {(f.unit, f.code): f for f in self.figures})
-
-    def figure(self, unit: str, code: str = "") -> FigureRecord | None:
-        return self._by_key.get((unit, code))
-
-    def unit_ids(self) -> tuple[str, ...]:
-        return tuple(unit.id for unit in self.units)
-
-    def unit_name(self, unit: str) -> str:
-        return next((u.name for u in self.units if u.id == unit), "")
-
-    def codes(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(f.code for f in self.figures))
-
-    def to_record(self) -> ResultSetRecord:
-        info = self.info
-        return ResultSetRecord(
-            pack=info.pack,
-            version=info.version,
-            origin=info.origin,
-            year=info.year,
-            stage=info.stage,
-            label=info.label,
-            source=info.source,
-            note=info.note,
-            point_decimals=info.point_decimals,
-            index_decimals=info.index_decimals,
-            rounding_mode=info.rounding_mode,
-            units=self.units,
-            figures=self.figures,
-        )
-
-
-def _scaled(value: Decimal | None, decimals: int, what: str, where: str) -> int | None:
-    if value is None:
-        return None
-    scaled = value.scaleb(decimals)
-    if scaled != scaled.to_integral_value():
-        raise ParIndexError(
-            f"{where}: {what} {value} has more than {decimals} decimals; "
-            "declare more decimals on the set (figures are never rounded on import)"
-        )
-    return int(scaled)
-
-
-def _unscaled(value: int | None, decimals: int) -> Decimal | None:
-    return None if value is None else Decimal(int(value)).scaleb(-decimals)
-
-
-def records_from_results(
-    results: Results, stage: str | None = None
-) -> tuple[tuple[UnitRecord, ...], tuple[FigureRecord, ...]]:
-    """Every unit and node of ``results`` as exact figure records (ranks on the root)."""
-    point_d, index_d = results.pack.point_decimals, results.pack.rounding.decimals
-    figures = tuple(
-        FigureRecord(
-            unit=unit,
-            code=code,
-            points=_unscaled(points, point_d),
-            maximum=_unscaled(maximum, point_d),
-            index=_unscaled(index, index_d),
-            grade=grade,
-            rank=rank,
-            ranked_of=ranked_of,
-        )
-        for unit, code, points, maximum, index, grade, rank, ranked_of, _ in _rows_from_results(
-            results, stage
-        )
-    )
-    units = tuple(UnitRecord(u.id, u.name, u.group) for u in results.units)
-    return units, figures
-
-
-def _rows_from_results(results: Results, stage: str | None) -> list[tuple[Any, ...]]:
-    """Figure rows straight from the exact arrays (ticks, scaled index), without Decimal."""
-    units, figures = results.units, results.compiled.codes
-    scores = results.scores(stage)
-    maximum = np.asarray(scores.unit_maximum()).tolist()
-    points = scores.points.tolist()
-    index = scores.index.tolist()
-    grades = scores.grade.tolist()
-    labels = results.pack.classification.labels
-    ranks = scores.rank.tolist()
-    ranked_in_group: dict[str, int] = {}
-    for unit, rank in zip(units, ranks, strict=True):
-        ranked_in_group[unit.group] = ranked_in_group.get(unit.group, 0) + int(rank != UNRANKED)
-    rows: list[tuple[Any, ...]] = []
-    position = 0
-    for row, unit in enumerate(units):
-        for node, code in enumerate(figures):
-            rank = ranks[row] if node == ROOT else UNRANKED
-            grade = grades[row][node]
-            rows.append(
-                (
-                    unit.id,
-                    code,
-                    points[row][node],
-                    maximum[row][node],
-                    index[row][node] if maximum[row][node] != 0 else None,
-                    None if grade == NO_GRADE else labels[grade],
-                    None if rank == UNRANKED else rank,
-                    None if rank == UNRANKED else ranked_in_group[unit.group],
-                    position,
-                )
-            )
-            position += 1
-    return rows
+_FIGURE_COLUMNS = (
+    "set_id",
+    "unit",
+    "code",
+    "points",
+    "maximum",
+    "idx",
+    "grade",
+    "rnk",
+    "ranked_of",
+    "pos",
+)
 
 
 def _is_postgres(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
+
+
+def _shown(target: str) -> str:
+    """A store's name for messages: a PostgreSQL URL without its password."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", target)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _sqlite_problem(exc: sqlite3.Error, where: str, timeout: float) -> ParIndexError:
+    detail = _first_line(exc)
+    lowered = detail.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return ParIndexError("history.store_busy", store=where, seconds=int(timeout))
+    if "readonly" in lowered or "read-only" in lowered:
+        return ParIndexError("history.store_read_only", store=where)
+    if isinstance(exc, sqlite3.OperationalError) and "no such" not in lowered:
+        return ParIndexError("history.database_error", store=where, detail=detail)
+    return ParIndexError("history.store_damaged", store=where, detail=detail)
 
 
 class HistoryStore:
@@ -241,37 +112,176 @@ class HistoryStore:
     Open with :meth:`open`; use as a context manager to close it.
     """
 
-    def __init__(self, connection: Any, engine: str) -> None:
+    def __init__(
+        self,
+        connection: Any,
+        engine: str,
+        *,
+        location: str,
+        created: bool = False,
+        legacy: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         self._conn = connection
         self.engine = engine
-        self._create_schema()
+        #: The store's name in messages (a PostgreSQL URL without its password).
+        self.location = location
+        #: True when :meth:`open` made this store (``create=True`` and nothing was there).
+        self.created = created
+        self._legacy = legacy
+        self._timeout = timeout
+        self._depth = 0
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
-    def open(cls, target: str | Path) -> HistoryStore:
-        """A SQLite file path / ``sqlite:///path`` / ``:memory:``, or a ``postgresql://`` URL."""
+    def open(
+        cls,
+        target: str | Path,
+        *,
+        create: bool = False,
+        timeout: float = DEFAULT_TIMEOUT,
+        check: bool = True,
+    ) -> HistoryStore:
+        """Open the store at a SQLite path (``sqlite:///path``, ``:memory:``) or a
+        ``postgresql://`` URL.
+
+        A missing store is refused ("no such store") unless ``create``: then a
+        new one is made where nothing exists (``store.created`` says so). A file
+        or database that is not a parindex store is refused and left untouched.
+        Writers wait up to ``timeout`` seconds for each other. ``check`` runs
+        SQLite's structural check on an existing file (about 4 ms per MB), so a
+        damaged store is refused instead of answering wrongly.
+        """
         text = str(target)
         if _is_postgres(text):
-            try:
-                import psycopg
-            except ImportError as exc:  # pragma: no cover - depends on the environment
-                raise ParIndexError(
-                    "a PostgreSQL store needs psycopg: pip install 'parindex[postgres]'"
-                ) from exc
-            try:
-                connection = psycopg.connect(text, autocommit=True)
-            except psycopg.Error as exc:
-                raise ParIndexError(f"cannot connect to PostgreSQL: {exc}") from exc
-            return cls(connection, "postgresql")
+            return cls._open_postgres(text, create, timeout)
         path = text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else text
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        lite = sqlite3.connect(path, isolation_level=None)
-        lite.execute("PRAGMA foreign_keys = ON")
-        return cls(lite, "sqlite")
+        if path == ":memory:":
+            connection = sqlite3.connect(":memory:", isolation_level=None)
+            _initialise_sqlite(connection)
+            return cls(connection, "sqlite", location=path, created=True, timeout=timeout)
+        return cls._open_sqlite(Path(path), create, timeout, check)
+
+    @classmethod
+    def _open_sqlite(cls, path: Path, create: bool, timeout: float, check: bool) -> HistoryStore:
+        header = sqlite_file.read_header(path)
+        created = False
+        if header is None:
+            if not create:
+                raise ParIndexError("history.no_store", store=str(path))
+            created = sqlite_file.create_new(path, _initialise_sqlite)
+            header = sqlite_file.read_header(path)
+            if header is None:
+                raise ParIndexError("history.path_taken", path=str(path))
+        legacy = header.application_id == 0
+        if legacy and (header.wal or not _is_legacy_store(path, timeout)):
+            raise ParIndexError("history.not_a_store", store=str(path))
+        if header.user_version > STORE_VERSION:
+            raise ParIndexError(
+                "history.newer_format",
+                store=str(path),
+                found=header.user_version,
+                supported=STORE_VERSION,
+            )
+        try:
+            connection = sqlite_file.connect_existing(path, timeout)
+            connection.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise _sqlite_problem(exc, str(path), timeout) from None
+        store = cls(
+            connection,
+            "sqlite",
+            location=str(path),
+            created=created,
+            legacy=legacy,
+            timeout=timeout,
+        )
+        store._verify(check=check and not created)
+        return store
+
+    @classmethod
+    def _open_postgres(cls, url: str, create: bool, timeout: float) -> HistoryStore:
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ParIndexError("history.needs_psycopg") from None
+        shown = _shown(url)
+        try:
+            connection = psycopg.connect(url, autocommit=True, connect_timeout=int(timeout))
+        except psycopg.Error as exc:
+            raise ParIndexError(
+                "history.cannot_connect", store=shown, detail=_first_line(exc)
+            ) from None
+        store = cls(connection, "postgresql", location=shown, timeout=timeout)
+        try:
+            store._prepare_postgres(create)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _prepare_postgres(self, create: bool) -> None:
+        present = self._tables_present()
+        if "parindex_meta" not in present:
+            if present:
+                raise ParIndexError("history.pg_not_a_store", store=self.location, tables=present)
+            if not create:
+                raise ParIndexError("history.no_store", store=self.location)
+            with self._write(upgrade=False):
+                if not self._tables_present():
+                    for statement in create_statements("postgresql"):
+                        self._execute(statement)
+                    self._executemany(
+                        "INSERT INTO parindex_meta (key, value) VALUES (?, ?)", meta_rows()
+                    )
+                    self.created = True
+        self._verify()
+
+    def _tables_present(self) -> list[str]:
+        # pg_class read with the statement's snapshot (to_regclass may answer from a
+        # catalog cache that has not yet seen a table another session just created).
+        rows = self._execute(
+            "SELECT DISTINCT c.relname FROM pg_catalog.pg_class c "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = ANY(?) AND n.nspname = ANY(current_schemas(false))",
+            (list(TABLE_NAMES),),
+        )
+        return sorted(str(row[0]) for row in rows)
+
+    def _verify(self, *, check: bool = False) -> None:
+        """Check the metadata says this is a parindex store of a format we read, and with
+        ``check`` that its file is sound (SQLite's ``quick_check``)."""
+        try:
+            if check:
+                found = [str(row[0]) for row in self._execute("PRAGMA quick_check(1)")]
+                if found != ["ok"]:
+                    lines = "\n".join(found).splitlines()
+                    detail = "; ".join(line for line in lines if not line.startswith("***"))
+                    raise ParIndexError("history.store_damaged", store=self.location, detail=detail)
+            meta = {
+                str(k): str(v) for k, v in self._execute("SELECT key, value FROM parindex_meta")
+            }
+            if self._legacy and meta.get(LEGACY_KEY) == LEGACY_VERSION:
+                return
+            if meta.get("format") != STORE_FORMAT:
+                raise ParIndexError("history.not_a_store", store=self.location)
+            version = meta.get("version", "")
+            if not version.isdigit():
+                raise ParIndexError("history.not_a_store", store=self.location)
+            if int(version) > STORE_VERSION:
+                raise ParIndexError(
+                    "history.newer_format",
+                    store=self.location,
+                    found=int(version),
+                    supported=STORE_VERSION,
+                )
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
-        self._conn.close()
+        with contextlib.suppress(Exception):
+            self._conn.close()
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -280,71 +290,119 @@ class HistoryStore:
         self.close()
 
     # -- SQL plumbing -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Driver exceptions as messages naming the store."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _sqlite_problem(exc, self.location, self._timeout) from None
+        except Exception as exc:
+            if self.engine == "postgresql" and type(exc).__module__.startswith("psycopg"):
+                if type(exc).__name__ in ("LockNotAvailable", "QueryCanceled"):
+                    raise ParIndexError(
+                        "history.store_busy", store=self.location, seconds=int(self._timeout)
+                    ) from None
+                raise ParIndexError(
+                    "history.database_error", store=self.location, detail=_first_line(exc)
+                ) from None
+            raise
+
     def _sql(self, text: str) -> str:
         return text.replace("?", "%s") if self.engine == "postgresql" else text
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        cursor = self._conn.cursor()
-        try:
-            cursor.execute(self._sql(sql), tuple(params))
-            return list(cursor.fetchall()) if cursor.description is not None else []
-        finally:
-            cursor.close()
+        with self._errors():
+            cursor = self._conn.cursor()
+            try:
+                cursor.execute(self._sql(sql), tuple(params))
+                return list(cursor.fetchall()) if cursor.description is not None else []
+            finally:
+                cursor.close()
 
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        cursor = self._conn.cursor()
-        try:
-            cursor.executemany(self._sql(sql), list(rows))
-        finally:
-            cursor.close()
+        with self._errors():
+            cursor = self._conn.cursor()
+            try:
+                cursor.executemany(self._sql(sql), list(rows))
+            finally:
+                cursor.close()
 
     def _bulk_insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         """Many rows at once: COPY on PostgreSQL, executemany on SQLite."""
         names = ", ".join(columns)
         if self.engine == "postgresql":
-            cursor = self._conn.cursor()
-            try:
-                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            finally:
-                cursor.close()
+            with self._errors():
+                cursor = self._conn.cursor()
+                try:
+                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                finally:
+                    cursor.close()
             return
         marks = ", ".join("?" for _ in columns)
         self._executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        if self.engine == "postgresql":
-            with self._conn.transaction():
-                yield
+    def _write(self, *, upgrade: bool = True) -> Iterator[None]:
+        """One write transaction: writers queue, and any failure undoes all of it."""
+        if self._depth:
+            yield
             return
-        self._conn.execute("BEGIN")
+        if self.engine == "postgresql":
+            with self._errors(), self._conn.transaction():
+                self._depth += 1
+                try:
+                    self._execute(f"SET LOCAL lock_timeout = {int(self._timeout * 1000)}")
+                    self._execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
+                    yield
+                finally:
+                    self._depth -= 1
+            return
+        with self._errors():
+            if self._legacy and upgrade:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("BEGIN IMMEDIATE")
+        self._depth += 1
         try:
+            if self._legacy and upgrade:
+                _stamp_sqlite(self._conn)
             yield
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
             raise
-        self._conn.execute("COMMIT")
+        finally:
+            self._depth -= 1
+        with self._errors():
+            self._conn.execute("COMMIT")
+        self._legacy = self._legacy and not upgrade
 
-    def _create_schema(self) -> None:
-        id_column = (
-            "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
-            if self.engine == "postgresql"
-            else "INTEGER PRIMARY KEY AUTOINCREMENT"
-        )
-        with self._transaction():
-            for statement in _TABLES:
-                self._execute(statement.replace("{id_column}", id_column))
-            found = self._execute("SELECT value FROM parindex_meta WHERE key = 'schema'")
-            if not found:
-                self._execute(
-                    "INSERT INTO parindex_meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
-                )
-            elif found[0][0] != SCHEMA_VERSION:
-                raise ParIndexError(
-                    f"store schema {found[0][0]}, this parindex reads {SCHEMA_VERSION}"
-                )
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[None]:
+        """One read transaction: a consistent view of the store, never blocking writers."""
+        if self._depth:
+            yield
+            return
+        if self.engine == "postgresql":
+            with self._errors(), self._conn.transaction():
+                self._depth += 1
+                try:
+                    self._execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    yield
+                finally:
+                    self._depth -= 1
+            return
+        with self._errors():
+            self._conn.execute("BEGIN")
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("COMMIT")
 
     # -- writing ----------------------------------------------------------------------
     def add_results(
@@ -375,121 +433,95 @@ class HistoryStore:
             rounding_mode=pack.rounding.mode,
             units=units,
         )
-        return self.add_record(record, replace=replace, rows=_rows_from_results(results, stage))
+        place = set_place(None, pack=pack.id, version=pack.version, year=year, stage=record.stage)
+        problems = list(set_problems(record, year, place))
+        if problems:
+            raise HistoryImportError(problems)
+        rows = rows_from_results(results, stage)
+        return self._store([(record, year, rows)], replace, "")[0]
 
     def add_record(
+        self, record: ResultSetRecord, *, year: int | None = None, replace: bool = False
+    ) -> int:
+        """Store one result-set record; ``year`` fills a record without one."""
+        return self.add_records([record], year=year, replace=replace)[0]
+
+    def add_records(
         self,
-        record: ResultSetRecord,
+        records: Sequence[ResultSetRecord],
         *,
         year: int | None = None,
+        label: str | None = None,
         replace: bool = False,
-        where: str = "",
-        rows: list[tuple[Any, ...]] | None = None,
-    ) -> int:
-        """Store one result-set record; ``year`` fills a record without one.
+        file: str = "",
+    ) -> list[int]:
+        """Store result sets in one transaction: all of them, or none and the store unchanged.
 
-        ``rows`` (internal) are figure rows already scaled, used instead of
-        ``record.figures`` by :meth:`add_results`.
+        ``year`` and ``label`` fill sets that state none (a set stating another is
+        refused). Every problem of every set is reported at once, naming the file,
+        set, unit and criterion; nothing is stored then. A set already stored is
+        refused unless ``replace``.
         """
-        where = where or f"set {record.pack} ({record.version})"
-        if record.year is not None and year is not None and record.year != year:
-            raise ParIndexError(f"{where}: states year {record.year}, but year {year} was given")
-        set_year = record.year if record.year is not None else year
-        if set_year is None:
-            raise ParIndexError(f"{where}: no year (give --year)")
-        if record.origin is Origin.DERIVED and not record.note.strip():
-            raise ParIndexError(f"{where}: derived figures need a note stating the method")
-        unit_ids = [u.id for u in record.units]
-        if len(set(unit_ids)) != len(unit_ids):
-            raise ParIndexError(f"{where}: a unit is listed twice")
-        known = set(unit_ids)
-        rows = self._figure_rows(record, where, known) if rows is None else rows
-        key = (
-            set_year,
-            record.pack,
-            record.version,
-            record.origin.value,
-            record.stage,
-            record.label,
-        )
-        with self._transaction():
-            existing = self._execute(
-                "SELECT id FROM result_sets WHERE year = ? AND pack = ? AND version = ? "
-                "AND origin = ? AND stage = ? AND label = ?",
-                key,
-            )
-            if existing:
-                if not replace:
-                    raise ParIndexError(
-                        f"{where}: the store already holds {set_year} {record.pack} "
-                        f"({record.version}) {record.origin.value}/{record.stage} "
-                        f"{record.label!r} as set #{existing[0][0]} "
-                        "(use replace, or a distinct label)"
-                    )
-                self._delete_set(int(existing[0][0]))
-            inserted = self._execute(
-                "INSERT INTO result_sets (year, pack, version, origin, stage, label, source, note, "
-                "point_decimals, index_decimals, rounding_mode) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    *key,
-                    record.source,
-                    record.note,
-                    record.point_decimals,
-                    record.index_decimals,
-                    record.rounding_mode,
-                ),
-            )
-            set_id = int(inserted[0][0])
-            self._executemany(
-                "INSERT INTO set_units (set_id, unit, name, unit_group, pos) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(set_id, u.id, u.name, u.group, i) for i, u in enumerate(record.units)],
-            )
-            self._bulk_insert(
-                "figures",
-                (
-                    "set_id",
-                    "unit",
-                    "code",
-                    "points",
-                    "maximum",
-                    "idx",
-                    "grade",
-                    "rnk",
-                    "ranked_of",
-                    "pos",
-                ),
-                [(set_id, *row) for row in rows],
-            )
-        return set_id
+        prepared = prepare_records(records, year=year, label=label, file=file)
+        return self.add_prepared(prepared, replace=replace)
 
-    @staticmethod
-    def _figure_rows(record: ResultSetRecord, where: str, known: set[str]) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = []
-        seen: set[tuple[str, str]] = set()
-        for position, figure in enumerate(record.figures):
-            code = figure.code or "<total>"
-            place = f"{where}, figures[{position}] (unit {figure.unit!r}, criterion {code})"
-            if figure.unit not in known:
-                raise ParIndexError(f"{place}: unit not listed in the set's units")
-            if (figure.unit, figure.code) in seen:
-                raise ParIndexError(f"{place}: figure given twice")
-            seen.add((figure.unit, figure.code))
-            rows.append(
-                (
-                    figure.unit,
-                    figure.code,
-                    _scaled(figure.points, record.point_decimals, "points", place),
-                    _scaled(figure.maximum, record.point_decimals, "maximum", place),
-                    _scaled(figure.index, record.index_decimals, "index", place),
-                    figure.grade,
-                    figure.rank,
-                    figure.ranked_of,
-                    position,
+    def add_prepared(self, prepared: PreparedSets, *, replace: bool = False) -> list[int]:
+        """Store sets checked by :func:`~parindex.history.importing.prepare_records`."""
+        return self._store(prepared.sets, replace, prepared.file)
+
+    def _store(
+        self,
+        prepared: Sequence[tuple[ResultSetRecord, int, list[tuple[Any, ...]]]],
+        replace: bool,
+        file: str,
+    ) -> list[int]:
+        ids: list[int] = []
+        with self._write():
+            conflicts: list[SetProblem] = []
+            for position, (record, set_year, _) in enumerate(prepared):
+                existing = self._execute(
+                    "SELECT id FROM result_sets WHERE year = ? AND pack = ? AND version = ? "
+                    "AND origin = ? AND stage = ? AND label = ?",
+                    set_key(record, set_year),
                 )
-            )
-        return rows
+                if existing and replace:
+                    self._delete_set(int(existing[0][0]))
+                elif existing:
+                    conflicts.append(
+                        SetProblem(
+                            place_of(
+                                position if len(prepared) > 1 else None, record, set_year, file
+                            ),
+                            msg("history.already_stored", id=int(existing[0][0])),
+                        )
+                    )
+            if conflicts:
+                raise HistoryImportError(conflicts, file)
+            for record, set_year, rows in prepared:
+                ids.append(self._insert(record, set_year, rows))
+        return ids
+
+    def _insert(self, record: ResultSetRecord, year: int, rows: list[tuple[Any, ...]]) -> int:
+        inserted = self._execute(
+            "INSERT INTO result_sets (year, pack, version, origin, stage, label, source, note, "
+            "point_decimals, index_decimals, rounding_mode) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                *set_key(record, year),
+                record.source,
+                record.note,
+                record.point_decimals,
+                record.index_decimals,
+                record.rounding_mode,
+            ),
+        )
+        set_id = int(inserted[0][0])
+        self._executemany(
+            "INSERT INTO set_units (set_id, unit, name, unit_group, pos) VALUES (?, ?, ?, ?, ?)",
+            [(set_id, u.id, u.name, u.group, i) for i, u in enumerate(record.units)],
+        )
+        self._bulk_insert("figures", _FIGURE_COLUMNS, [(set_id, *row) for row in rows])
+        return set_id
 
     def _delete_set(self, set_id: int) -> None:
         for table in ("figures", "set_units"):
@@ -497,7 +529,7 @@ class HistoryStore:
         self._execute("DELETE FROM result_sets WHERE id = ?", (set_id,))
 
     def delete_set(self, set_id: int) -> None:
-        with self._transaction():
+        with self._write():
             self._delete_set(set_id)
 
     # -- reading ----------------------------------------------------------------------
@@ -512,11 +544,18 @@ class HistoryStore:
             clauses.append("pack = ?")
             params.append(pack)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._execute(
-            f"SELECT {_SET_COLUMNS} FROM result_sets{where} ORDER BY year, pack, version, id",
-            params,
-        )
+        with self._read():
+            rows = self._execute(
+                f"SELECT {_SET_COLUMNS} FROM result_sets{where} ORDER BY year, pack, version, id",
+                params,
+            )
         return [self._info(row) for row in rows]
+
+    def unit_counts(self) -> dict[int, int]:
+        """How many units each stored set holds, by set id."""
+        with self._read():
+            rows = self._execute("SELECT set_id, COUNT(*) FROM set_units GROUP BY set_id")
+        return {int(set_id): int(count) for set_id, count in rows}
 
     @staticmethod
     def _info(row: Sequence[Any]) -> ResultSetInfo:
@@ -536,52 +575,53 @@ class HistoryStore:
         )
 
     def load(self, set_id: int) -> StoredSet:
-        found = self._execute(f"SELECT {_SET_COLUMNS} FROM result_sets WHERE id = ?", (set_id,))
-        if not found:
-            raise ParIndexError(f"no result set #{set_id} in the store")
-        info = self._info(found[0])
-        units = tuple(
-            UnitRecord(row[0], row[1], row[2])
-            for row in self._execute(
+        with self._read():
+            found = self._execute(f"SELECT {_SET_COLUMNS} FROM result_sets WHERE id = ?", (set_id,))
+            if not found:
+                raise ParIndexError("history.no_such_set", id=set_id, store=self.location)
+            info = self._info(found[0])
+            unit_rows = self._execute(
                 "SELECT unit, name, unit_group FROM set_units WHERE set_id = ? ORDER BY pos",
                 (set_id,),
             )
-        )
+            figure_rows = self._execute(
+                "SELECT unit, code, points, maximum, idx, grade, rnk, ranked_of FROM figures "
+                "WHERE set_id = ? ORDER BY pos",
+                (set_id,),
+            )
+        units = tuple(UnitRecord(row[0], row[1], row[2]) for row in unit_rows)
         p, d = info.point_decimals, info.index_decimals
         figures = tuple(
             FigureRecord(
                 unit=row[0],
                 code=row[1],
-                points=_unscaled(row[2], p),
-                maximum=_unscaled(row[3], p),
-                index=_unscaled(row[4], d),
+                points=unscaled(row[2], p),
+                maximum=unscaled(row[3], p),
+                index=unscaled(row[4], d),
                 grade=row[5],
                 rank=None if row[6] is None else int(row[6]),
                 ranked_of=None if row[7] is None else int(row[7]),
             )
-            for row in self._execute(
-                "SELECT unit, code, points, maximum, idx, grade, rnk, ranked_of FROM figures "
-                "WHERE set_id = ? ORDER BY pos",
-                (set_id,),
-            )
+            for row in figure_rows
         )
         return StoredSet(info, units, figures)
 
     def load_year(self, year: int, pack: str | None = None) -> list[StoredSet]:
-        return [self.load(info.id) for info in self.sets(year, pack)]
+        with self._read():
+            return [self.load(info.id) for info in self.sets(year, pack)]
 
     def years(self) -> list[int]:
-        return [
-            int(row[0])
-            for row in self._execute("SELECT DISTINCT year FROM result_sets ORDER BY year")
-        ]
+        with self._read():
+            rows = self._execute("SELECT DISTINCT year FROM result_sets ORDER BY year")
+        return [int(row[0]) for row in rows]
 
     # -- lineage ----------------------------------------------------------------------
     def add_lineage(self, events: Iterable[LineageEvent]) -> int:
-        """Record lineage events (an identical event already stored is skipped)."""
-        stored = set(self.lineage().events)
+        """Record lineage events in one transaction (an identical event already stored is
+        skipped); returns how many were new."""
         added = 0
-        with self._transaction():
+        with self._write():
+            stored = set(self.lineage().events)
             for event in events:
                 if event in stored:
                     continue
@@ -602,14 +642,17 @@ class HistoryStore:
 
     def lineage(self) -> Lineage:
         sides: dict[int, dict[str, list[str]]] = {}
-        for event_id, side, unit in self._execute(
-            "SELECT event_id, side, unit FROM lineage_units ORDER BY event_id, side, pos"
-        ):
+        with self._read():
+            unit_rows = self._execute(
+                "SELECT event_id, side, unit FROM lineage_units ORDER BY event_id, side, pos"
+            )
+            event_rows = self._execute(
+                "SELECT id, kind, event_date, source, note FROM lineage_events ORDER BY id"
+            )
+        for event_id, side, unit in unit_rows:
             sides.setdefault(int(event_id), {"p": [], "s": []})[side].append(unit)
         events = []
-        for event_id, kind, date, source, note in self._execute(
-            "SELECT id, kind, event_date, source, note FROM lineage_events ORDER BY id"
-        ):
+        for event_id, kind, date, source, note in event_rows:
             units = sides.get(int(event_id), {"p": [], "s": []})
             events.append(
                 LineageEvent(
@@ -622,3 +665,60 @@ class HistoryStore:
                 )
             )
         return Lineage(tuple(events))
+
+
+# -- SQLite files ---------------------------------------------------------------------
+def _initialise_sqlite(connection: sqlite3.Connection) -> None:
+    """Make an empty SQLite database a store of this format (WAL, identified, tables)."""
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("BEGIN IMMEDIATE")
+    _stamp_sqlite(connection)
+    for statement in create_statements("sqlite"):
+        connection.execute(statement)
+    connection.executemany("INSERT INTO parindex_meta (key, value) VALUES (?, ?)", meta_rows())
+    connection.execute("COMMIT")
+
+
+def _stamp_sqlite(connection: sqlite3.Connection) -> None:
+    """The file header's identity; a first-format store also gets its metadata rows."""
+    connection.execute(f"PRAGMA application_id = {sqlite_file.APPLICATION_ID}")
+    connection.execute(f"PRAGMA user_version = {STORE_VERSION}")
+    exists = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'parindex_meta'"
+    ).fetchall()
+    if exists:  # a store of the first format, stamped on its first write
+        connection.execute("DELETE FROM parindex_meta WHERE key = ?", (LEGACY_KEY,))
+        connection.executemany("INSERT INTO parindex_meta (key, value) VALUES (?, ?)", meta_rows())
+
+
+def _is_legacy_store(path: Path, timeout: float) -> bool:
+    """Whether an unidentified SQLite file is a store of the first format (read without
+    locking or writing anything beside it)."""
+    try:
+        connection = sqlite_file.connect_existing(path, timeout, read_only=True)
+    except sqlite3.Error:
+        return False
+    try:
+        names = {
+            str(row[0])
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if not set(TABLE_NAMES) <= names:
+            return False
+        rows = connection.execute(
+            "SELECT value FROM parindex_meta WHERE key = ?", (LEGACY_KEY,)
+        ).fetchall()
+        return [str(row[0]) for row in rows] == [LEGACY_VERSION]
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "HistoryStore",
+    "ResultSetInfo",
+    "StoredSet",
+    "records_from_results",
+]

@@ -22,7 +22,6 @@ TOML form (see docs/examples/soctrang-targets.toml)::
 from __future__ import annotations
 
 import enum
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -32,12 +31,13 @@ import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
-from parindex.errors import ParIndexError
+from parindex.history.documents import read_toml, refuse_document
 from parindex.history.lineage import Lineage
 from parindex.history.mapping import VersionMapping
 from parindex.history.records import FigureRecord, Origin
 from parindex.history.store import HistoryStore, StoredSet
-from parindex.history.yoy import Aggregate, YearComparer
+from parindex.history.yoy import FINAL, Aggregate, YearComparer
+from parindex.messages import text
 from parindex.model import YearRange
 
 
@@ -56,10 +56,8 @@ class TopN:
     years: YearRange | None = None
     quote: str = ""
 
-    def describe(self, lang: str = "vi") -> str:
-        if lang == "vi":
-            return f"Tỉnh trong nhóm {self.n} đứng đầu"
-        return f"province in the top {self.n}"
+    def describe(self, lang: str | None = None) -> str:
+        return text("history.target_top_n", lang, n=self.n)
 
 
 @attrs.frozen
@@ -71,10 +69,8 @@ class RankImprovement:
     years: YearRange | None = None
     quote: str = ""
 
-    def describe(self, lang: str = "vi") -> str:
-        if lang == "vi":
-            return f"Tỉnh tăng tối thiểu {self.places} bậc so với năm trước"
-        return f"province rank up at least {self.places} place(s) on the year before"
+    def describe(self, lang: str | None = None) -> str:
+        return text("history.target_rank_improvement", lang, places=self.places)
 
 
 @attrs.frozen
@@ -85,10 +81,8 @@ class UnitsAverageAboveProvince:
     years: YearRange | None = None
     quote: str = ""
 
-    def describe(self, lang: str = "vi") -> str:
-        if lang == "vi":
-            return "Trung bình chỉ số các đơn vị cao hơn chỉ số của tỉnh năm trước"
-        return "average index of the province's units above the province's index of the year before"
+    def describe(self, lang: str | None = None) -> str:
+        return text("history.target_units_average", lang)
 
 
 @attrs.frozen
@@ -101,10 +95,8 @@ class EveryUnitImproves:
     aggregate: Aggregate = Aggregate.NONE
     quote: str = ""
 
-    def describe(self, lang: str = "vi") -> str:
-        if lang == "vi":
-            return "Mỗi đơn vị có chỉ số cao hơn năm trước"
-        return "every unit above its own index of the year before"
+    def describe(self, lang: str | None = None) -> str:
+        return text("history.target_every_unit", lang)
 
 
 Target = TopN | RankImprovement | UnitsAverageAboveProvince | EveryUnitImproves
@@ -149,29 +141,25 @@ _CONVERTER = _converter()
 
 
 def plan_from_document(document: Mapping[str, Any], origin: str = "") -> TargetPlan:
+    """Structure a plan document (the TOML shape in the module docstring)."""
     try:
         return _CONVERTER.structure(dict(document), TargetPlan)
     except cattrs.BaseValidationError as exc:
-        raise ParIndexError(
-            f"{origin or 'targets'}: " + "; ".join(cattrs.transform_error(exc))
-        ) from exc
+        raise refuse_document(exc, document, origin) from None
 
 
 def read_plan(path: str | Path) -> TargetPlan:
-    file = Path(path)
-    try:
-        document = tomllib.loads(file.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ParIndexError(f"{file}: {exc}") from exc
-    return plan_from_document(document, str(file))
+    """Read a plan's targets from a TOML file."""
+    return plan_from_document(read_toml(path), str(path))
 
 
 #: Which origin wins when several sets give the same province figure.
 _ORIGIN_PREFERENCE = (Origin.PUBLISHED, Origin.SCORED, Origin.REPORTED, Origin.DERIVED)
 
 
-def _fmt(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value}"
+def _fmt(value: Decimal | None) -> object:
+    """A figure for a message (rendered with the reader's decimal mark), or a dash."""
+    return "—" if value is None else value
 
 
 class TargetChecker:
@@ -192,7 +180,7 @@ class TargetChecker:
         return [
             s
             for s in self.comparer.sets_of(year)
-            if s.info.pack in wanted and s.info.stage == "final"
+            if s.info.pack in wanted and s.info.stage == FINAL
         ]
 
     def province_figure(self, year: int, attribute: str) -> tuple[FigureRecord, StoredSet] | None:
@@ -205,29 +193,41 @@ class TargetChecker:
         found.sort(key=lambda pair: _ORIGIN_PREFERENCE.index(pair[1].info.origin))
         return found[0] if found else None
 
+    def _from_set(self, value: object, stored: StoredSet) -> str:
+        """ "18/63 (published, set #4)": a figure and where it comes from."""
+        return text(
+            "history.fig_from_set", value=value, origin=stored.info.origin.value, id=stored.info.id
+        )
+
     def _rank_text(self, year: int) -> tuple[int | None, str]:
         hit = self.province_figure(year, "rank")
         if hit is None:
-            return None, f"no rank of {self.plan.province} for {year} in the store"
+            return None, text("history.fig_no_rank", province=self.plan.province, year=str(year))
         figure, stored = hit
         of = f"/{figure.ranked_of}" if figure.ranked_of else ""
-        return figure.rank, f"{figure.rank}{of} ({stored.info.origin.value}, set #{stored.info.id})"
+        return figure.rank, self._from_set(f"{figure.rank}{of}", stored)
 
     def check_top_n(self, target: TopN, year: int) -> TargetCheck:
-        rank, text = self._rank_text(year)
-        figures = ((f"rank {year}", text), ("N", str(target.n)))
+        rank, shown = self._rank_text(year)
+        figures = ((text("history.fig_rank", year=str(year)), shown), ("N", str(target.n)))
         if rank is None:
             return TargetCheck(target, year, Status.UNKNOWN, figures)
         return TargetCheck(target, year, Status.PASS if rank <= target.n else Status.FAIL, figures)
 
     def check_rank_improvement(self, target: RankImprovement, year: int) -> TargetCheck:
-        rank, text = self._rank_text(year)
-        before, before_text = self._rank_text(year - 1)
-        figures: list[tuple[str, str]] = [(f"rank {year - 1}", before_text), (f"rank {year}", text)]
+        rank, shown = self._rank_text(year)
+        before, before_shown = self._rank_text(year - 1)
+        figures: list[tuple[str, str]] = [
+            (text("history.fig_rank", year=str(year - 1)), before_shown),
+            (text("history.fig_rank", year=str(year)), shown),
+        ]
         if rank is None or before is None:
             return TargetCheck(target, year, Status.UNKNOWN, tuple(figures))
         gained = before - rank
-        figures += [("places gained", str(gained)), ("required", str(target.places))]
+        figures += [
+            (text("history.fig_places_gained"), str(gained)),
+            (text("history.fig_required"), str(target.places)),
+        ]
         status = Status.PASS if gained >= target.places else Status.FAIL
         return TargetCheck(target, year, status, tuple(figures))
 
@@ -238,6 +238,7 @@ class TargetChecker:
             for unit in stored.unit_ids()
             if (figure := stored.figure(unit, "")) is not None and figure.index is not None
         ]
+        label = text("history.fig_units_average", year=str(year))
         figures: list[tuple[str, str]] = []
         average: Decimal | None = None
         if indices:
@@ -245,25 +246,19 @@ class TargetChecker:
                 ctx.prec = 60
                 total = sum((value for _, _, value in indices if value is not None), Decimal(0))
                 average = total / len(indices)
-            shown = f"{average.quantize(Decimal('0.0001'))}"
-            figures.append(
-                (f"units' average {year}", f"{shown} (unweighted mean of {len(indices)} units)")
-            )
+            shown = average.quantize(Decimal("0.0001"))
+            figures.append((label, text("history.fig_mean_of", value=shown, count=len(indices))))
         else:
-            figures.append((f"units' average {year}", f"no unit indices for {year}"))
+            figures.append((label, text("history.fig_no_unit_indices", year=str(year))))
         hit = self.province_figure(year - 1, "index")
+        province = text("history.fig_province_index", year=str(year - 1))
         if hit is None:
             figures.append(
-                (f"province index {year - 1}", f"not in the store for {self.plan.province}")
+                (province, text("history.fig_not_in_store", province=self.plan.province))
             )
             return TargetCheck(target, year, Status.UNKNOWN, tuple(figures))
         figure, stored = hit
-        figures.append(
-            (
-                f"province index {year - 1}",
-                f"{figure.index} ({stored.info.origin.value}, set #{stored.info.id})",
-            )
-        )
+        figures.append((province, self._from_set(figure.index, stored)))
         if average is None or figure.index is None:
             return TargetCheck(target, year, Status.UNKNOWN, tuple(figures))
         status = Status.PASS if average > figure.index else Status.FAIL
@@ -275,25 +270,39 @@ class TargetChecker:
         for stored in self._sets(year, self.plan.unit_packs):
             for unit in stored.unit_ids():
                 row = self.comparer.compare(stored, unit, "", year - 1)
-                now = _fmt(row.index)
                 if row.index_change is None:
                     shown = "; ".join(
-                        f"{p.unit}: {_fmt(p.index)}" + (f" ({p.note})" if p.note else "")
+                        text("history.unit_value", unit=p.unit, value=_fmt(p.index))
+                        + (f" ({p.note})" if p.note else "")
                         for p in row.predecessors
                     )
-                    why = row.note or row.basis or "no previous figure"
-                    unknown.append(f"{unit} {now} vs [{shown}] — {why}")
+                    why = row.note or row.basis or text("history.no_previous_figure")
+                    unknown.append(
+                        text(
+                            "history.detail_unknown",
+                            unit=unit,
+                            value=_fmt(row.index),
+                            previous=shown,
+                            why=why,
+                        )
+                    )
                 elif row.index_change > 0:
                     passed.append(unit)
                 else:
-                    basis = "" if row.basis == "own previous result" else f" [{row.basis}]"
                     failed.append(
-                        f"{unit} {_fmt(row.previous_index)} → {now} ({row.index_change:+}){basis}"
+                        text(
+                            "history.detail_not_improved",
+                            unit=unit,
+                            previous=_fmt(row.previous_index),
+                            value=_fmt(row.index),
+                            change=f"{row.index_change:+}",
+                            basis=f" [{row.basis}]" if row.basis else "",
+                        )
                     )
         figures = (
-            ("units improved", str(len(passed))),
-            ("units not improved", str(len(failed))),
-            ("units without comparison", str(len(unknown))),
+            (text("history.fig_improved"), str(len(passed))),
+            (text("history.fig_not_improved"), str(len(failed))),
+            (text("history.fig_without_comparison"), str(len(unknown))),
         )
         if failed:
             status = Status.FAIL
@@ -301,10 +310,7 @@ class TargetChecker:
             status = Status.UNKNOWN
         else:
             status = Status.PASS
-        detail = tuple(f"not improved: {line}" for line in failed) + tuple(
-            f"unknown: {line}" for line in unknown
-        )
-        return TargetCheck(target, year, status, figures, detail)
+        return TargetCheck(target, year, status, figures, tuple(failed) + tuple(unknown))
 
     def check(self, target: Target, year: int) -> TargetCheck:
         if isinstance(target, TopN):

@@ -19,8 +19,13 @@ import attrs
 from parindex.errors import ParIndexError
 from parindex.history.lineage import Lineage
 from parindex.history.mapping import PackRef, VersionMapping
+from parindex.history.problems import criterion_text
 from parindex.history.records import FigureRecord
 from parindex.history.store import HistoryStore, StoredSet
+from parindex.messages import Found, msg, text
+
+#: The stage of the final view: what a stored set of scored results is by default.
+FINAL = "final"
 
 
 class Aggregate(enum.Enum):
@@ -33,11 +38,8 @@ class Aggregate(enum.Enum):
     POOLED = "pooled"
 
     def describe(self, n: int) -> str:
-        if self is Aggregate.MEAN:
-            return f"unweighted mean of {n} predecessors' indices, rounded half up"
-        if self is Aggregate.POOLED:
-            return f"Σ points / Σ maximum × 100 over {n} predecessors, rounded half up"
-        return "no aggregate"
+        """How the previous figure was made, in the reader's language."""
+        return text(f"history.aggregate_{self.value}", count=n)
 
 
 @attrs.frozen
@@ -71,7 +73,8 @@ class YoyRow:
     relation: str
     events: tuple[str, ...]
     predecessors: tuple[Predecessor, ...]
-    #: The figure the change is measured against, and what it is.
+    #: The figure the change is measured against, and what it is ("" when it is
+    #: simply the unit's own previous result).
     previous_index: Decimal | None
     basis: str
     index_change: Decimal | None
@@ -91,9 +94,9 @@ def aggregate_predecessors(
 ) -> tuple[Decimal | None, str]:
     """The aggregate of predecessors' figures by ``method``, or None with the reason."""
     if method is Aggregate.NONE:
-        return None, "no aggregate method chosen: predecessors shown side by side"
+        return None, text("history.no_aggregate")
     if not predecessors or any(p.index is None for p in predecessors):
-        return None, f"{method.value}: a predecessor has no index"
+        return None, text("history.aggregate_no_index", method=method.value)
     n = len(predecessors)
     if method is Aggregate.MEAN:
         with localcontext() as ctx:
@@ -101,11 +104,11 @@ def aggregate_predecessors(
             total = sum((p.index for p in predecessors if p.index is not None), Decimal(0))
             return _round(total / n, decimals), method.describe(n)
     if any(p.points is None or p.maximum is None for p in predecessors):
-        return None, "pooled: a predecessor has no points or maximum"
+        return None, text("history.pooled_no_points")
     points = sum((p.points for p in predecessors if p.points is not None), Decimal(0))
     maximum = sum((p.maximum for p in predecessors if p.maximum is not None), Decimal(0))
     if maximum == 0:
-        return None, "pooled: the predecessors' maxima sum to 0"
+        return None, text("history.pooled_zero_maximum")
     with localcontext() as ctx:
         ctx.prec = 60
         return _round(points * 100 / maximum, decimals), method.describe(n)
@@ -147,9 +150,10 @@ class YearComparer:
         chosen = same or holders
         if len(chosen) > 1:
             raise ParIndexError(
-                f"unit {unit!r} appears in several result sets of {previous_year}: "
-                + ", ".join(s.info.describe() for s in chosen)
-                + "; keep one per unit and year, or compare sets explicitly"
+                "history.unit_in_several_sets",
+                unit=Found(unit),
+                year=str(previous_year),
+                sets=[s.info.describe() for s in chosen],
             )
         return chosen[0] if chosen else None
 
@@ -160,7 +164,15 @@ class YearComparer:
         if holder is None:
             return [
                 Predecessor(
-                    unit, "", code, None, "", None, None, None, note=f"no result in {previous_year}"
+                    unit,
+                    "",
+                    code,
+                    None,
+                    "",
+                    None,
+                    None,
+                    None,
+                    note=text("history.no_result_in", year=str(previous_year)),
                 )
             ]
         ref, target = holder.info.pack_ref, current.info.pack_ref
@@ -186,16 +198,14 @@ class YearComparer:
                 ]
 
             if mapping is None:
-                return not_compared(
-                    f"result is in {ref}; no mapping {ref} → {target}: not compared"
-                )
+                return not_compared(text("history.no_mapping", source=str(ref), target=str(target)))
             old = mapping.old_codes_for(code)
             if old is None or not old:
                 return not_compared(
-                    f"criterion {code or '<total>'} has no counterpart in {ref} (mapping)"
+                    text("history.no_counterpart", criterion=criterion_text(code), source=str(ref))
                 )
             codes = old
-            note = "" if old == (code,) else f"mapped from {ref}"
+            note = "" if old == (code,) else text("history.mapped_from", source=str(ref))
         found = []
         for old_code in codes:
             figure: FigureRecord | None = holder.figure(unit, old_code)
@@ -211,7 +221,9 @@ class YearComparer:
                     ranked_of=None if figure is None or old_code != "" else figure.ranked_of,
                     points=None if figure is None else figure.points,
                     maximum=None if figure is None else figure.maximum,
-                    note=note if figure is not None else f"no figure for {old_code or '<total>'}",
+                    note=note
+                    if figure is not None
+                    else text("history.no_figure_for", criterion=criterion_text(old_code)),
                 )
             )
         return found
@@ -236,15 +248,19 @@ class YearComparer:
             rank_change = held[0].rank - rank
         if own and usable:
             previous_index = usable[0].index
-            basis = "own previous result" if ancestry.unchanged else "own previous result (renamed)"
+            basis = "" if ancestry.unchanged else text("history.own_renamed")
         elif not ancestry.one_to_one:
             previous_index, basis = aggregate_predecessors(
                 predecessors, self.aggregate, current.info.index_decimals
             )
         elif not usable:
-            note = predecessors[0].note if predecessors else f"no result in {previous_year}"
+            note = (
+                predecessors[0].note
+                if predecessors
+                else text("history.no_result_in", year=str(previous_year))
+            )
         else:
-            note = "criterion maps to several previous criteria: shown side by side"
+            note = text("history.maps_to_several")
         change = None if index is None or previous_index is None else index - previous_index
         return YoyRow(
             unit=unit,
@@ -278,25 +294,38 @@ def select_set(
     year: int,
     pack: str,
     *,
+    stage: str | None = FINAL,
     version: str | None = None,
     origin: str | None = None,
     label: str | None = None,
 ) -> StoredSet:
-    """Exactly one stored set of ``pack`` for ``year`` (narrowed by version/origin/label)."""
+    """Exactly one stored set of ``pack`` for ``year`` and ``stage`` (the final view by
+    default; None: any), narrowed by version, origin and label."""
     candidates = [
         info
         for info in store.sets(year, pack)
-        if (version is None or info.version == version)
+        if (stage is None or info.stage == stage)
+        and (version is None or info.version == version)
         and (origin is None or info.origin.value == origin)
         and (label is None or info.label == label)
     ]
     if not candidates:
-        raise ParIndexError(f"no result set of {pack!r} for {year} in the store")
+        stages = sorted({info.stage for info in store.sets(year, pack)})
+        raise ParIndexError(
+            "history.no_set_for",
+            pack=pack,
+            year=str(year),
+            stage=stage or "*",
+            store=store.location,
+            stages=msg("history.stages_stored", stages=stages) if stages else "",
+        )
     if len(candidates) > 1:
         raise ParIndexError(
-            f"{len(candidates)} result sets of {pack!r} for {year}: "
-            + ", ".join(info.describe() for info in candidates)
-            + "; narrow with version, origin or label"
+            "history.several_sets",
+            count=len(candidates),
+            pack=pack,
+            year=str(year),
+            sets=[info.describe() for info in candidates],
         )
     return store.load(candidates[0].id)
 
@@ -312,6 +341,7 @@ def year_over_year(
     year: int,
     *,
     previous_year: int | None = None,
+    stage: str | None = FINAL,
     version: str | None = None,
     origin: str | None = None,
     label: str | None = None,
@@ -321,15 +351,25 @@ def year_over_year(
     lineage: Lineage | None = None,
     aggregate: Aggregate = Aggregate.NONE,
 ) -> YoyReport:
-    """Compare every unit of one stored set with its predecessors' results of ``previous_year``."""
-    current = select_set(store, year, pack, version=version, origin=origin, label=label)
+    """Compare every unit of one stored set with its predecessors' results of ``previous_year``.
+
+    The set is the final view of ``pack`` for ``year`` unless ``stage`` names
+    another; the previous year's figures are those of the same stage.
+    """
+    current = select_set(
+        store, year, pack, stage=stage, version=version, origin=origin, label=label
+    )
     previous = year - 1 if previous_year is None else previous_year
     comparer = YearComparer(store, lineage=lineage, mappings=mappings, aggregate=aggregate)
     wanted_codes = tuple(codes) if codes is not None else default_codes(current)
     wanted_units = tuple(units) if units is not None else current.unit_ids()
     missing = [u for u in wanted_units if u not in current.unit_ids()]
     if missing:
-        raise ParIndexError(f"units not in {current.info.describe()}: {', '.join(missing)}")
+        raise ParIndexError(
+            "history.units_not_in_set",
+            set=current.info.describe(),
+            units=[Found(u) for u in missing],
+        )
     rows = tuple(
         comparer.compare(current, unit, code, previous)
         for unit in wanted_units
