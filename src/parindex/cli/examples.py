@@ -23,9 +23,4 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "parindex new-pack parindex-pack-hau-giang --from tieu-chi.csv "
         "--id haugiang-department-2024",
     ),
-    "history import": ("parindex history import kq.json --year 2024",),
-    "history list": ("parindex history list", "parindex history list --year 2024"),
-    "history lineage": ("parindex history lineage sap-nhap.toml",),
-    "yoy": ("parindex yoy synthetic-commune --year 2024",),
-    "targets": ("parindex targets docs/examples/soctrang-targets.toml",),
 }

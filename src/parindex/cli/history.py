@@ -11,7 +11,7 @@ import os
 from decimal import Decimal
 from typing import Any
 
-from parindex.cli.args import note
+from parindex.cli.args import add_command, note
 from parindex.errors import ParIndexError
 from parindex.history.importing import prepare_records
 from parindex.history.lineage import read_lineage
@@ -28,17 +28,17 @@ from parindex.textable import format_table
 DEFAULT_STORE = "parindex-history.sqlite"
 STORE_ENV = "PARINDEX_HISTORY"
 
-_IMPORT_EXAMPLES = """examples:
-  parindex score synthetic-commune don-vi/ -o kq-2024.json
-  parindex history import kq-2024.json --year 2024
-  parindex history import published.json --store postgresql://user@host/db
-  parindex history import kq-2024.json --year 2024 --label "vòng 2" --replace
-"""
-_YOY_EXAMPLES = """examples:
-  parindex yoy synthetic-commune --year 2025
-  parindex yoy synthetic-commune --year 2025 --stage self --aggregate mean
-  parindex yoy bnv-province-2020 --year 2021 --code 5 --mapping 1150-to-1149.toml
-"""
+_IMPORT_EXAMPLES = (
+    "parindex score synthetic-commune don-vi/ -o kq-2024.json",
+    "parindex history import kq-2024.json --year 2024",
+    "parindex history import kq-2024.json --year 2024 --label 'vòng 2'",
+    "parindex history import published.json --store postgresql://user@host/db",
+)
+_YOY_EXAMPLES = (
+    "parindex yoy synthetic-commune --year 2025",
+    "parindex yoy synthetic-commune --year 2025 --stage self --aggregate mean",
+    "parindex yoy bnv-province-2020 --year 2021 --code 5 --mapping 1150-1149.toml",
+)
 
 
 def _add_store(parser: argparse.ArgumentParser) -> None:
@@ -61,26 +61,16 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> HistoryStore:
     return store
 
 
-def _parser(commands: Any, name: str, help: str, examples: str = "") -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = commands.add_parser(
-        name,
-        help=help,
-        epilog=examples or None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    return parser
-
-
 def register(commands: Any) -> None:
     history = commands.add_parser("history", help="the results store: import, list, lineage")
     sub = history.add_subparsers(dest="history_command", required=True, metavar="ACTION")
 
-    imp = _parser(
+    imp = add_command(
         sub,
         "import",
-        "import a results document (parindex-history-results/1, e.g. score -o kq.json): "
+        help="import a results document (parindex-history-results/1, e.g. score -o kq.json): "
         "all its sets in one transaction, or none",
-        _IMPORT_EXAMPLES,
+        examples=_IMPORT_EXAMPLES,
     )
     imp.add_argument("results", help="the results JSON document")
     imp.add_argument("--year", type=int, default=None, help="year of sets that state none")
@@ -89,27 +79,32 @@ def register(commands: Any) -> None:
     _add_store(imp)
     imp.set_defaults(handler=cmd_import)
 
-    lst = _parser(sub, "list", "list stored result sets and lineage events")
+    lst = add_command(
+        sub,
+        "list",
+        help="list stored result sets and lineage events",
+        examples=("parindex history list", "parindex history list --year 2024"),
+    )
     lst.add_argument("--year", type=int, default=None)
     lst.add_argument("--pack", default=None)
     _add_store(lst)
     lst.set_defaults(handler=cmd_list)
 
-    lin = _parser(
+    lin = add_command(
         sub,
         "lineage",
-        "record unit lineage events (mergers, splits, renamings) from a TOML file",
-        "example:\n  parindex history lineage sap-nhap-2025.toml\n",
+        help="record unit lineage events (mergers, splits, renamings) from a TOML file",
+        examples=("parindex history lineage docs/examples/sap-nhap-2025.toml",),
     )
     lin.add_argument("file")
     _add_store(lin)
     lin.set_defaults(handler=cmd_lineage)
 
-    yoy = _parser(
+    yoy = add_command(
         commands,
         "yoy",
-        "year over year: change in index and rank, following lineage",
-        _YOY_EXAMPLES,
+        help="year over year: change in index and rank, following lineage",
+        examples=_YOY_EXAMPLES,
     )
     yoy.add_argument("pack", help="pack id (or publication table) of the current year's set")
     yoy.add_argument("--year", type=int, required=True)
@@ -138,11 +133,11 @@ def register(commands: Any) -> None:
     _add_store(yoy)
     yoy.set_defaults(handler=cmd_yoy)
 
-    targets = _parser(
+    targets = add_command(
         commands,
         "targets",
-        "check plan targets (TOML) against the store",
-        "example:\n  parindex targets docs/examples/soctrang-targets.toml --years 2016-2021\n",
+        help="check plan targets (TOML) against the store",
+        examples=("parindex targets docs/examples/soctrang-targets.toml --years 2016-2021",),
     )
     targets.add_argument("plan")
     targets.add_argument(
