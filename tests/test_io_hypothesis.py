@@ -1,4 +1,5 @@
-"""Generated workbooks and CSVs: the readers either succeed or raise InputError, never else."""
+"""Generated workbooks, CSVs, JSON and Python values, and any bytes: every reader either
+succeeds or raises InputError with located problems, never another exception."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -129,3 +131,78 @@ def test_generated_json_never_crashes(units: list[dict[str, object]], pack: obje
         path = Path(folder) / "in.json"
         path.write_text(json.dumps({"pack": pack, "units": units}), encoding="utf-8")
         _read(path)
+
+
+# --- every reader: any bytes, any JSON value, any Python value ------------------------
+
+any_text = st.text(max_size=30)  # any code point, lone surrogates and controls included
+any_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**30, max_value=10**60)
+    | st.floats()
+    | any_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(any_text, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@FAST
+@given(data=st.binary(max_size=600), suffix=st.sampled_from([".xlsx", ".xlsm", ".ods", ".xls", ".csv", ".json"]))
+def test_any_bytes_in_any_reader_give_results_or_located_problems(data: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"in{suffix}"
+        path.write_bytes(data)
+        _read(path)
+
+
+@FAST
+@given(document=any_json)
+def test_any_json_value_as_the_document_gives_results_or_located_problems(document: object) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        _read(path)
+
+
+@FAST
+@given(
+    units=st.lists(
+        st.dictionaries(
+            st.sampled_from(["id", "name", "group", "values", "appraised", "not_applicable", "stages", "bonus", "deduction"]),
+            any_json | st.dictionaries(st.sampled_from(["1.1.1", "2.3", "1", "", "9.9"]), any_json),
+        ),
+        max_size=3,
+    ),
+    duplicate=st.booleans(),
+)
+def test_any_json_unit_entries_give_results_or_located_problems(units: list[dict[str, object]], duplicate: bool) -> None:
+    text = json.dumps({"pack": "synthetic-commune", "units": units})
+    if duplicate:
+        text = text.replace('{"pack"', '{"pack": 1, "pack"', 1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.json"
+        path.write_text(text, encoding="utf-8")
+        _read(path)
+
+
+python_values = st.one_of(
+    any_json,
+    st.decimals(),
+    st.floats(width=32),
+    st.integers(-(2**63), 2**63 - 1).map(np.int64),
+    st.floats(width=32).map(np.float32),
+    st.datetimes(),
+    st.binary(max_size=5),
+    st.just(parindex.NOT_APPLICABLE),
+)
+
+
+@FAST
+@given(entries=st.dictionaries(any_text | st.integers(), st.dictionaries(any_text, python_values, max_size=4), max_size=3))
+def test_any_python_values_give_results_or_located_problems(entries: dict[object, dict[str, object]]) -> None:
+    try:
+        parindex.from_mappings(_commune(), entries, allow_missing=True)  # type: ignore[arg-type]
+    except InputError as exc:
+        assert all(str(problem) for problem in exc.problems)

@@ -186,7 +186,18 @@ def number_from_value(raw: object, *, percent: bool = False) -> Decimal:
         if not text:
             raise _refuse("empty_number", raw)
         return number_from_text(text, percent=percent, raw=raw)
-    raise EntryError(msg("entry.unsupported_type", kind=type(raw).__name__))
+    raise EntryError(msg("entry.unsupported_type", kind=msg(_kind(raw))))
+
+
+def _kind(raw: object) -> str:
+    """What a value that is neither a number nor text is, in words (never a class name)."""
+    if isinstance(raw, list | tuple | set | frozenset | np.ndarray):
+        return "entry.kind_list"
+    if isinstance(raw, dict):
+        return "entry.kind_mapping"
+    if isinstance(raw, bytes | bytearray):
+        return "entry.kind_bytes"
+    return "entry.kind_other"
 
 
 def entry_from_value(raw: object, *, percent: bool = False) -> Decimal | bool | str | None:

@@ -245,7 +245,7 @@ def id_slips(ids: Iterable[tuple[str, Location | None]]) -> list[InputProblem]:
                     msg(
                         "input.id_slip",
                         first=Found(known[0]),
-                        where=known[1] if known[1] is not None else "",
+                        where=msg("input.at_place", where=known[1]) if known[1] is not None else "",
                     ),
                     unit_id,
                     location=where,

@@ -26,12 +26,19 @@ class Progress:
     """Work measured in units (bytes of input), drawn as ``label [####    ] 45 %``."""
 
     def __init__(
-        self, label: str, total: int, *, stream: TextIO | None = None, delay: float = DELAY
+        self,
+        label: str,
+        total: int,
+        *,
+        stream: TextIO | None = None,
+        delay: float = DELAY,
+        redraw: float = REDRAW,
     ) -> None:
         self.label = label
         self.total = max(total, 1)
         self.stream = stream if stream is not None else sys.stderr
         self.delay = delay
+        self.redraw = redraw
         self.started = time.monotonic()
         self.done = 0
         self.base = 0
@@ -43,7 +50,7 @@ class Progress:
         """The current file is read up to ``position`` (its own units)."""
         self.done = min(self.base + position, self.total)
         now = time.monotonic()
-        if now - self.started < self.delay or now - self.drawn < REDRAW:
+        if now - self.started < self.delay or now - self.drawn < self.redraw:
             return
         self.drawn = now
         share = self.done / self.total

@@ -120,7 +120,7 @@ def collect_long_csv(compiled: CompiledPack, path: str | Path) -> Collected:
     previous_limit = csv.field_size_limit(caps.max_field_chars)
     try:
         with file.open("r", encoding="utf-8-sig", newline="") as handle:
-            _collect(compiled, handle, out)
+            _collect(compiled, file, handle, out)
     except UnicodeDecodeError:
         out.problems = [_not_utf8(file)]
     finally:
@@ -159,7 +159,7 @@ def _malformed(reason: str, file: str, line: int) -> InputProblem:
     )
 
 
-def _collect(compiled: CompiledPack, handle: Iterable[str], out: Collected) -> None:
+def _collect(compiled: CompiledPack, path: Path, handle: Iterable[str], out: Collected) -> None:
     file = out.source
     reader = csv.reader(handle, strict=True)
     line_reader = _LineTracking(reader)
@@ -201,7 +201,8 @@ def _collect(compiled: CompiledPack, handle: Iterable[str], out: Collected) -> N
                 InputProblem(limits.over("max_entries", count, cap), location=Location(file))
             )
             return
-    if out.problems and line_reader.broken:
+    if line_reader.error:
+        out.problems.append(_malformed(line_reader.error, file, _error_line(path)))
         return
     _entries(compiled, columns, position, out)
 
@@ -212,7 +213,7 @@ class _LineTracking:
     def __init__(self, reader: Iterator[list[str]]) -> None:
         self.reader = reader
         self.line = 0
-        self.broken = False
+        self.error = ""
 
     def __next__(self) -> list[str]:
         row = next(self.reader)
@@ -225,8 +226,7 @@ class _LineTracking:
             try:
                 rows = list(itertools.islice(self.reader, CHUNK_ROWS))
             except csv.Error as exc:
-                self.broken = True
-                out.problems.append(_malformed(str(exc), out.source, self._broken_line(start)))
+                self.error = str(exc)
                 return
             if not rows:
                 return
@@ -239,9 +239,19 @@ class _LineTracking:
             self.line = end
             yield rows, lines
 
-    def _broken_line(self, start: int) -> int:
-        """The first line of the row that could not be parsed (after ``start``'s rows)."""
-        return self.line + 1 if self.line >= start else start + 1
+
+def _error_line(path: Path) -> int:
+    """The line where the row that cannot be parsed starts: the file is read again,
+    row by row (only when it is malformed), since a chunk that failed is lost."""
+    start = 1
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error:
+            return start
+    return start
 
 
 def _header(header_row: list[str], file: str, out: Collected) -> dict[str, int] | None:

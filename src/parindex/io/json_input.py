@@ -106,8 +106,11 @@ def _duplicates(document: Any, file: str) -> list[InputProblem]:
                         )
                     )
             for key, item in value.items():
-                child = f"{path}.{key}" if path and key.isidentifier() else _key_path(path, key)
-                stack.append((item, child.lstrip(".") if not path else child))
+                if key.isidentifier():
+                    child = f"{path}.{key}" if path else key
+                else:
+                    child = _key_path(path, key)
+                stack.append((item, child))
         elif isinstance(value, list):
             stack += [(item, f"{path}[{i}]") for i, item in enumerate(value)]
     return sorted(problems, key=lambda p: str(p.location))
