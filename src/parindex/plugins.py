@@ -12,6 +12,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import cattrs
@@ -21,6 +22,10 @@ from parindex.errors import ParIndexError
 from parindex.messages import Found
 from parindex.model import Pack
 from parindex.rules import BUILTIN_RULES, Rule
+from parindex.rules.survey_answers import SurveyAnswers
+
+if TYPE_CHECKING:
+    from parindex.survey.model import SurveyDefinition
 
 PROJECT = "parindex"
 ENTRY_POINT_GROUP = "parindex.packs"
@@ -112,6 +117,51 @@ def _read(
     return reader(file, converter)
 
 
+@attrs.frozen(eq=False)
+class SurveyEntry:
+    """A registered survey definition: a file (read when first asked for) or an object."""
+
+    survey_id: str
+    origin: str
+    path: Path | None = None
+    definition: SurveyDefinition | None = None
+
+
+class SurveyRegistry:
+    """Collects survey definitions; handed to :func:`parindex_register_surveys`.
+
+    Only the entries are kept here; :mod:`parindex.survey` reads and checks them
+    when a survey is first asked for (so a plugin module stays cheap to load).
+    """
+
+    def __init__(self, origin: str = "") -> None:
+        self._entries: dict[str, SurveyEntry] = {}
+        self.origin = origin
+
+    def add_file(self, path: str | Path, survey_id: str | None = None) -> None:
+        """Register a survey definition file (TOML); its id defaults to the file's stem."""
+        file = Path(path)
+        self._add(SurveyEntry(survey_id or file.stem, f"{self.origin}:{file.name}", path=file))
+
+    def add(self, definition: SurveyDefinition) -> None:
+        """Register a survey definition object built in Python."""
+        self._add(SurveyEntry(definition.id, self.origin or "python", definition=definition))
+
+    def _add(self, entry: SurveyEntry) -> None:
+        existing = self._entries.get(entry.survey_id)
+        if existing is not None:
+            raise ParIndexError(
+                "survey.registered_twice",
+                survey=Found(entry.survey_id),
+                first=existing.origin,
+                second=entry.origin,
+            )
+        self._entries[entry.survey_id] = entry
+
+    def entries(self) -> tuple[SurveyEntry, ...]:
+        return tuple(self._entries.values())
+
+
 class HookSpecs:
     """The hooks a parindex plugin may implement."""
 
@@ -129,12 +179,21 @@ class HookSpecs:
         .. versionadded:: 0.1
         """
 
+    @hookspec
+    def parindex_register_surveys(self, registry: SurveyRegistry) -> None:
+        """Add survey definitions with ``registry.add_file(path)`` or ``registry.add(definition)``.
+
+        .. versionadded:: 0.1
+        """
+
 
 class _BuiltinRules:
     @hookimpl
     def parindex_register_rules(self, registry: RuleRegistry) -> None:
         for kind in BUILTIN_RULES:
             registry.add(kind)
+        # The rule a survey leaf carries when scored with survey answers.
+        registry.add(SurveyAnswers)
 
 
 class Plugins:
@@ -184,6 +243,23 @@ class Plugins:
                 if impl.plugin in distributions:
                     self._distributions[entry.pack_id] = distributions[impl.plugin]
         self._loaded: dict[str, Pack] = {}
+        self._surveys: dict[str, SurveyEntry] = {}
+        for impl in self.manager.hook.parindex_register_surveys.get_hookimpls():
+            surveys = SurveyRegistry(origin=impl.plugin_name)
+            impl.function(registry=surveys)
+            for survey in surveys.entries():
+                if survey.survey_id in self._surveys:
+                    raise ParIndexError(
+                        "survey.registered_twice",
+                        survey=Found(survey.survey_id),
+                        first=self._surveys[survey.survey_id].origin,
+                        second=survey.origin,
+                    )
+                self._surveys[survey.survey_id] = survey
+
+    def survey_entries(self) -> tuple[SurveyEntry, ...]:
+        """The registered survey definitions (read them with :func:`parindex.survey.get_survey`)."""
+        return tuple(self._surveys[key] for key in sorted(self._surveys))
 
     def pack_ids(self) -> list[str]:
         return sorted(self._packs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -23,6 +23,9 @@ from parindex.fixedpoint import BoolArray, Int64Array, quantize_decimal, ticks_t
 from parindex.inputs import Override, ScoringInput, Unit
 from parindex.messages import Found
 from parindex.model import Pack
+
+if TYPE_CHECKING:
+    from parindex.survey.points import SurveyPoints
 
 UNRANKED = 0
 
@@ -114,6 +117,8 @@ class Results:
     stages: Mapping[str, StageScores]
     overrides: tuple[Override, ...]
     input: ScoringInput
+    #: The survey points scored with (``score(..., survey=...)``), in the units' order.
+    survey: SurveyPoints | None = None
     _positions: dict[str, int] | None = attrs.field(init=False, default=None)
 
     @property

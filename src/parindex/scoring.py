@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,9 @@ from parindex.inputs import ScoringInput
 from parindex.messages import msg
 from parindex.model import Pack
 from parindex.results import Results, StageScores, maximum_column
+
+if TYPE_CHECKING:
+    from parindex.survey.points import SurveyPoints
 
 
 def stage_views(pack: Pack, present: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -222,7 +225,12 @@ def _score_view(
 
 
 def score(
-    pack: Pack | CompiledPack, data: ScoringInput, *, stages: bool = True, engine: str = "auto"
+    pack: Pack | CompiledPack,
+    data: ScoringInput,
+    *,
+    stages: bool = True,
+    engine: str = "auto",
+    survey: SurveyPoints | None = None,
 ) -> Results:
     """Score ``data`` on ``pack``; raises InputError listing every bad entry.
 
@@ -232,9 +240,13 @@ def score(
     blocks) or ``"auto"`` (the kernel for inputs of at least
     :data:`~parindex.engines.choice.KERNEL_MIN_ENTRIES` entries when numba is
     installed, numpy otherwise). Both give identical results, bit for bit.
+    ``survey`` (from :func:`parindex.survey.aggregate`) gives the points of the
+    pack's survey leaves it covers, in every stage (see docs/survey.md).
     """
     check_engine(engine)  # refuse an unknown engine before any work
     compiled = pack if isinstance(pack, CompiledPack) else compile_pack(pack)
+    if survey is not None:
+        compiled, data, survey = survey.into_input(compiled, data)
     policy = tuple(s for s in compiled.pack.stage_policy if s in data.stages)
     # One stage, counted as is: its entries are validated inside the scoring pass.
     screen = len(data.stages) == 1 and not data.overrides and policy == tuple(data.stages)
@@ -268,6 +280,7 @@ def score(
         stages=by_stage,
         overrides=data.overrides,
         input=data,
+        survey=survey,
     )
 
 

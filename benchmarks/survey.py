@@ -1,0 +1,100 @@
+"""Survey benchmarks: aggregating questionnaires, and the bootstrap of index ranks.
+
+SYNTHETIC data only (:func:`parindex.survey.synthetic_answers` on the SYNTHETIC
+commune survey: 40 questions, 10 leaves, 4 respondent groups, blanks and
+"not an answer" included).
+
+- Aggregation: ``parindex.survey.aggregate`` from coded answers (arrays, as a
+  reader leaves them) to exact points, counts and policies, at 10⁴, 10⁵ and 10⁶
+  questionnaires × 40 questions, 100 questionnaires per unit (10² … 10⁴ units).
+  Target: 10⁶ questionnaires over 10⁴ units in under 2 s, linear growth. Before
+  timing, the result at 10⁴ questionnaires is asserted equal to the plain
+  Decimal reference aggregator, unit by unit and leaf by leaf.
+
+Times are medians of three runs after a warm-up (wall clock, one core).
+Run: ``flock /tmp/parindex-bench.lock python -m benchmarks.survey [--quick]``;
+prints a markdown section for RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402 (threads pinned first)
+import gc  # noqa: E402 (threads pinned first)
+import math  # noqa: E402 (threads pinned first)
+import statistics  # noqa: E402 (threads pinned first)
+import time  # noqa: E402 (threads pinned first)
+from collections.abc import Callable  # noqa: E402 (threads pinned first)
+from typing import Any  # noqa: E402 (threads pinned first)
+
+from parindex.survey import aggregate, reference_aggregate, synthetic_answers  # noqa: E402 (threads pinned first)
+from parindex.survey.installed import get_survey  # noqa: E402 (threads pinned first)
+
+PER_UNIT = 100
+AGGREGATION_TARGET_S = 2.0
+
+
+def _timed(fn: Callable[[], Any], repeats: int = 3) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def aggregation(sizes: list[int]) -> list[str]:
+    definition = get_survey("synthetic-commune-survey")
+    small = synthetic_answers(definition, sizes[0] // PER_UNIT, respondents=PER_UNIT)
+    points = aggregate(definition, small)
+    reference = reference_aggregate(definition, small)
+    for unit in points.units:
+        for code in points.leaf_codes:
+            assert points.points(unit, code) == reference.points[(unit, code)], (unit, code)
+    lines = [
+        "| questionnaires | units | questions | answers | aggregate s | ns per answer | target |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    timings = []
+    for n in sizes:
+        answers = synthetic_answers(definition, n // PER_UNIT, respondents=PER_UNIT)
+        seconds = _timed(lambda answers=answers: aggregate(definition, answers))
+        timings.append(seconds)
+        cells = answers.codes.size
+        target = f"< {AGGREGATION_TARGET_S:g} s" if n == 1_000_000 else ""
+        if target:
+            target += " met" if seconds < AGGREGATION_TARGET_S else " MISSED"
+        lines.append(
+            f"| {n:,} | {n // PER_UNIT:,} | {len(definition.questions)} | {cells:,} "
+            f"| {seconds:.3f} | {seconds / cells * 1e9:.1f} | {target} |"
+        )
+        del answers
+    if len(sizes) > 1:
+        slope = math.log(timings[-1] / timings[0]) / math.log(sizes[-1] / sizes[0])
+        lines.append("")
+        lines.append(
+            f"Growth: time ∝ questionnaires^{slope:.2f} (from {sizes[0]:,} to {sizes[-1]:,})."
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="10⁴ and 10⁵ questionnaires only")
+    args = parser.parse_args(argv)
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    print("## Survey aggregation (SYNTHETIC answers)\n")
+    print("\n".join(aggregation(sizes)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,450 @@
+"""Reading answer files: one row per questionnaire (wide) or one row per answer (long).
+
+Wide: a respondent column (mã phiếu), a unit column (mã đơn vị), a group column
+(nhóm đối tượng), then one column per question, headed by the question's code or
+its exact text (as online forms export them; compared like labels: NFC, case
+and spacing ignored). Columns the definition lists in ``ignored_columns`` (a
+form's timestamp) are skipped; any other column is an error.
+
+Long: respondent, unit, group, question (code or text) and answer columns.
+
+CSV files are UTF-8 (a BOM is allowed), comma- or semicolon-separated (the
+delimiter that makes the header readable is used; a header readable both ways
+is refused). Workbooks are read-only, first sheet (or the data sheet of a
+survey entry workbook, whose definition and version must match). Cells go
+through the entry grammar; every problem is reported with file, sheet, row,
+column, unit and respondent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from parindex.errors import InputError, InputProblem, Location
+from parindex.grammar import clean_text, label_key
+from parindex.io.cells import column_letter
+from parindex.messages import Found, msg
+from parindex.survey.answers import Answers, AnswerTable, build_answers
+from parindex.survey.model import SurveyDefinition
+from parindex.survey.validation import (
+    ANSWER_HEADERS,
+    GROUP_HEADERS,
+    QUESTION_HEADERS,
+    RESPONDENT_HEADERS,
+    UNIT_HEADERS,
+)
+
+#: The sheet of a survey entry workbook naming its definition and version.
+META_SHEET = "_parindex_survey"
+DATA_SHEET = "Phiếu"
+SUFFIXES = (".csv", ".xlsx", ".xlsm")
+#: Caps checked before reading (a file is refused, not half read).
+MAX_TEXT_BYTES = 500_000_000
+MAX_WORKBOOK_BYTES = 200_000_000
+MAX_FIELD_CHARS = 100_000
+
+_ROLES = {
+    **dict.fromkeys(RESPONDENT_HEADERS, "respondent"),
+    **dict.fromkeys(UNIT_HEADERS, "unit"),
+    **dict.fromkeys(GROUP_HEADERS, "group"),
+    **dict.fromkeys(QUESTION_HEADERS, "question"),
+    **dict.fromkeys(ANSWER_HEADERS, "answer"),
+}
+_WIDE = ("respondent", "unit", "group")
+_LONG = ("respondent", "unit", "group", "question", "answer")
+
+
+class _UnreadableError(Exception):
+    def __init__(self, problem: InputProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _question_keys(definition: SurveyDefinition) -> dict[str, int]:
+    keys: dict[str, int] = {}
+    for position, question in enumerate(definition.questions):
+        keys[label_key(question.code)] = position
+        keys[label_key(question.text)] = position
+    return keys
+
+
+def _table(
+    definition: SurveyDefinition, rows: list[list[Any]], file: str, sheet: str = ""
+) -> tuple[AnswerTable | None, list[InputProblem]]:
+    """One table from a sheet's rows (the first row is the header)."""
+    problems: list[InputProblem] = []
+    if not rows or not any(clean_text(cell) for cell in rows[0]):
+        return None, [
+            InputProblem(
+                msg("survey.file_empty"),
+                location=Location(file, sheet, 1),
+                expected=msg("survey.expected_header"),
+            )
+        ]
+    header = [clean_text(cell) for cell in rows[0]]
+    keys = _question_keys(definition)
+    ignored = {label_key(c) for c in definition.ignored_columns}
+    roles: dict[str, int] = {}
+    questions: dict[int, int] = {}
+    for index, name in enumerate(header):
+        key = label_key(name)
+        where = Location(file, sheet, 1, column_letter(index))
+        if not key or key in ignored:
+            continue
+        role = _ROLES.get(key)
+        if role is not None:
+            if role in roles:
+                problems.append(
+                    InputProblem(msg("survey.column_twice", column=Found(name)), location=where)
+                )
+            roles[role] = index
+        elif key in keys:
+            if keys[key] in questions.values():
+                problems.append(
+                    InputProblem(
+                        msg(
+                            "survey.question_column_twice",
+                            question=Found(definition.questions[keys[key]].code),
+                        ),
+                        location=where,
+                    )
+                )
+            questions[index] = keys[key]
+        else:
+            problems.append(
+                InputProblem(
+                    msg("survey.unknown_column", column=Found(name)),
+                    location=where,
+                    expected=msg("survey.expected_columns"),
+                )
+            )
+    long = "question" in roles or "answer" in roles
+    needed = _LONG if long else _WIDE
+    missing = [role for role in needed if role not in roles]
+    if missing:
+        problems.append(
+            InputProblem(
+                msg("survey.columns_missing", columns=", ".join(missing)),
+                location=Location(file, sheet, 1),
+                expected=msg("survey.expected_columns"),
+            )
+        )
+    if long and questions:
+        problems.append(
+            InputProblem(
+                msg("survey.long_with_question_columns"), location=Location(file, sheet, 1)
+            )
+        )
+    if problems:
+        return None, problems
+    letters = (
+        column_letter(roles["respondent"]),
+        column_letter(roles["unit"]),
+        column_letter(roles["group"]),
+    )
+    width = len(header)
+    body: list[tuple[int, list[Any]]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(clean_text(c) for c in row):
+            continue
+        if len(row) > width and any(clean_text(c) for c in row[width:]):
+            problems.append(
+                InputProblem(
+                    msg("survey.row_too_long", cells=len(row), header=width),
+                    location=Location(file, sheet, number, column_letter(width)),
+                )
+            )
+            continue
+        body.append((number, list(row[:width]) + [None] * (width - len(row))))
+    if problems:
+        return None, problems
+    if not long:
+        columns = list(zip(*(row for _, row in body), strict=True)) if body else [()] * width
+        table = AnswerTable(
+            file=file,
+            sheet=sheet,
+            respondent=list(columns[roles["respondent"]]),
+            unit=list(columns[roles["unit"]]),
+            group=list(columns[roles["group"]]),
+            rows=[number for number, _ in body],
+            id_columns=letters,
+            answers={q: list(columns[index]) for index, q in questions.items()},
+            answer_columns={q: column_letter(index) for index, q in questions.items()},
+        )
+        return table, problems
+    return _long_table(definition, body, roles, keys, file, sheet, letters)
+
+
+def _long_table(
+    definition: SurveyDefinition,
+    body: list[tuple[int, list[Any]]],
+    roles: dict[str, int],
+    keys: dict[str, int],
+    file: str,
+    sheet: str,
+    letters: tuple[str, str, str],
+) -> tuple[AnswerTable | None, list[InputProblem]]:
+    problems: list[InputProblem] = []
+    order: dict[str, int] = {}
+    respondent: list[object] = []
+    unit: list[object] = []
+    group: list[object] = []
+    rows: list[int] = []
+    cells: list[dict[int, tuple[object, int]]] = []
+
+    def cell(row: list[Any], role: str) -> Any:
+        index = roles[role]
+        return row[index] if index < len(row) else None
+
+    for number, row in body:
+        who = clean_text(cell(row, "respondent"))
+        question_raw = clean_text(cell(row, "question"))
+        q = keys.get(label_key(question_raw))
+        if q is None:
+            problems.append(
+                InputProblem(
+                    msg("survey.unknown_question", question=Found(question_raw)),
+                    clean_text(cell(row, "unit")),
+                    location=Location(file, sheet, number, column_letter(roles["question"])),
+                    expected=msg("survey.expected_question"),
+                )
+            )
+            continue
+        position = order.get(who)
+        if position is None:
+            position = order[who] = len(rows)
+            respondent.append(cell(row, "respondent"))
+            unit.append(cell(row, "unit"))
+            group.append(cell(row, "group"))
+            rows.append(number)
+            cells.append({})
+        else:
+            for role, kept in (("unit", unit), ("group", group)):
+                if label_key(clean_text(cell(row, role))) != label_key(clean_text(kept[position])):
+                    problems.append(
+                        InputProblem(
+                            msg(
+                                "survey.respondent_changes",
+                                respondent=Found(who),
+                                what=msg(f"survey.column_{role}"),
+                                found=Found(cell(row, role)),
+                                first=Found(kept[position]),
+                                row=rows[position],
+                            ),
+                            clean_text(cell(row, "unit")),
+                            location=Location(file, sheet, number, column_letter(roles[role])),
+                        )
+                    )
+        given = cells[position]
+        if q in given:
+            problems.append(
+                InputProblem(
+                    msg(
+                        "survey.answer_twice",
+                        respondent=Found(who),
+                        question=Found(definition.questions[q].code),
+                        row=given[q][1],
+                    ),
+                    clean_text(cell(row, "unit")),
+                    location=Location(file, sheet, number, column_letter(roles["answer"])),
+                )
+            )
+            continue
+        given[q] = (cell(row, "answer"), number)
+    if problems:
+        return None, problems
+    # Questions nobody answered in this file stay absent; others are blank where not given.
+    present = sorted({q for given in cells for q in given})
+    table = AnswerTable(
+        file=file,
+        sheet=sheet,
+        respondent=respondent,
+        unit=unit,
+        group=group,
+        rows=rows,
+        id_columns=letters,
+        answers={q: [given.get(q, (None, 0))[0] for given in cells] for q in present},
+        answer_columns={q: column_letter(roles["answer"]) for q in present},
+        answer_rows={
+            q: [given.get(q, (None, line))[1] for given, line in zip(cells, rows, strict=True)]
+            for q in present
+        },
+    )
+    return table, problems
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise _UnreadableError(
+            InputProblem(
+                msg("survey.file_too_large", size=size, limit=MAX_TEXT_BYTES),
+                location=Location(path.name),
+            )
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _UnreadableError(
+            InputProblem(
+                msg("survey.not_utf8", byte=exc.start),
+                location=Location(path.name),
+                expected=msg("survey.expected_utf8"),
+            )
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    chosen = None
+    readable = []
+    for delimiter in (",", ";"):
+        header = next(csv.reader([first_line], delimiter=delimiter), [])
+        roles = {_ROLES.get(label_key(h)) for h in header}
+        if {"respondent", "unit", "group"} <= roles:
+            readable.append(delimiter)
+    if len(readable) == 1:
+        chosen = readable[0]
+    elif not readable:
+        chosen = ","  # the header's own problems are reported by _table
+    else:
+        raise _UnreadableError(
+            InputProblem(msg("survey.delimiter_ambiguous"), location=Location(path.name, row=1))
+        )
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=chosen))
+    except csv.Error as exc:
+        raise _UnreadableError(
+            InputProblem(
+                msg("survey.csv_unreadable", detail=str(exc)), location=Location(path.name)
+            )
+        ) from None
+
+
+def _workbook_sheets(definition: SurveyDefinition, path: Path) -> list[tuple[str, list[list[Any]]]]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        size = 0
+    if size > MAX_WORKBOOK_BYTES:
+        raise _UnreadableError(
+            InputProblem(
+                msg("survey.file_too_large", size=size, limit=MAX_WORKBOOK_BYTES),
+                location=Location(path.name),
+            )
+        )
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises assorted errors on files that are not workbooks
+        raise _UnreadableError(
+            InputProblem(
+                msg("survey.not_a_workbook"),
+                location=Location(path.name),
+                expected=msg("survey.expected_workbook"),
+            )
+        ) from None
+    try:
+        names = book.sheetnames
+        if META_SHEET in names:
+            meta = {
+                clean_text(row[0]): clean_text(row[1])
+                for row in book[META_SHEET].iter_rows(values_only=True)
+                if row and len(row) > 1
+            }
+            for key, wanted in (("survey", definition.id), ("version", definition.version)):
+                if meta.get(key, "") != wanted:
+                    raise _UnreadableError(
+                        InputProblem(
+                            msg(
+                                "survey.workbook_for_other",
+                                key=key,
+                                found=Found(meta.get(key, "")),
+                                expected=Found(wanted),
+                            ),
+                            location=Location(path.name, META_SHEET),
+                        )
+                    )
+        sheet_name = DATA_SHEET if DATA_SHEET in names else names[0]
+        rows = [list(row) for row in book[sheet_name].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return [(sheet_name, rows)]
+
+
+def answer_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProblem]]:
+    """The answer files named, folders expanded (their .csv/.xlsx files in name order)."""
+    files: list[Path] = []
+    problems: list[InputProblem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not p.name.startswith(("~$", "."))
+            )
+            if not found:
+                problems.append(
+                    InputProblem(msg("survey.folder_empty"), location=Location(str(path)))
+                )
+            files += found
+        elif not path.is_file():
+            problems.append(InputProblem(msg("survey.no_such_file"), location=Location(str(path))))
+        elif path.suffix.lower() not in SUFFIXES:
+            problems.append(
+                InputProblem(
+                    msg("survey.unknown_file_kind", suffix=Found(path.suffix)),
+                    location=Location(path.name),
+                    expected=", ".join(SUFFIXES),
+                )
+            )
+        else:
+            files.append(path)
+    return files, problems
+
+
+def read_answers(
+    definition: SurveyDefinition, *paths: str | Path, units: Sequence[str] | None = None
+) -> Answers:
+    """Answers from CSV and xlsx files (wide or long, mixed), checked all at once.
+
+    ``units``: the units answers may name (e.g. the scored units); another unit is
+    an error, with the nearest known id suggested when only case or spacing differ.
+    """
+    files, problems = answer_files(paths)
+    if not paths:
+        problems.append(InputProblem(msg("survey.no_answer_files")))
+    tables: list[AnswerTable] = []
+    for file in files:
+        try:
+            if file.suffix.lower() == ".csv":
+                sheets = [("", _csv_rows(file))]
+            else:
+                sheets = _workbook_sheets(definition, file)
+        except _UnreadableError as exc:
+            problems.append(exc.problem)
+            continue
+        except OSError as exc:
+            problems.append(
+                InputProblem(
+                    msg("survey.cannot_read", detail=exc.strerror or str(exc)),
+                    location=Location(file.name),
+                )
+            )
+            continue
+        for sheet, rows in sheets:
+            table, found = _table(definition, rows, file.name, sheet)
+            problems += found
+            if table is not None:
+                tables.append(table)
+    if problems:
+        raise InputError(problems)
+    return build_answers(definition, tables, units=units)
