@@ -11,12 +11,12 @@ import os
 from decimal import Decimal
 from typing import Any
 
-from parindex.cli.args import add_command, note
+from parindex.cli.args import add_command, add_stage, note
 from parindex.errors import ParIndexError
 from parindex.history.importing import prepare_records
 from parindex.history.lineage import read_lineage
 from parindex.history.mapping import VersionMapping, mapping_from_pack, read_mapping
-from parindex.history.records import read_document
+from parindex.history.records import Origin, read_document
 from parindex.history.store import HistoryStore
 from parindex.history.targets import Status, check_targets, read_plan
 from parindex.history.yoy import FINAL, Aggregate, Predecessor, year_over_year
@@ -45,7 +45,14 @@ def _add_store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
         default=None,
-        help=f"SQLite file or postgresql:// URL (default ${STORE_ENV} or {DEFAULT_STORE})",
+        metavar="STORE",
+        help=text("history.help_store", env=STORE_ENV, default=DEFAULT_STORE),
+    )
+
+
+def _add_mapping(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mapping", action="append", default=[], metavar="FILE", help=text("history.help_mapping")
     )
 
 
@@ -62,73 +69,59 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> HistoryStore:
 
 
 def register(commands: Any) -> None:
-    history = commands.add_parser("history", help="the results store: import, list, lineage")
+    history = commands.add_parser("history", help=text("history.help_history"))
     sub = history.add_subparsers(dest="history_command", required=True, metavar="ACTION")
 
-    imp = add_command(
-        sub,
-        "import",
-        help="import a results document (parindex-history-results/1, e.g. score -o kq.json): "
-        "all its sets in one transaction, or none",
-        examples=_IMPORT_EXAMPLES,
-    )
-    imp.add_argument("results", help="the results JSON document")
-    imp.add_argument("--year", type=int, default=None, help="year of sets that state none")
-    imp.add_argument("--label", default=None, help="label of sets that state none (names a set)")
-    imp.add_argument("--replace", action="store_true", help="replace sets already stored")
+    imp = add_command(sub, "import", help=text("history.help_import"), examples=_IMPORT_EXAMPLES)
+    imp.add_argument("results", metavar="RESULTS", help=text("history.help_results"))
+    imp.add_argument("--year", type=int, default=None, help=text("history.help_import_year"))
+    imp.add_argument("--label", default=None, help=text("history.help_import_label"))
+    imp.add_argument("--replace", action="store_true", help=text("history.help_replace"))
     _add_store(imp)
     imp.set_defaults(handler=cmd_import)
 
     lst = add_command(
         sub,
         "list",
-        help="list stored result sets and lineage events",
+        help=text("history.help_list"),
         examples=("parindex history list", "parindex history list --year 2024"),
     )
-    lst.add_argument("--year", type=int, default=None)
-    lst.add_argument("--pack", default=None)
+    lst.add_argument("--year", type=int, default=None, help=text("history.help_list_year"))
+    lst.add_argument("--pack", default=None, help=text("history.help_list_pack"))
     _add_store(lst)
     lst.set_defaults(handler=cmd_list)
 
     lin = add_command(
         sub,
         "lineage",
-        help="record unit lineage events (mergers, splits, renamings) from a TOML file",
+        help=text("history.help_lineage"),
         examples=("parindex history lineage docs/examples/sap-nhap-2025.toml",),
     )
-    lin.add_argument("file")
+    lin.add_argument("file", metavar="FILE", help=text("history.help_lineage_file"))
     _add_store(lin)
     lin.set_defaults(handler=cmd_lineage)
 
-    yoy = add_command(
-        commands,
-        "yoy",
-        help="year over year: change in index and rank, following lineage",
-        examples=_YOY_EXAMPLES,
-    )
-    yoy.add_argument("pack", help="pack id (or publication table) of the current year's set")
-    yoy.add_argument("--year", type=int, required=True)
+    yoy = add_command(commands, "yoy", help=text("history.help_yoy"), examples=_YOY_EXAMPLES)
+    yoy.add_argument("pack", metavar="PACK", help=text("history.help_yoy_pack"))
+    yoy.add_argument("--year", type=int, required=True, help=text("history.help_yoy_year"))
+    yoy.add_argument("--previous", type=int, default=None, help=text("history.help_previous"))
+    add_stage(yoy, help=text("history.help_stage"))
+    yoy.add_argument("--version", default=None, help=text("history.help_version"))
     yoy.add_argument(
-        "--previous", type=int, default=None, help="year compared with (default year − 1)"
+        "--origin",
+        default=None,
+        choices=[origin.value for origin in Origin],
+        help=text("history.help_origin"),
     )
-    yoy.add_argument(
-        "--stage", default=FINAL, help="stage view compared (default: final; e.g. self)"
-    )
-    yoy.add_argument("--version", default=None)
-    yoy.add_argument("--origin", default=None, help="scored, published, reported or derived")
-    yoy.add_argument("--label", default=None)
-    yoy.add_argument(
-        "--code", action="append", default=None, help="criterion code ('' = total); repeatable"
-    )
-    yoy.add_argument("--unit", action="append", default=None, help="unit id; repeatable")
-    yoy.add_argument(
-        "--mapping", action="append", default=[], help="version mapping TOML; repeatable"
-    )
+    yoy.add_argument("--label", default=None, help=text("history.help_label"))
+    yoy.add_argument("--code", action="append", default=None, help=text("history.help_code"))
+    yoy.add_argument("--unit", action="append", default=None, help=text("history.help_unit"))
+    _add_mapping(yoy)
     yoy.add_argument(
         "--aggregate",
         choices=[a.value for a in Aggregate],
         default="none",
-        help="how merged/split units' predecessors combine (default: shown side by side only)",
+        help=text("history.help_aggregate"),
     )
     _add_store(yoy)
     yoy.set_defaults(handler=cmd_yoy)
@@ -136,16 +129,12 @@ def register(commands: Any) -> None:
     targets = add_command(
         commands,
         "targets",
-        help="check plan targets (TOML) against the store",
+        help=text("history.help_targets"),
         examples=("parindex targets docs/examples/soctrang-targets.toml --years 2016-2021",),
     )
-    targets.add_argument("plan")
-    targets.add_argument(
-        "--years", default=None, help="override the targets' years: 2016-2021 or 2021"
-    )
-    targets.add_argument(
-        "--mapping", action="append", default=[], help="version mapping TOML; repeatable"
-    )
+    targets.add_argument("plan", metavar="PLAN", help=text("history.help_plan"))
+    targets.add_argument("--years", default=None, help=text("history.help_years"))
+    _add_mapping(targets)
     _add_store(targets)
     targets.set_defaults(handler=cmd_targets)
 
@@ -242,7 +231,7 @@ def cmd_yoy(args: argparse.Namespace) -> int:
             args.pack,
             args.year,
             previous_year=args.previous,
-            stage=args.stage,
+            stage=args.stage or FINAL,
             version=args.version,
             origin=args.origin,
             label=args.label,
