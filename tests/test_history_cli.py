@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parindex.cli import main
-from parindex.history import HistoryStore
+from parindex.history import HistoryStore, ResultSetRecord
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples"
 
@@ -105,3 +105,59 @@ def test_an_import_stores_every_set_or_none(tmp_path: Path, capsys: pytest.Captu
     assert main(["history", "import", str(document), *args]) == 0
     with HistoryStore.open(store) as opened:
         assert sorted((i.year, i.label) for i in opened.sets()) == sorted([*before, (2024, ""), (2023, "again")])
+
+
+BAD_DOCUMENTS = {
+    "lineage": (
+        ["history", "lineage"],
+        "l.toml",
+        '[[events]]\nkind = "merged"\ndate = 2025-07-01\npredecessors = ["a"]\nsuccessors = ["b"]\n',
+        "l.toml, events thứ 1: sự kiện sáp nhập ngày 01/07/2025 có 1 đơn vị trước và 1 đơn vị sau",
+    ),
+    "lineage date": (
+        ["history", "lineage"],
+        "l.toml",
+        '[[events]]\nkind = "merged"\ndate = "1/7/2025"\npredecessors = ["a", "b"]\nsuccessors = ["ab"]\n',
+        "l.toml, events thứ 1, date: date “1/7/2025” không phải ngày (cần dạng 2025-07-01)",
+    ),
+    "not TOML": (["history", "lineage"], "l.toml", "x = [", "l.toml không phải TOML hợp lệ (dòng 1, cột 6)"),
+    "plan": (
+        ["targets"],
+        "p.toml",
+        'title = "t"\nprovince = "p"\nprovince_packs = []\nunit_packs = []\n[[targets]]\nkind = "top_m"\n',
+        "p.toml, targets thứ 1: kind “top_m” không hợp lệ (cần một trong: top_n, rank_improvement, "
+        "units_average_above_province, every_unit_improves)",
+    ),
+    "mapping": (
+        ["yoy", "synthetic-commune", "--year", "2024", "--mapping"],
+        "m.toml",
+        '[from]\npack = "a"\n[to]\npack = "b"\nversion = "1"\n',
+        "m.toml, from, version: thiếu khóa bắt buộc “version”",
+    ),
+    "results": (
+        ["history", "import"],
+        "r.json",
+        '{"sets": [{"pack": "p", "version": "v", "year": 2024, "units": [{"id": "u"}], '
+        '"figures": [{"unit": "u", "index": NaN}]}]}',
+        "r.json, bộ kết quả thứ 1 [p (v), năm 2024, giai đoạn final]; đơn vị “u”; chỉ số chung: "
+        "index “NaN” không phải một số (NaN hoặc vô cực)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_DOCUMENTS))
+def test_bad_documents_are_named_in_the_users_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    command, name, content, expected = BAD_DOCUMENTS[kind]
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(content, encoding="utf-8")
+    if command[:2] != ["history", "import"]:  # the others read an existing store
+        with HistoryStore.open("h.sqlite", create=True) as opened:
+            opened.add_record(ResultSetRecord("synthetic-commune", "synthetic-1", year=2024))
+    argv = [*command, name, "--store", "h.sqlite"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert expected in err, err
+    for leak in ("$.", "Traceback", "cattrs", "KeyError", "int | None", "{…}"):
+        assert leak not in err

@@ -67,8 +67,15 @@ def _plain_type(expected: Any) -> Any:
 
 def problem(exc: BaseException, expected: Any, raw: object, key: str) -> Message:
     """What is wrong with one value, in the catalogue's words."""
+    if isinstance(exc, ParIndexError) and isinstance(exc.message, Message):
+        return exc.message  # a class's own check (e.g. a merger with one predecessor)
     if isinstance(exc, ForbiddenExtraKeysError):
         return msg("history.unknown_keys", keys=sorted(exc.extra_fields))
+    kinds = [getattr(option, "kind", None) for option in typing.get_args(expected)]
+    if isinstance(exc, KeyError) and isinstance(raw, Mapping) and kinds and all(kinds):
+        found = Found(raw.get("kind"))
+        choices = ", ".join(str(kind) for kind in kinds)
+        return msg("history.expected_choice", key="kind", found=found, choices=choices)
     if isinstance(exc, KeyError):
         return msg("history.key_missing", key=key)
     shown: object = Found(raw)
@@ -198,10 +205,12 @@ def read_text(path: str | FilePath) -> str:
 
 
 def read_toml(path: str | FilePath) -> dict[str, Any]:
-    """A TOML document, or a message naming the file and what is wrong."""
+    """A TOML document, or a message naming the file and where it stops being TOML."""
+    source = read_text(path)
     try:
-        return tomllib.loads(read_text(path))
+        return tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         place = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, column = place.groups() if place else ("?", "?")
+        last = source.rsplit("\n", 1)[-1]
+        line, column = place.groups() if place else (source.count("\n") + 1, len(last) + 1)
         raise ParIndexError("history.not_toml", file=str(path), line=line, column=column) from None

@@ -345,8 +345,13 @@ class HistoryStore:
         self._executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
     @contextlib.contextmanager
-    def _write(self, *, upgrade: bool = True) -> Iterator[None]:
-        """One write transaction: writers queue, and any failure undoes all of it."""
+    def _transaction(self, *, write: bool, upgrade: bool = True) -> Iterator[None]:
+        """One transaction (calls inside it join it).
+
+        Writers queue behind each other and any failure undoes all they did;
+        readers see one consistent view and never block writers. A store of the
+        first format is stamped by its first write (unless ``upgrade`` is off).
+        """
         if self._depth:
             yield
             return
@@ -354,19 +359,23 @@ class HistoryStore:
             with self._errors(), self._conn.transaction():
                 self._depth += 1
                 try:
-                    self._execute(f"SET LOCAL lock_timeout = {int(self._timeout * 1000)}")
-                    self._execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
+                    if write:
+                        self._execute(f"SET LOCAL lock_timeout = {int(self._timeout * 1000)}")
+                        self._execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
+                    else:
+                        self._execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                     yield
                 finally:
                     self._depth -= 1
             return
+        stamp = write and upgrade and self._legacy
         with self._errors():
-            if self._legacy and upgrade:
+            if stamp:
                 self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         self._depth += 1
         try:
-            if self._legacy and upgrade:
+            if stamp:
                 _stamp_sqlite(self._conn)
             yield
         except BaseException:
@@ -377,32 +386,14 @@ class HistoryStore:
             self._depth -= 1
         with self._errors():
             self._conn.execute("COMMIT")
-        self._legacy = self._legacy and not upgrade
+        if stamp:
+            self._legacy = False
 
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[None]:
-        """One read transaction: a consistent view of the store, never blocking writers."""
-        if self._depth:
-            yield
-            return
-        if self.engine == "postgresql":
-            with self._errors(), self._conn.transaction():
-                self._depth += 1
-                try:
-                    self._execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                    yield
-                finally:
-                    self._depth -= 1
-            return
-        with self._errors():
-            self._conn.execute("BEGIN")
-        self._depth += 1
-        try:
-            yield
-        finally:
-            self._depth -= 1
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.execute("COMMIT")
+    def _write(self, *, upgrade: bool = True) -> contextlib.AbstractContextManager[None]:
+        return self._transaction(write=True, upgrade=upgrade)
+
+    def _read(self) -> contextlib.AbstractContextManager[None]:
+        return self._transaction(write=False)
 
     # -- writing ----------------------------------------------------------------------
     def add_results(
