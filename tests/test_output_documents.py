@@ -331,3 +331,48 @@ def test_score_command_heads_its_workbook_and_shapes_its_csv(tmp_path: Path, cap
     assert main([*argv, "--json", "--year", "2019"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert {s["year"] for s in document["sets"]} == {2019}
+
+
+def test_evidence_and_notes_are_carried_to_the_unit_sheets(commune: CompiledPack, tmp_path: Path) -> None:
+    from parindex.errors import InputError
+
+    template = write_template(commune, tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    unit_row, header = unit_layout(book)
+    sheet.cell(row=unit_row, column=2, value="X01")
+    names = [c.value for c in sheet[header]]
+    evidence_column, note_column = names.index("Tài liệu kiểm chứng"), names.index("Ghi chú")
+    first_leaf = commune.leaf_codes[0]
+    for row in sheet.iter_rows(min_row=header + 1):
+        if row[0].value in commune.leaf_codes:
+            leaf = commune.leaf_index[row[0].value]
+            rule = commune.leaf_rules[leaf]
+            row[6].value = rule.levels[0].label if isinstance(rule, Levels) else ("đạt" if isinstance(rule, Achieved) else 1)
+        if row[0].value == first_leaf:
+            row[evidence_column].value = "- Quyết định số 12/QĐ-UBND"
+            row[note_column].value = "nộp bổ sung ngày 5/1"
+    filled = tmp_path / "x01.xlsx"
+    book.save(filled)
+    appraisal = tmp_path / "tham-dinh.csv"
+    appraisal.write_text(
+        f"unit,code,value,stage,evidence,note\nX01,{first_leaf},,appraisal_1,,Sở Nội vụ: đã kiểm tra\n",
+        encoding="utf-8",
+    )
+    results = parindex.score(commune, read_input(commune, filled, appraisal, allow_missing=True))
+    assert results.input.notes[("X01", first_leaf)].note == "nộp bổ sung ngày 5/1; Sở Nội vụ: đã kiểm tra"
+    out = openpyxl.load_workbook(write_results(results, tmp_path / "r.xlsx"))
+    _, columns, rows = _table(out["X01"], "Mã")
+    row = next(r for r in rows if r[0] == first_leaf)
+    assert row[columns.index("Tài liệu kiểm chứng")] == "- Quyết định số 12/QĐ-UBND"
+    assert row[columns.index("Ghi chú")] == "nộp bổ sung ngày 5/1; Sở Nội vụ: đã kiểm tra"
+    assert [c.coordinate for c in _cells(out) if c.data_type == "f"] == []
+    appraisal.write_text(
+        f"unit,code,value,stage,evidence,note\nX01,{first_leaf},,appraisal_1,,bad\x07bell\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        read_input(commune, filled, appraisal, allow_missing=True)
+    (problem,) = caught.value.problems
+    assert problem.message.code == "entry.bad_character"  # type: ignore[union-attr]
+    assert str(problem.location) == "tham-dinh.csv, ô F2"

@@ -48,6 +48,8 @@ FLOAT_DIGITS: Final = 15
 #: Longest id and name, in characters.
 MAX_ID_CHARS: Final = 100
 MAX_NAME_CHARS: Final = 500
+#: Evidence references and notes may be longer than a name (a list of documents).
+MAX_NOTE_CHARS: Final = 5000
 MAX_TITLE_CHARS: Final = 5000
 
 _NUMBER: Final = re.compile(

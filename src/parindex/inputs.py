@@ -145,6 +145,23 @@ class StageData:
     locations: Mapping[tuple[int, str], Location] = attrs.field(factory=dict)
 
 
+@attrs.frozen
+class Annotation:
+    """What a unit wrote beside an entry: its evidence (tài liệu kiểm chứng) and a note.
+    Not scored; carried to the results workbook."""
+
+    evidence: str = ""
+    note: str = ""
+
+    def merge(self, other: Annotation) -> Annotation:
+        """Both texts where two rows or files annotate the same entry (in their order)."""
+
+        def both(first: str, second: str) -> str:
+            return "; ".join(t for t in dict.fromkeys((first, second)) if t)
+
+        return Annotation(both(self.evidence, other.evidence), both(self.note, other.note))
+
+
 @attrs.frozen(eq=False)
 class ScoringInput:
     pack_id: str
@@ -154,6 +171,8 @@ class ScoringInput:
     stages: Mapping[str, StageData]
     overrides: tuple[Override, ...] = ()
     allow_missing: bool = False
+    #: Evidence and notes by (unit id, leaf code), as the input files gave them.
+    notes: Mapping[tuple[str, str], Annotation] = attrs.field(factory=dict)
 
     @property
     def unit_ids(self) -> tuple[str, ...]:

@@ -20,7 +20,15 @@ import numpy as np
 from parindex.compiled import CompiledPack
 from parindex.engines.checks import check_input
 from parindex.errors import InputError, InputProblem, Location
-from parindex.inputs import Coded, Entries, Override, ScoringInput, Unit, from_entries
+from parindex.inputs import (
+    Annotation,
+    Coded,
+    Entries,
+    Override,
+    ScoringInput,
+    Unit,
+    from_entries,
+)
 from parindex.messages import Found, msg
 from parindex.model import Pack
 
@@ -75,6 +83,8 @@ class Collected:
     absent: dict[tuple[str, str], Location] = attrs.field(factory=dict)
     #: Leaf codes with no column in a many-units sheet (for all its units).
     absent_columns: dict[str, Location] = attrs.field(factory=dict)
+    #: Evidence and notes by (unit id, leaf code): not scored, carried to the results.
+    notes: dict[tuple[str, str], Annotation] = attrs.field(factory=dict)
 
     def add_unit(self, unit: Unit, where: Location) -> bool:
         """Register a unit; a second registration in the same file is a problem."""
@@ -261,4 +271,16 @@ def assemble(
         problems += _missing(compiled, data, owner)
     if problems:
         raise InputError(problems)
-    return data
+    notes = _notes(sources)
+    return attrs.evolve(data, notes=notes) if notes else data
+
+
+def _notes(sources: Sequence[Collected]) -> dict[tuple[str, str], Annotation]:
+    """Every file's evidence and notes; where two files annotate the same entry, both
+    texts are kept, joined in file order."""
+    merged: dict[tuple[str, str], Annotation] = {}
+    for source in sources:
+        for key, note in source.notes.items():
+            known = merged.get(key)
+            merged[key] = note if known is None else known.merge(note)
+    return merged

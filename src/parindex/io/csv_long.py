@@ -29,7 +29,16 @@ import numpy as np
 from parindex import grammar, limits
 from parindex.compiled import CompiledPack
 from parindex.errors import InputProblem, Location
-from parindex.inputs import NOT_APPLICABLE, Coded, Coder, Entries, Override, ScoringInput, Unit
+from parindex.inputs import (
+    NOT_APPLICABLE,
+    Annotation,
+    Coded,
+    Coder,
+    Entries,
+    Override,
+    ScoringInput,
+    Unit,
+)
 from parindex.io.assemble import Collected, appraisal_stage, assemble
 from parindex.io.cells import column_letter
 from parindex.messages import Found, msg
@@ -58,7 +67,19 @@ ALIASES: dict[str, str] = {
 #: Rows parsed at a time: bounds the text held in memory at once.
 CHUNK_ROWS = 65_536
 #: Columns read into entries (the others are checked for their header only).
-READ = ("unit", "code", "value", "appraised", "na", "stage", "entry", "name", "group")
+READ = (
+    "unit",
+    "code",
+    "value",
+    "appraised",
+    "na",
+    "stage",
+    "entry",
+    "name",
+    "group",
+    "evidence",
+    "note",
+)
 
 
 def _header_key(text: str) -> str:
@@ -376,6 +397,7 @@ def _entries(
     )
     entry = _with_default(columns.coded("entry"), "value") if "entry" in position else "value"
     _register_units(columns, position, lines, out)
+    _annotate(columns, position, lines, out)
     na_rows = np.zeros(len(lines), dtype=bool)
     if "na" in position:
         na_rows = _flags(columns, value, lines, letters, out)
@@ -416,6 +438,43 @@ def _entries(
                     lambda line: Location(file, row=int(line), column=letters["appraised"]),
                 )
             )
+
+
+def _annotate(
+    columns: _Columns, position: dict[str, int], lines: np.ndarray, out: Collected
+) -> None:
+    """Evidence and notes written beside entries (not scored, carried to the results)."""
+    keys = [key for key in ("evidence", "note") if key in position]
+    if not keys:
+        return
+    unit, code = columns.coded("unit"), columns.coded("code")
+    coded = {key: columns.coded(key) for key in keys}
+    filled = np.zeros(len(lines), dtype=bool)
+    for column in coded.values():
+        given = np.array([bool(grammar.clean_text(v)) for v in column.distinct], dtype=bool)
+        if len(given):
+            filled |= given[column.ids]
+    for index in map(int, np.flatnonzero(filled)):
+        try:
+            key = (grammar.identifier(unit[index]), grammar.identifier(code[index]))
+        except grammar.EntryError:
+            continue  # a bad unit id or code is reported where the entry is read
+        texts = {}
+        for name in keys:
+            try:
+                texts[name] = grammar.check_text(
+                    grammar.clean_text(coded[name][index]),
+                    what="note",
+                    limit=grammar.MAX_NOTE_CHARS,
+                )
+            except grammar.EntryError as exc:
+                where = Location(
+                    out.source, row=int(lines[index]), column=column_letter(position[name])
+                )
+                out.problems.append(InputProblem(exc.message, key[0], key[1], where))
+        known = out.notes.get(key)
+        note = Annotation(**texts)
+        out.notes[key] = note if known is None else known.merge(note)
 
 
 def _with_default(column: Coded, default: str) -> Coded:

@@ -3,14 +3,15 @@
 The workbook has a ranking sheet, a sheet of component indices (one index and
 class A/B/C/D per field), and one sheet per unit with the tree: the value
 entered beside the points it earned, maximum, lost points (điểm bị mất), index,
-class, and for each "không phát sinh" leaf what it meant (full points, left out
-of the maximum, or zero). Figures are numbers in numeric cells with a
-``#,##0.00`` format (the reader's spreadsheet shows its own separators), the
-values the pack's rounding rule publishes. Every sheet is set up to print on
-A4 with the header block (issuing body, title with the year, criteria set and
-legal basis, notices) and the ranking ends with the signature block. Text from
-data is never a formula (:mod:`parindex.io.sheets`). Every file is written to
-a temporary file and renamed into place.
+class, for each "không phát sinh" leaf what it meant (full points, left out of
+the maximum, or zero), and the evidence and notes the unit wrote. Figures are
+numbers in numeric cells with a ``#,##0.00`` format (the reader's spreadsheet
+shows its own separators), the values the pack's rounding rule publishes.
+Every sheet is set up to print on A4 with the header block (issuing body,
+title with the year, criteria set and legal basis, notices) and the ranking
+ends with the signature block. Text from data is never a formula
+(:mod:`parindex.io.sheets`). Every file is written to a temporary file and
+renamed into place.
 """
 
 from __future__ import annotations
@@ -244,12 +245,14 @@ def entered(rule: Rule, value: float, lang: str) -> str | float:
     return value
 
 
-def _unit_columns(with_self: bool) -> list[tuple[str, float]]:
+def _unit_columns(with_self: bool, with_notes: bool) -> list[tuple[str, float]]:
     columns = [("code", 8.0), ("title", 42.0), ("maximum", 8.0)]
     if with_self:
         columns += [("self_entered", 15.0), ("self_points", 9.0)]
     columns += [("final_entered", 15.0), ("final_points", 9.0), ("lost", 8.0)]
     columns += [("index", 8.0), ("grade", 7.0), ("na", 14.0)]
+    if with_notes:
+        columns += [("evidence", 22.0), ("note", 18.0)]
     return columns
 
 
@@ -259,7 +262,8 @@ def _unit_sheets(out: _Book) -> None:
     taken = {name.casefold() for name in out.book.sheetnames}
     self_scores = results.stages.get("self")
     with_self = self_scores is not None and len(results.stages) > 1
-    columns = _unit_columns(with_self)
+    notes = results.input.notes
+    columns = _unit_columns(with_self, bool(notes))
     keys = [key for key, _ in columns]
     width = len(columns)
     labels = [
@@ -316,6 +320,10 @@ def _unit_sheets(out: _Book) -> None:
                     cells["self_entered"] = leaf_entry(self_values, self_na, position, leaf)
                 if final_na[position, leaf]:
                     cells["na"] = lang_na.get(compiled.leaf_na[leaf], "")
+                annotation = notes.get((unit.id, code))
+                if annotation is not None:
+                    cells["evidence"] = annotation.evidence or None
+                    cells["note"] = annotation.note or None
             numeric = {
                 "maximum": out.max_fmt,
                 "self_points": out.fmt,
@@ -331,7 +339,7 @@ def _unit_sheets(out: _Book) -> None:
                 align = TOP
                 if key == "title":
                     align = Alignment(indent=max(depth - 1, 0), wrap_text=True, vertical="top")
-                elif key in ("na", "self_entered", "final_entered"):
+                elif key in ("na", "self_entered", "final_entered", "evidence", "note"):
                     align = Alignment(wrap_text=True, vertical="top")
                 elif key == "grade":
                     align = Alignment(horizontal="center", vertical="top")

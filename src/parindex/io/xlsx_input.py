@@ -30,7 +30,7 @@ import python_calamine
 from parindex import grammar, limits
 from parindex.compiled import CompiledPack
 from parindex.errors import InputError, InputProblem, Location, Text
-from parindex.inputs import NOT_APPLICABLE, Unit
+from parindex.inputs import NOT_APPLICABLE, Annotation, Unit
 from parindex.io.assemble import Collected, EntryBuffer, appraisal_stage
 from parindex.io.cells import column_letter
 from parindex.io.layout import (
@@ -211,6 +211,25 @@ class _Sheet:
             self.problem(exc.message, row=row, column=column)
             return ""
 
+    def annotate(
+        self, unit: str, code: str, row: Sequence[Any], number: int, columns: dict[str, int]
+    ) -> None:
+        """Keep the evidence and note a unit wrote beside an entry (not scored)."""
+        texts = {}
+        for key in ("evidence", "note"):
+            if key not in columns:
+                continue
+            try:
+                texts[key] = grammar.check_text(
+                    grammar.clean_text(_cell(row, columns[key])),
+                    what="note",
+                    limit=grammar.MAX_NOTE_CHARS,
+                )
+            except grammar.EntryError as exc:
+                self.problem(exc.message, unit=unit, code=code, row=number, column=columns[key])
+        if any(texts.values()):
+            self.out.notes[(unit, code)] = Annotation(**texts)
+
     def finish(self) -> None:
         if self.buffer.value:
             self.out.entries.append(self.buffer.entries())
@@ -307,6 +326,7 @@ def _read_unit(compiled: CompiledPack, sheet: _Sheet, header_row: int) -> None:
             )
             continue
         seen[code] = number
+        sheet.annotate(unit_id, code, row, number, columns)
         not_applicable = False
         if "na" in columns:
             try:
