@@ -115,7 +115,10 @@ def test_results_workbook_page_setup_heading_and_signature(province_1150: Compil
     book = openpyxl.load_workbook(write_results(results, tmp_path / "r.xlsx", heading=HEADING))
     ranking = book["Xếp hạng"]
     _page_setup(ranking, landscape=False)
-    _page_setup(book["Chỉ số thành phần"], landscape=True)
+    # the 1150 set states no classification: no class columns, and a table narrow enough
+    # for portrait pages
+    _page_setup(book["Chỉ số thành phần"], landscape=False)
+    assert "Xếp loại" not in _texts(ranking) + _texts(book["Chỉ số thành phần"])
     for sheet in book.worksheets[2:]:
         _page_setup(sheet, landscape=False)
     texts = _texts(ranking)
@@ -140,6 +143,8 @@ def test_results_workbook_page_setup_heading_and_signature(province_1150: Compil
 
 def test_without_a_heading_the_title_has_no_year_and_no_signature(appraised: Results, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_results(appraised, tmp_path / "r.xlsx"))
+    _page_setup(book["Chỉ số thành phần"], landscape=True)  # index and class of 8 fields
+    assert _table(book["Chỉ số thành phần"], "Hạng")[1][:5] == ["Hạng", "Mã đơn vị", "Tên đơn vị", "Chỉ số (%)", "Xếp loại"]
     texts = _texts(book["Xếp hạng"])
     assert texts[0] == "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
     assert "DỮ LIỆU MÔ PHỎNG, không phải kết quả chính thức" in texts[:5]

@@ -66,6 +66,8 @@ from parindex.scoring import effective_entries
 
 #: Above this many units the workbook has no per-unit sheets unless asked for.
 UNIT_SHEETS_LIMIT = 300
+#: Tables wider than this (characters) print on landscape pages.
+LANDSCAPE_WIDTH = 150
 
 TOP = Alignment(vertical="top")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -102,6 +104,8 @@ class _Book:
         self.fmt = number_format(self.decimals)
         #: Maxima keep the places they have (0.25 of a point is not 0.3).
         self.max_fmt = self.fmt + "#" * max(pack.point_decimals - self.decimals, 0)
+        #: Packs without a classification have no class columns.
+        self.graded = bool(pack.classification.grades)
         self.title = title(heading, "results", lang)
         if heading.title is None:
             self.title = self.title.upper()
@@ -144,7 +148,7 @@ def _ranking(out: _Book) -> None:
     results, lang = out.results, out.lang
     grouped = any(unit.group for unit in results.units)
     keys = ["rank", "unit", "name", *(["group"] if grouped else []), "points", "maximum"]
-    keys += ["index", "grade"]
+    keys += ["index", *(["grade"] if out.graded else [])]
     widths = {"rank": 6, "unit": 11, "name": 32, "group": 14, "grade": 8}
     numeric = {"points": out.fmt, "maximum": out.max_fmt, "index": out.fmt}
     width = len(keys)
@@ -175,9 +179,10 @@ def _components(out: _Book) -> None:
     results, lang = out.results, out.lang
     compiled = results.compiled
     fields = compiled.children(ROOT)
-    lead = ["rank", "unit", "name", "index", "grade"]
-    widths = [6, 11, 28, 9, 7, *([8, 6] * len(fields))]
-    width = len(widths)
+    lead = ["rank", "unit", "name", "index", *(["grade"] if out.graded else [])]
+    per_field = 2 if out.graded else 1
+    field_widths = [8, 6] if out.graded else [10]
+    widths = [6, 11, 28, 9, *([7] if out.graded else []), *(field_widths * len(fields))]
     sheet, row = out.sheet(text("output.sheet_components", lang), widths)
     header_row(sheet, row, [out.label(k) for k in lead])
     header_row(sheet, row + 1, [""] * len(lead))
@@ -185,39 +190,46 @@ def _components(out: _Book) -> None:
         sheet.merge_cells(start_row=row, start_column=column, end_row=row + 1, end_column=column)
     lines = 1
     for k, field in enumerate(fields):
-        column = len(lead) + 1 + 2 * k
+        column = len(lead) + 1 + per_field * k
         heading = f"{compiled.codes[field]}. {compiled.titles[field]}"
-        lines = max(lines, wrapped_lines(heading, widths[column - 1] + widths[column], bold=True))
-        header_row(sheet, row, [heading, ""], first=column)
-        sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + 1)
-        header_row(sheet, row + 1, ["%", out.label("grade")], first=column)
-    # Field titles wrap over two narrow columns.
+        lines = max(lines, wrapped_lines(heading, sum(field_widths), bold=True))
+        header_row(sheet, row, [heading, *[""] * (per_field - 1)], first=column)
+        if per_field > 1:
+            sheet.merge_cells(
+                start_row=row, start_column=column, end_row=row, end_column=column + per_field - 1
+            )
+        header_row(sheet, row + 1, ["%", out.label("grade")][:per_field], first=column)
+    # Field titles wrap over their narrow columns.
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
     first = row + 2
+    centre = Alignment(horizontal="center")
     for offset, result in enumerate(results.ranking()):
-        values: list[Any] = [
-            result.rank,
-            result.unit,
-            result.name,
-            _number(result.index),
-            result.grade,
+        cells: list[tuple[Any, bool]] = [
+            (result.rank, False),
+            (result.unit, False),
+            (result.name, False),
+            (_number(result.index), True),
         ]
+        if out.graded:
+            cells.append((result.grade, False))
         for field in fields:
             code = compiled.codes[field]
-            values += [_number(results.index(result.unit, code)), results.grade(result.unit, code)]
-        for column, value in enumerate(values, start=1):
-            numeric = column == 4 or (column > len(lead) and (column - len(lead)) % 2 == 1)
-            centre = column in (1, 5) or (column > len(lead) and (column - len(lead)) % 2 == 0)
+            cells.append((_number(results.index(result.unit, code)), True))
+            if out.graded:
+                cells.append((results.grade(result.unit, code), False))
+        for column, (value, numeric) in enumerate(cells, start=1):
             put(
                 sheet,
                 first + offset,
                 column,
                 value,
                 number=out.fmt if numeric else None,
-                align=Alignment(horizontal="center") if centre else None,
+                align=centre if column == 1 or (isinstance(value, str) and column > 3) else None,
             )
-    grid(sheet, first, first + len(results.units) - 1, width)
-    print_setup(sheet, lang, landscape=True, title_rows=(row, row + 1), freeze=f"D{first}")
+    grid(sheet, first, first + len(results.units) - 1, len(widths))
+    # Landscape only where the table is wide (fields with classes): one page wide either way.
+    landscape = sum(widths) > LANDSCAPE_WIDTH
+    print_setup(sheet, lang, landscape=landscape, title_rows=(row, row + 1), freeze=f"D{first}")
 
 
 def _entries(results: Results, scores: StageScores, final: bool) -> tuple[FloatArray, BoolArray]:
@@ -245,12 +257,12 @@ def entered(rule: Rule, value: float, lang: str) -> str | float:
     return value
 
 
-def _unit_columns(with_self: bool, with_notes: bool) -> list[tuple[str, float]]:
+def _unit_columns(with_self: bool, with_notes: bool, graded: bool) -> list[tuple[str, float]]:
     columns = [("code", 8.0), ("title", 42.0), ("maximum", 8.0)]
     if with_self:
         columns += [("self_entered", 15.0), ("self_points", 9.0)]
     columns += [("final_entered", 15.0), ("final_points", 9.0), ("lost", 8.0)]
-    columns += [("index", 8.0), ("grade", 7.0), ("na", 14.0)]
+    columns += [("index", 8.0), *([("grade", 7.0)] if graded else []), ("na", 14.0)]
     if with_notes:
         columns += [("evidence", 22.0), ("note", 18.0)]
     return columns
@@ -263,7 +275,7 @@ def _unit_sheets(out: _Book) -> None:
     self_scores = results.stages.get("self")
     with_self = self_scores is not None and len(results.stages) > 1
     notes = results.input.notes
-    columns = _unit_columns(with_self, bool(notes))
+    columns = _unit_columns(with_self, bool(notes), out.graded)
     keys = [key for key, _ in columns]
     width = len(columns)
     labels = [
