@@ -123,6 +123,12 @@ def test_figures_are_never_rounded_on_import(store: HistoryStore) -> None:
     finer = attrs.evolve(record, figures=(FigureRecord("u", "2.1", index=Decimal("79.40000000000000000000000000001")),))
     with pytest.raises(HistoryImportError):
         store.add_record(finer)
+    # A figure beyond 64-bit integers is refused without building a huge number.
+    huge = attrs.evolve(record, figures=(FigureRecord("u", "2.1", points=Decimal("1e100000000")),))
+    with pytest.raises(HistoryImportError) as caught:
+        store.add_record(huge)
+    assert [p.message.code for p in caught.value.problems] == ["history.too_large"]
+    assert store.sets() == []
 
 
 def test_duplicate_sets_are_refused_unless_replaced(store: HistoryStore, commune) -> None:

@@ -15,7 +15,7 @@ import attrs
 from parindex.history.checks import record_problems
 from parindex.history.problems import HistoryImportError, SetProblem, set_place
 from parindex.history.records import FigureRecord, Origin, ResultSetRecord
-from parindex.history.stored import fits, fits_int64, scaled
+from parindex.history.stored import NotStorable, scaled_exactly
 from parindex.messages import Found, Message, msg
 
 #: Years a result set may have (a typo such as 20245 is refused, not stored).
@@ -58,6 +58,11 @@ def prepare_records(
             record = attrs.evolve(record, label=label)
             place = place_of(position, record, year, file)
         found = list(set_problems(record, year, place))
+        rows = []
+        for index, figure in enumerate(record.figures):
+            row, unfit = stored_row(figure, index, record, place)
+            found += unfit
+            rows.append(row)
         problems += found
         if found:
             continue
@@ -67,7 +72,7 @@ def prepare_records(
         if key in keys:
             problems.append(SetProblem(place, msg("history.set_twice", first=keys[key] + 1)))
         keys[key] = position
-        prepared.append((record, set_year, figure_rows(record)))
+        prepared.append((record, set_year, [row for row in rows if row is not None]))
     if problems:
         raise HistoryImportError(problems, file)
     return PreparedSets(tuple(prepared), file)
@@ -116,47 +121,35 @@ def set_problems(record: ResultSetRecord, year: int | None, place: Message) -> I
         seen.add((figure.unit, figure.code))
     for unit_id, code, problem in record_problems(record):
         yield SetProblem(place, problem, unit_id, code)
-    for figure in record.figures:
-        yield from storable(figure, record, place)
 
 
-def storable(figure: FigureRecord, record: ResultSetRecord, place: Message) -> Iterator[SetProblem]:
-    """Figures that fit the set's scales and the database's integers exactly."""
+def stored_row(
+    figure: FigureRecord, position: int, record: ResultSetRecord, place: Message
+) -> tuple[tuple[Any, ...] | None, list[SetProblem]]:
+    """The figure in stored form, or what keeps it from fitting the set's scales and the
+    database's integers exactly (values are scaled once, here)."""
+    problems: list[SetProblem] = []
+    values: list[int | None] = []
     for name, value, decimals in (
         ("points", figure.points, record.point_decimals),
         ("maximum", figure.maximum, record.point_decimals),
         ("index", figure.index, record.index_decimals),
     ):
-        if value is None or not value.is_finite() or not decimals >= 0:
+        if value is None or not value.is_finite() or decimals < 0:
+            values.append(None)  # refused by the value checks when it matters
             continue
-        if not fits(value, decimals):
-            problem = msg("history.too_many_decimals", key=name, found=value, decimals=decimals)
-            yield SetProblem(place, problem, figure.unit, figure.code)
-        elif not fits_int64(value, decimals):
-            yield SetProblem(
-                place, msg("history.too_large", key=name, found=value), figure.unit, figure.code
-            )
+        found = scaled_exactly(value, decimals)
+        if isinstance(found, NotStorable):
+            problem = msg(found.value, key=name, found=value, decimals=decimals)
+            problems.append(SetProblem(place, problem, figure.unit, figure.code))
+        else:
+            values.append(found)
     for name, whole in (("rank", figure.rank), ("ranked_of", figure.ranked_of)):
         if whole is not None and abs(whole) >= _INT32_LIMIT:
-            yield SetProblem(
-                place, msg("history.too_large", key=name, found=whole), figure.unit, figure.code
-            )
-
-
-def figure_rows(record: ResultSetRecord) -> list[tuple[Any, ...]]:
-    """Figure rows in stored form (checked by :func:`set_problems` first)."""
-    p, d = record.point_decimals, record.index_decimals
-    return [
-        (
-            figure.unit,
-            figure.code,
-            scaled(figure.points, p),
-            scaled(figure.maximum, p),
-            scaled(figure.index, d),
-            figure.grade,
-            figure.rank,
-            figure.ranked_of,
-            position,
-        )
-        for position, figure in enumerate(record.figures)
-    ]
+            problem = msg(NotStorable.TOO_LARGE.value, key=name, found=whole)
+            problems.append(SetProblem(place, problem, figure.unit, figure.code))
+    if problems:
+        return None, problems
+    points, maximum, index = values
+    row = (figure.unit, figure.code, points, maximum, index, figure.grade, figure.rank)
+    return (*row, figure.ranked_of, position), []

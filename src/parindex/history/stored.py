@@ -7,7 +7,8 @@ scales kept on the result set, so every figure reads back exactly.
 
 from __future__ import annotations
 
-from decimal import MAX_EMAX, MIN_EMIN, Decimal, localcontext
+import enum
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from typing import Any
 
 import attrs
@@ -100,40 +101,28 @@ class StoredSet:
 
 #: Stored integers are 64-bit: a scaled figure must stay below this in magnitude.
 INT64_LIMIT = 2**63
-#: Below 10**18 a number is surely a 64-bit integer.
-_INT64_DIGITS = 18
-#: Digits the default decimal context holds without rounding.
-_EXACT_DIGITS = 28
+#: Arithmetic that never rounds: scaling a figure keeps every digit it has.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+#: 10**19 > 2**63: a figure this many digits long (after scaling) is never stored.
+_INT64_DIGITS = 19
 
 
-def fits(value: Decimal, decimals: int) -> bool:
-    """Whether ``value`` has at most ``decimals`` decimals (figures are never rounded)."""
-    _, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)  # finite: non-finite values are refused before
-    if exponent >= -decimals:
-        return True
-    kept = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    return not any(digits) or exponent + kept >= -decimals
+class NotStorable(enum.Enum):
+    """Why a figure cannot be stored as a scaled integer."""
+
+    TOO_MANY_DECIMALS = "history.too_many_decimals"
+    TOO_LARGE = "history.too_large"
 
 
-def scaled(value: Decimal | None, decimals: int) -> int | None:
-    """``value`` as an exact integer of 10**-decimals (checked with :func:`fits` first)."""
-    if value is None:
-        return None
-    digits = len(value.as_tuple().digits)
-    if digits <= _EXACT_DIGITS:  # scaleb keeps the digits: nothing to round
-        return int(value.scaleb(decimals))
-    with localcontext() as context:
-        context.prec = digits + abs(decimals) + 2
-        context.Emax, context.Emin = MAX_EMAX, MIN_EMIN
-        return int(value.scaleb(decimals))
-
-
-def fits_int64(value: Decimal, decimals: int) -> bool:
-    """Whether ``value`` scaled by 10**decimals is a 64-bit integer."""
-    if value.is_zero() or value.adjusted() + decimals < _INT64_DIGITS:
-        return True
-    return abs(scaled(value, decimals) or 0) < INT64_LIMIT
+def scaled_exactly(value: Decimal, decimals: int) -> int | NotStorable:
+    """``value`` × 10**decimals as a 64-bit integer, exactly; or why it cannot be one."""
+    if not value.is_zero() and value.adjusted() + decimals >= _INT64_DIGITS:
+        return NotStorable.TOO_LARGE
+    shifted = value.scaleb(decimals, context=_EXACT)
+    whole = int(shifted)
+    if shifted != whole:
+        return NotStorable.TOO_MANY_DECIMALS
+    return whole if abs(whole) < INT64_LIMIT else NotStorable.TOO_LARGE
 
 
 def unscaled(value: int | None, decimals: int) -> Decimal | None:
