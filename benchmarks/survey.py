@@ -11,7 +11,13 @@ commune survey: 40 questions, 10 leaves, 4 respondent groups, blanks and
   timing, the result at 10⁴ questionnaires is asserted equal to the plain
   Decimal reference aggregator, unit by unit and leaf by leaf.
 
-Times are medians of three runs after a warm-up (wall clock, one core).
+- Rank bootstrap: ``parindex.survey.uncertainty.rank_bootstrap`` with 1,000
+  resamples of respondents within units over 10³ SYNTHETIC communes × 30
+  questionnaires (self-assessment from ``parindex.synthetic``): resample,
+  re-aggregate (policies included), re-score, re-rank. Target: under 10 s.
+
+Times are medians of three runs after a warm-up (wall clock, one core); the
+bootstrap is timed once after a warm-up of 64 resamples.
 Run: ``flock /tmp/parindex-bench.lock python -m benchmarks.survey [--quick]``;
 prints a markdown section for RESULTS.md.
 """
@@ -36,6 +42,7 @@ from parindex.survey.installed import get_survey  # noqa: E402 (threads pinned f
 
 PER_UNIT = 100
 AGGREGATION_TARGET_S = 2.0
+BOOTSTRAP_TARGET_S = 10.0
 
 
 def _timed(fn: Callable[[], Any], repeats: int = 3) -> float:
@@ -84,6 +91,42 @@ def aggregation(sizes: list[int]) -> list[str]:
     return lines
 
 
+def rank_bootstrap_timing(n_units: int = 1000, resamples: int = 1000) -> list[str]:
+    import attrs
+    import numpy as np
+
+    import parindex
+    from parindex.survey.uncertainty import rank_bootstrap
+    from parindex.synthetic import synthetic_input
+
+    compiled = parindex.compile_pack(parindex.get_pack("synthetic-commune"))
+    definition = get_survey("synthetic-commune-survey")
+    data = synthetic_input(compiled, n_units)
+    answers = synthetic_answers(definition, list(data.unit_ids), respondents=30)
+    survey = aggregate(definition, answers, units=data.unit_ids)
+    columns = [compiled.leaf_index[code] for code in survey.leaf_codes]
+    stages = {}
+    for name, stage in data.stages.items():
+        values, na = stage.values.copy(), stage.not_applicable.copy()
+        values[:, columns] = np.nan
+        na[:, columns] = False
+        stages[name] = attrs.evolve(stage, values=values, not_applicable=na)
+    results = parindex.score(compiled, attrs.evolve(data, stages=stages), survey=survey)
+    rank_bootstrap(results, answers, resamples=64)
+    gc.collect()
+    start = time.perf_counter()
+    ranks = rank_bootstrap(results, answers, resamples=resamples, seed=1)
+    seconds = time.perf_counter() - start
+    wide = sum(unit.wide for unit in ranks.units)
+    met = "met" if seconds < BOOTSTRAP_TARGET_S else "MISSED"
+    return [
+        "| units | questionnaires | resamples | seconds | units marked wide | target |",
+        "|---:|---:|---:|---:|---:|---|",
+        f"| {n_units:,} | {answers.n_respondents:,} | {resamples:,} | {seconds:.2f} | {wide} "
+        f"| < {BOOTSTRAP_TARGET_S:g} s {met} |",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -93,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     print("## Survey aggregation (SYNTHETIC answers)\n")
     print("\n".join(aggregation(sizes)))
+    print("\n## Survey rank bootstrap (SYNTHETIC)\n")
+    print("\n".join(rank_bootstrap_timing()))
     return 0
 
 

@@ -56,6 +56,9 @@ class Outcome:
     group_error: BoolArray
     #: The figure of all units was asked for a group nobody in any unit answered.
     no_pooled: BoolArray
+    #: The normalised figure (0..1) in float64, NaN where nothing counted: for intervals
+    #: and charts only (points come from the exact decision).
+    share: FloatArray
 
 
 def decide(
@@ -116,7 +119,11 @@ def evaluate(
     pooled_valid: Int64Array,
     pooled_total: Int64Array,
 ) -> Outcome:
-    """Points (ticks) of a leaf for every unit of a batch: ``valid``/``total`` are (..., G)."""
+    """Points (ticks) of a leaf for every unit of a batch: ``valid``/``total`` are (..., G).
+
+    ``pooled_valid``/``pooled_total`` (every unit together) are (G,), or broadcast
+    against the batch (a bootstrap passes one per resample).
+    """
     used, excluded, status, unit_error, group_error, no_pooled = decide(leaf, valid, pooled_valid)
     own = used == USED_OWN
     pool = used == USED_ALL_UNITS
@@ -136,14 +143,25 @@ def evaluate(
         unsure &= active
     else:
         unsure = active.copy()
-    for index in zip(*np.nonzero(unsure), strict=True):
-        exact = exact_share(
-            leaf, used[index], valid[index], total[index], pooled_valid, pooled_total
-        )
-        assert exact is not None
-        points[index] = exact_points(leaf, exact)
+        share = np.zeros(points.shape)
+    if unsure.any():
+        every_valid = np.broadcast_to(pooled_valid, valid.shape)
+        every_total = np.broadcast_to(pooled_total, total.shape)
+        for index in zip(*np.nonzero(unsure), strict=True):
+            exact = exact_ratio(
+                leaf,
+                used[index],
+                valid[index],
+                total[index],
+                every_valid[index],
+                every_total[index],
+            )
+            assert exact is not None
+            points[index] = exact_points(leaf, exact)
+            share[index] = exact[0] / exact[1]
     points[~active] = 0
-    return Outcome(points, used, excluded, status, unit_error, group_error, no_pooled)
+    share = np.where(active, share, np.nan)
+    return Outcome(points, used, excluded, status, unit_error, group_error, no_pooled, share)
 
 
 def _points(leaf: LeafPlan, share: FloatArray) -> tuple[Int64Array, BoolArray]:
@@ -169,6 +187,35 @@ def _points(leaf: LeafPlan, share: FloatArray) -> tuple[Int64Array, BoolArray]:
     return points, unsure
 
 
+def exact_ratio(
+    leaf: LeafPlan,
+    used: Int8Array,
+    valid: Int64Array,
+    total: Int64Array,
+    pooled_valid: Int64Array,
+    pooled_total: Int64Array,
+) -> tuple[int, int] | None:
+    """The normalised figure (0..1) of one unit as an exact integer ratio (None: nothing counted).
+
+    Σ_g w_g·A_g/n_g ÷ (R·Σ_g w_g) over the counted groups, on Python integers.
+    """
+    numerator, denominator, weight_sum = 0, 1, 0
+    for group, how in enumerate(used.tolist()):
+        if how == USED_OWN:
+            count, summed = int(valid[group]), int(total[group])
+        elif how == USED_ALL_UNITS:
+            count, summed = int(pooled_valid[group]), int(pooled_total[group])
+        else:
+            continue
+        weight = int(leaf.weights[group])
+        numerator = numerator * count + weight * summed * denominator
+        denominator *= count
+        weight_sum += weight
+    if weight_sum == 0:
+        return None
+    return numerator, denominator * weight_sum * leaf.scale_range
+
+
 def exact_share(
     leaf: LeafPlan,
     used: Int8Array,
@@ -177,31 +224,20 @@ def exact_share(
     pooled_valid: Int64Array,
     pooled_total: Int64Array,
 ) -> Fraction | None:
-    """The normalised figure (0..1) of one unit as an exact fraction (None: nothing counted)."""
-    numerator = Fraction(0)
-    weight_sum = 0
-    for group, how in enumerate(used.tolist()):
-        weight = int(leaf.weights[group])
-        if how == USED_OWN:
-            numerator += Fraction(weight * int(total[group]), int(valid[group]))
-        elif how == USED_ALL_UNITS:
-            numerator += Fraction(weight * int(pooled_total[group]), int(pooled_valid[group]))
-        else:
-            continue
-        weight_sum += weight
-    if weight_sum == 0:
-        return None
-    return numerator / (weight_sum * leaf.scale_range)
+    """The normalised figure (0..1) of one unit as a fraction (None: nothing counted)."""
+    ratio = exact_ratio(leaf, used, valid, total, pooled_valid, pooled_total)
+    return None if ratio is None else Fraction(*ratio)
 
 
-def exact_points(leaf: LeafPlan, share: Fraction) -> int:
+def exact_points(leaf: LeafPlan, ratio: tuple[int, int]) -> int:
     """Ticks of an exact normalised figure: rounded half up, or the band reached."""
+    numerator, denominator = ratio
     if not leaf.band_levels:
-        scaled = share * leaf.maximum_ticks
-        return int((scaled + Fraction(1, 2)) // 1)
+        return (2 * leaf.maximum_ticks * numerator + denominator) // (2 * denominator)
     for level, inclusive, value in zip(
         leaf.band_levels, leaf.band_inclusive, leaf.band_points, strict=True
     ):
-        if share > level or (inclusive and share == level):
+        left, right = numerator * level.denominator, level.numerator * denominator
+        if left > right or (inclusive and left == right):
             return value
     return leaf.otherwise

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from parindex import limits
 from parindex.errors import InputError, InputProblem, Location
 from parindex.grammar import clean_text, label_key
+from parindex.io import xlsx_input
 from parindex.io.cells import column_letter
 from parindex.messages import Found, msg
 from parindex.survey.answers import Answers, AnswerTable, build_answers
@@ -42,11 +43,7 @@ from parindex.survey.validation import (
 #: The sheet of a survey entry workbook naming its definition and version.
 META_SHEET = "_parindex_survey"
 DATA_SHEET = "Phiếu"
-SUFFIXES = (".csv", ".xlsx", ".xlsm")
-#: Caps checked before reading (a file is refused, not half read).
-MAX_TEXT_BYTES = 500_000_000
-MAX_WORKBOOK_BYTES = 200_000_000
-MAX_FIELD_CHARS = 100_000
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods", ".xls")
 
 _ROLES = {
     **dict.fromkeys(RESPONDENT_HEADERS, "respondent"),
@@ -279,102 +276,102 @@ def _long_table(
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
+    caps = limits.current()
     size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:
+    if size > caps.max_text_bytes:
         raise _UnreadableError(
             InputProblem(
-                msg("survey.file_too_large", size=size, limit=MAX_TEXT_BYTES),
+                limits.over("max_text_bytes", size, caps.max_text_bytes),
                 location=Location(path.name),
             )
         )
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _UnreadableError(
             InputProblem(
-                msg("survey.not_utf8", byte=exc.start),
-                location=Location(path.name),
+                msg("survey.not_utf8", byte=exc.start + 1),
+                location=Location(path.name, row=data.count(b"\n", 0, exc.start) + 1),
                 expected=msg("survey.expected_utf8"),
             )
         ) from None
     first_line = text.split("\n", 1)[0]
-    chosen = None
     readable = []
     for delimiter in (",", ";"):
         header = next(csv.reader([first_line], delimiter=delimiter), [])
         roles = {_ROLES.get(label_key(h)) for h in header}
         if {"respondent", "unit", "group"} <= roles:
             readable.append(delimiter)
-    if len(readable) == 1:
-        chosen = readable[0]
-    elif not readable:
-        chosen = ","  # the header's own problems are reported by _table
-    else:
+    if len(readable) > 1:
         raise _UnreadableError(
             InputProblem(msg("survey.delimiter_ambiguous"), location=Location(path.name, row=1))
         )
-    csv.field_size_limit(MAX_FIELD_CHARS)
+    # With no readable header the comma is used, and _table reports the header's problems.
+    chosen = readable[0] if readable else ","
+    previous = csv.field_size_limit(caps.max_field_chars)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=chosen)
+    rows: list[list[str]] = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=chosen))
+        rows.extend(reader)
     except csv.Error as exc:
+        line = reader.line_num
+        if "field larger than field limit" in str(exc):
+            message = limits.over("max_field_chars", caps.max_field_chars + 1, caps.max_field_chars)
+        else:
+            message = msg("survey.csv_unreadable", detail=str(exc))
         raise _UnreadableError(
-            InputProblem(
-                msg("survey.csv_unreadable", detail=str(exc)), location=Location(path.name)
-            )
+            InputProblem(message, location=Location(path.name, row=line))
         ) from None
+    finally:
+        csv.field_size_limit(previous)
+    return rows
 
 
 def _workbook_sheets(definition: SurveyDefinition, path: Path) -> list[tuple[str, list[list[Any]]]]:
+    """The answer sheet of a workbook (calamine, size checked first, like every workbook)."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        size = 0
-    if size > MAX_WORKBOOK_BYTES:
+        book = xlsx_input._open(path)
+    except InputError as exc:
+        raise _UnreadableError(exc.problems[0]) from None
+    names = list(book.sheet_names)
+    if META_SHEET in names:
+        meta = {
+            clean_text(row[0]): clean_text(row[1])
+            for row in xlsx_input._rows(book, META_SHEET)
+            if len(row) > 1
+        }
+        for key, wanted in (("survey", definition.id), ("version", definition.version)):
+            if meta.get(key, "") != wanted:
+                raise _UnreadableError(
+                    InputProblem(
+                        msg(
+                            "survey.workbook_for_other",
+                            key=key,
+                            found=Found(meta.get(key, "")),
+                            expected=Found(wanted),
+                        ),
+                        location=Location(path.name, META_SHEET),
+                    )
+                )
+    visible = [name for name in names if name != META_SHEET]
+    sheet_name = DATA_SHEET if DATA_SHEET in names else visible[0] if visible else names[0]
+    formulas = xlsx_input.uncached_formulas(path, sheet_name)
+    if formulas:
+        cell = formulas[0]
         raise _UnreadableError(
             InputProblem(
-                msg("survey.file_too_large", size=size, limit=MAX_WORKBOOK_BYTES),
-                location=Location(path.name),
+                msg("workbook.formula_without_value"),
+                location=Location(
+                    path.name,
+                    sheet_name,
+                    int("".join(c for c in cell if c.isdigit())),
+                    "".join(c for c in cell if c.isalpha()),
+                ),
+                expected=msg("workbook.formula_expected"),
             )
         )
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises assorted errors on files that are not workbooks
-        raise _UnreadableError(
-            InputProblem(
-                msg("survey.not_a_workbook"),
-                location=Location(path.name),
-                expected=msg("survey.expected_workbook"),
-            )
-        ) from None
-    try:
-        names = book.sheetnames
-        if META_SHEET in names:
-            meta = {
-                clean_text(row[0]): clean_text(row[1])
-                for row in book[META_SHEET].iter_rows(values_only=True)
-                if row and len(row) > 1
-            }
-            for key, wanted in (("survey", definition.id), ("version", definition.version)):
-                if meta.get(key, "") != wanted:
-                    raise _UnreadableError(
-                        InputProblem(
-                            msg(
-                                "survey.workbook_for_other",
-                                key=key,
-                                found=Found(meta.get(key, "")),
-                                expected=Found(wanted),
-                            ),
-                            location=Location(path.name, META_SHEET),
-                        )
-                    )
-        sheet_name = DATA_SHEET if DATA_SHEET in names else names[0]
-        rows = [list(row) for row in book[sheet_name].iter_rows(values_only=True)]
-    finally:
-        book.close()
-    return [(sheet_name, rows)]
+    return [(sheet_name, xlsx_input._rows(book, sheet_name))]
 
 
 def answer_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProblem]]:
