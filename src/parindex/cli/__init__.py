@@ -16,14 +16,14 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
-from parindex.cli import analysis, authoring, basic, history, io_commands, report
+from parindex.cli import analysis, authoring, basic, history, io_commands, report, survey
 from parindex.cli.args import common_parser
 from parindex.cli.examples import EXAMPLES
 from parindex.errors import ParIndexError
 from parindex.messages import LANGS, current_lang, shorten, text, use_lang
 
 #: Modules contributing commands; each has ``register(subparsers)``.
-COMMAND_MODULES = (basic, io_commands, authoring, analysis, history, report)
+COMMAND_MODULES = (basic, io_commands, authoring, analysis, history, report, survey)
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1

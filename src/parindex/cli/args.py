@@ -123,6 +123,19 @@ def add_scoring(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
         action="store_true",
         help=text("cli.help_missing"),
     )
+    parser.add_argument(
+        "--survey",
+        action="append",
+        default=[],
+        metavar="ANSWERS",
+        help=text("survey.help_survey"),
+    )
+    parser.add_argument(
+        "--survey-definition",
+        default=None,
+        metavar="SURVEY",
+        help=text("survey.help_survey_definition"),
+    )
     if demo:
         parser.add_argument(
             "--demo",
@@ -199,7 +212,16 @@ def scored(args: argparse.Namespace) -> Results:
         data = read_input(
             compiled, *args.inputs, allow_missing=args.allow_missing, progress=not is_quiet(args)
         )
-    results = score(compiled, data)
+    survey = None
+    if getattr(args, "survey", None):
+        from parindex.survey.loading import survey_points_for
+
+        survey = survey_points_for(compiled, data, args.survey, args.survey_definition)
+        if demo is not None:  # SYNTHETIC demo figures of the survey leaves give way to the answers
+            from parindex.survey.combine import without_leaves
+
+            data = without_leaves(data, compiled, survey.leaf_codes)
+    results = score(compiled, data, survey=survey)
     if option(args, "verbose", False):
         elapsed = round((time.perf_counter() - started) * 1000)
         note(args, text("cli.scored_in", units=len(results.units), ms=elapsed))

@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 
 from parindex.fixedpoint import VALUE_SCALE, BoolArray, Int64Array, mul_div_round
-from parindex.messages import Found, text
+from parindex.messages import Found, Message, text
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number
 
 
@@ -44,7 +44,7 @@ class SurveyAnswers(Rule):
     measure: str = "mean"
     questions: tuple[str, ...] = ()
 
-    def parameter_problems(self, maximum: Decimal) -> list[str]:
+    def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:

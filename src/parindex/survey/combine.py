@@ -141,3 +141,18 @@ def combine(
         stages[name] = attrs.evolve(stage, values=stage_values, not_applicable=stage_na)
     derived = survey_compiled(points, compiled)
     return derived, attrs.evolve(data, stages=stages), ordered
+
+
+def without_leaves(
+    data: ScoringInput, compiled: CompiledPack, codes: tuple[str, ...]
+) -> ScoringInput:
+    """``data`` with the given leaves left empty in every stage (for SYNTHETIC demo input,
+    whose generated survey figures the survey's answers replace)."""
+    columns = [compiled.leaf_index[code] for code in codes if code in compiled.leaf_index]
+    stages = {}
+    for name, stage in data.stages.items():
+        values, na = stage.values.copy(), stage.not_applicable.copy()
+        values[:, columns] = np.nan
+        na[:, columns] = False
+        stages[name] = attrs.evolve(stage, values=values, not_applicable=na)
+    return attrs.evolve(data, stages=stages)

@@ -228,7 +228,7 @@ def _long_table(
                             msg(
                                 "survey.respondent_changes",
                                 respondent=Found(who),
-                                what=msg(f"survey.column_{role}"),
+                                what=msg(f"survey.what_{role}"),
                                 found=Found(cell(row, role)),
                                 first=Found(kept[position]),
                                 row=rows[position],
