@@ -57,11 +57,6 @@ def test_synthetic_answers_aggregate_and_score(
     with out_csv.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 30 * 10 and {"valid:nguoi-dan", "not_answer:khong-biet"} <= set(rows[0])
-    code, out, _ = (
-        _run(capsys, "score", "synthetic-commune", "docs/examples/don-vi", "--survey", str(answers))
-        if False
-        else (0, "", "")
-    )
     code, out, _ = _run(
         capsys,
         "survey",

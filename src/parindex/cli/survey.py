@@ -64,7 +64,12 @@ def register(commands: Any) -> None:
     )
     sub = survey.add_subparsers(dest="survey_command", required=True, metavar="COMMAND")
 
-    listed = add_command(sub, "list", help=text("survey.help_list"))
+    listed = add_command(
+        sub,
+        "list",
+        help=text("survey.help_list"),
+        examples=("parindex survey list", "parindex survey list --json"),
+    )
     add_json(listed)
     listed.set_defaults(handler=cmd_list)
 
@@ -78,7 +83,7 @@ def register(commands: Any) -> None:
         sub,
         "check",
         help=text("survey.help_check"),
-        examples=("parindex survey check phieu-tinh-x.toml",),
+        examples=(f"parindex survey check {SURVEY_ID}", "parindex survey check phieu-tinh-x.toml"),
     )
     _survey_argument(check)
     check.set_defaults(handler=cmd_check)
@@ -183,7 +188,9 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "pack": definition.pack,
                 "questions": len(definition.questions),
                 "leaves": len(definition.leaves),
-                "synthetic": text("survey.synthetic_mark", args.lang) if definition.synthetic else "",
+                "synthetic": text("survey.synthetic_mark", args.lang)
+                if definition.synthetic
+                else "",
                 "from": entry.origin,
             }
         )
