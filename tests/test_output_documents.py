@@ -190,7 +190,8 @@ def test_unit_sheets_show_values_entered_and_not_applicable(appraised: Results, 
                 seen.add("achieved")
             elif isinstance(rule, Proportional):
                 assert entered == pytest.approx(values[position, leaf])
-                assert sheet.cell(row=first + compiled.node_index[code] + 1, column=4).data_type == "n"
+                cell = sheet.cell(row=first + compiled.node_index[code] + 1, column=4)
+                assert cell.data_type == "n" and cell.number_format == 'General" %"'  # 85 %
                 seen.add("number")
     assert {"levels", "achieved", "number", "full_points", "excluded"} <= seen
 

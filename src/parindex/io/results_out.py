@@ -66,6 +66,8 @@ from parindex.scoring import effective_entries
 
 #: Above this many units the workbook has no per-unit sheets unless asked for.
 UNIT_SHEETS_LIMIT = 300
+#: Number format of an entered rate: the number, then " %".
+RATE = 'General" %"'
 #: Tables wider than this (characters) print on landscape pages.
 LANDSCAPE_WIDTH = 150
 
@@ -294,6 +296,13 @@ def _unit_sheets(out: _Book) -> None:
             return label("na", lang)
         return entered(compiled.leaf_rules[leaf], float(values[row, leaf]), lang)
 
+    figures = {
+        "maximum": out.max_fmt,
+        "self_points": out.fmt,
+        "final_points": out.fmt,
+        "lost": out.fmt,
+        "index": out.fmt,
+    }
     for position, unit in enumerate(results.units):
         rank = results.rank(unit.id)
         unit_line = " · ".join(
@@ -336,15 +345,11 @@ def _unit_sheets(out: _Book) -> None:
                 if annotation is not None:
                     cells["evidence"] = annotation.evidence or None
                     cells["note"] = annotation.note or None
-            numeric = {
-                "maximum": out.max_fmt,
-                "self_points": out.fmt,
-                "final_points": out.fmt,
-                "lost": out.fmt,
-                "index": out.fmt,
-                "self_entered": "General",
-                "final_entered": "General",
-            }
+            numeric = dict(figures)
+            if leaf is not None:
+                # a rate is shown as typed, "85 %" (the cell keeps the number 85)
+                rate = compiled.leaf_rules[leaf].takes_rate()
+                numeric["self_entered"] = numeric["final_entered"] = RATE if rate else "General"
             depth = int(compiled.depth[node])
             strong = node == ROOT or depth == 1
             for column, key in enumerate(keys, start=1):

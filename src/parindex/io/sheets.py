@@ -59,7 +59,12 @@ def put(
     font: Font | None = None,
     align: Alignment | None = None,
 ) -> Cell:
-    """Write one cell: text always as text (never a formula), numbers with ``number``."""
+    """Write one cell: text always as text (never a formula), numbers with ``number``.
+
+    Characters no workbook can hold (control characters; the readers refuse
+    them in names and notes, but a library caller may pass them) are written
+    as U+FFFD rather than failing the whole write.
+    """
     cell = sheet.cell(row=row, column=column)
     assert isinstance(cell, Cell), "parindex never writes into a merged cell's hidden part"
     if isinstance(value, str):
