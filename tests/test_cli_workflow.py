@@ -206,6 +206,37 @@ def test_every_help_ends_with_examples_that_parse() -> None:
     assert "parindex score" in (build_parser().epilog or "")
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_help_renders(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ["", *_commands()]:
+        with pytest.raises(SystemExit) as exited:
+            main([*name.split(), "--help", "--lang", lang])
+        out, err = capsys.readouterr()
+        assert (exited.value.code, err) == (0, ""), name
+        assert out.startswith("cách dùng: " if lang == "vi" else "usage: "), name
+
+
+def test_a_percent_sign_in_a_help_text_is_shown_as_written(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import parindex.cli.basic as basic
+
+    original = basic.register
+
+    def register(commands: object) -> None:
+        original(commands)
+        extra = commands.add_parser("percent", help="khoảng tin cậy 95 % (%(prog)s)")  # type: ignore[attr-defined]
+        extra.add_argument("--x", help="giữ 100 %, 50 %%, mặc định %(default)s", default=7)
+
+    monkeypatch.setattr(basic, "register", register)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "khoảng tin cậy 95 % (parindex)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["percent", "--help"])
+    assert "giữ 100 %, 50 %, mặc định 7" in capsys.readouterr().out
+
+
 def test_help_speaks_the_chosen_language(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["score", "--help", "--lang", "en"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for module in COMMAND_MODULES:
         module.register(commands)
+    _escape_percent(parser)
     for name, leaf in _leaf_parsers(parser):
         _add_common(leaf)
         if leaf.epilog is None and name in EXAMPLES:
@@ -101,6 +103,27 @@ def build_parser() -> argparse.ArgumentParser:
             )
             leaf.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
+
+
+#: ``%%`` (already escaped) or a ``%`` that does not start ``%(name)s``.
+_PERCENT = re.compile(r"%%|%(?!\()")
+
+
+def _literal_percent(help: str) -> str:
+    return _PERCENT.sub(lambda found: "%%", help)
+
+
+def _escape_percent(parser: argparse.ArgumentParser) -> None:
+    """Help texts say "95 %" as Vietnamese writes it; argparse %-formats help, so escape it."""
+    for action in parser._actions:
+        if isinstance(action.help, str):
+            action.help = _literal_percent(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                if isinstance(choice.help, str):
+                    choice.help = _literal_percent(choice.help)
+            for child in dict.fromkeys(action.choices.values()):
+                _escape_percent(child)
 
 
 #: argparse's own phrases (it passes them through gettext) and their catalogue codes.
@@ -155,9 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with use_lang(_lang_in(words)) as chosen, _argparse_in(chosen):
         try:
             parser = build_parser()
-        except Exception as exc:  # a broken plugin or command module: still no raw traceback
+            args = parser.parse_args(words)
+        except Exception as exc:  # a broken plugin, command module or help text: no raw traceback
             return _internal_error(exc, debug="--debug" in words)
-        args = parser.parse_args(words)
     lang = getattr(args, "lang", None) or current_lang()
     args.lang = lang
     with use_lang(lang):
