@@ -25,7 +25,7 @@ from parindex.inputs import ScoringInput
 from parindex.model import Node, Pack
 from parindex.reference import reference_score
 from parindex.results import NO_GRADE, Results
-from parindex.rules import Levels
+from parindex.rules import Levels, PerItemDeduction
 from parindex.validation import effective_maximum
 from parindex.scoring import stage_views
 
@@ -137,6 +137,8 @@ def _raise_one(pack: Pack, compiled: CompiledPack, values: np.ndarray, row: int,
         points = [level.points for level in rule.levels]
         better = [i for i, p in enumerate(points) if p > points[int(current)]]
         return float(better[0]) if better else None
+    if isinstance(rule, PerItemDeduction):
+        return float(current - 1) if current >= 1 else None  # fewer items counted is better
     maximum = ticks_to_decimal(int(compiled.leaf_max[column]), pack.point_decimals)
     for step in (Decimal("0.01"), Decimal(1), Decimal(10)):
         candidate = Decimal(str(current)) + step

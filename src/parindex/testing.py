@@ -54,6 +54,7 @@ from parindex.rules import (
     Direct,
     Level,
     Levels,
+    PerItemDeduction,
     Proportional,
     RelativeToBest,
     Rule,
@@ -84,6 +85,7 @@ RULE_KINDS = (
     "relative_to_best",
     "capped_count",
     "survey_scale",
+    "per_item_deduction",
 )
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -146,6 +148,10 @@ def rules_for(draw: Draw, maximum: Decimal, point_decimals: int, kind: str | Non
         if per_item <= 0:
             per_item = maximum
         return CappedCount(per_item=per_item)
+    if chosen == "per_item_deduction":
+        per_item = _fraction_of(draw, maximum, point_decimals)
+        cap = draw(st.one_of(st.none(), st.just(maximum), st.just(per_item)))
+        return PerItemDeduction(per_item=per_item or maximum, cap=cap or None, item="văn bản chậm")
     if chosen == "survey_scale":
         if draw(st.booleans()):
             return SurveyScale(measure="share")

@@ -39,7 +39,9 @@ def grades_for(
     compiled: CompiledPack, index: Int64Array, defined: BoolArray
 ) -> npt.NDArray[np.int8]:
     thresholds = grade_thresholds(compiled.pack)
-    grades = np.full(index.shape, len(thresholds), dtype=np.int8)
+    # Below every threshold: the last grade, or NO_GRADE when the pack has no classification.
+    last = len(compiled.pack.classification.grades) - 1
+    grades = np.full(index.shape, last, dtype=np.int8)
     for position in range(len(thresholds) - 1, -1, -1):
         grades[index >= thresholds[position]] = position
     grades[~defined] = NO_GRADE

@@ -2,6 +2,7 @@
 
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number, normalise_label
 from parindex.rules.choice import Achieved, Level, Levels
+from parindex.rules.deduction import PerItemDeduction
 from parindex.rules.numeric import (
     Band,
     Bands,
@@ -21,6 +22,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     RelativeToBest,
     CappedCount,
     SurveyScale,
+    PerItemDeduction,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "GroupEvaluator",
     "Level",
     "Levels",
+    "PerItemDeduction",
     "Proportional",
     "RelativeToBest",
     "Rule",
