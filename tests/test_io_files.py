@@ -38,17 +38,21 @@ def test_pack_round_trips_exactly(pack_id: str, suffix: str, tmp_path: Path) -> 
 def test_pack_drafted_in_excel_reports_located_problems(tmp_path: Path) -> None:
     path = export_pack(parindex.get_pack("synthetic-commune"), tmp_path / "draft.xlsx")
     book = openpyxl.load_workbook(path)
-    sheet = book["criteria"]
+    sheet = book.worksheets[0]
     header = [cell.value for cell in sheet[1]]
-    sheet.cell(row=3, column=header.index("maximum") + 1, value="nhiều")
-    sheet.cell(row=4, column=header.index("rule_parameters") + 1, value="{levels: [")
+    kinds = [row[header.index("cách chấm")].value for row in sheet.iter_rows()]
+    first = kinds.index("đạt/không đạt") + 1
+    second = kinds.index("mức") + 1
+    sheet.cell(row=first, column=header.index("điểm tối đa") + 1, value="nhiều")
+    sheet.cell(row=second, column=header.index("tham số") + 1, value="{levels: [")
     book.save(path)
     with pytest.raises(PackError) as caught:
         import_pack(path)
-    text = str(caught.value)
-    assert "draft.xlsx, sheet 'criteria', row 3" in text
-    letter = openpyxl.utils.get_column_letter(header.index("rule_parameters") + 1)
-    assert f"cell {letter}4" in text and "not valid JSON" in text
+    text = caught.value.render("en")
+    maximum = openpyxl.utils.get_column_letter(header.index("điểm tối đa") + 1)
+    parameters = openpyxl.utils.get_column_letter(header.index("tham số") + 1)
+    assert f"draft.xlsx, sheet “Tiêu chí”, cell {maximum}{first}" in text
+    assert f"cell {parameters}{second}" in text and "not valid" in text
 
 
 def test_cli_pack_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -66,7 +66,7 @@ def test_show_gaps_lists_what_is_missing(pack_id: str, capsys: pytest.CaptureFix
     assert main(["show", pack_id, "--gaps"]) == 0
     out = capsys.readouterr().out
     pack = parindex.get_pack(pack_id)
-    assert "gaps:" in out
+    assert "còn thiếu:" in out
     for gap in pack.gaps:
         assert gap in out
 

@@ -18,11 +18,11 @@ from typing import Any, Union
 import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
-from cattrs.v import format_exception
 
 from parindex import limits
-from parindex.errors import PackError, Severity, Violation
+from parindex.errors import Location, PackError, Severity, Violation
 from parindex.grammar import EntryError, number_from_value
+from parindex.messages import Found, Message, msg
 from parindex.model import Node, Pack
 from parindex.rules import BUILTIN_RULES, Rule
 
@@ -35,12 +35,6 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     if abs(number) > cap:
         raise EntryError(limits.over("max_points", number, cap))
     return number
-
-
-def _format_error(exc: BaseException, kind: type | None) -> str:
-    if isinstance(exc, EntryError):
-        return str(exc)
-    return format_exception(exc, kind)
 
 
 def structure_date(value: object, _: type) -> dt.date:
@@ -133,16 +127,57 @@ def _parent_code(code: str) -> str:
     return code.rpartition(".")[0]
 
 
-def _describe_error(exc: Exception) -> str:
+def _problems(exc: BaseException, data: object, path: tuple[str | int, ...] = ()) -> list[Message]:
+    """What cattrs found wrong, as catalogue messages naming the field and the value found."""
+    if isinstance(exc, cattrs.ClassValidationError | cattrs.IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        found: list[Message] = []
+        for inner, note in with_notes:
+            step = note.name if isinstance(note, cattrs.AttributeValidationNote) else note.index
+            found += _problems(inner, _step(data, step), (*path, step))
+        for inner in without:
+            found += _problems(inner, data, path)
+        return found
+    if isinstance(exc, BaseExceptionGroup):
+        return [p for inner in exc.exceptions for p in _problems(inner, data, path)]
+    field = _path_text(path)
+    if isinstance(exc, EntryError):
+        return [msg("pack.field_entry", field=field or "—", problem=exc.message)]
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return [msg("pack.fields_unknown", fields=sorted(exc.extra_fields), where=field or "—")]
+    if isinstance(exc, KeyError):
+        key = exc.args[0] if exc.args else ""
+        if path and key == path[-1]:
+            return [msg("pack.field_missing", field=field)]
+        return [msg("pack.rule_kind_unknown", found=Found(key), field=field)]
+    return [msg("pack.field_invalid", field=field or "—", found=Found(data))]
+
+
+def _step(data: object, step: str | int) -> object:
+    if isinstance(data, Mapping) and isinstance(step, str):
+        return data.get(step)
+    if isinstance(data, list | tuple) and isinstance(step, int) and step < len(data):
+        return data[step]
+    return None
+
+
+def _path_text(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
+
+
+def _describe_error(exc: Exception, data: object) -> list[Message | str]:
     if isinstance(exc, cattrs.BaseValidationError):
-        return "; ".join(cattrs.transform_error(exc, format_exception=_format_error))
-    return str(exc)
+        return list(_problems(exc, data)) or [str(exc)]
+    return [str(exc)]
 
 
 def pack_from_document(
     document: Mapping[str, Any],
     converter: cattrs.Converter,
-    where: Callable[[int], str] = lambda index: f"nodes[{index}]",
+    where: Callable[[int], Location | str] = lambda index: f"nodes[{index}]",
 ) -> Pack:
     """Structure a flat document into a :class:`Pack`, reporting every problem at once.
 
@@ -159,10 +194,11 @@ def pack_from_document(
     try:
         pack = converter.structure({**head, "tree": []}, Pack)
     except Exception as exc:
-        violations.append(Violation("", Severity.ERROR, "structure", _describe_error(exc)))
+        for problem in _describe_error(exc, head):
+            violations.append(Violation("", Severity.ERROR, "structure", problem))
 
     nodes: list[Node] = []
-    places: dict[str, str] = {}
+    places: dict[str, Location | str] = {}
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         code = str(entry.get("code", "")) if isinstance(entry, Mapping) else ""
         if code and code in places:
@@ -171,7 +207,7 @@ def pack_from_document(
                     code,
                     Severity.ERROR,
                     "duplicate-code",
-                    f"code also defined at {places[code]}",
+                    msg("pack.code_also_at", where=_place(places[code])),
                     where(index),
                 )
             )
@@ -193,9 +229,10 @@ def pack_from_document(
         try:
             node = converter.structure(entry, Node)
         except Exception as exc:
-            violations.append(
-                Violation(code, Severity.ERROR, "structure", _describe_error(exc), where(index))
-            )
+            for problem in _describe_error(exc, entry):
+                violations.append(
+                    Violation(code, Severity.ERROR, "structure", problem, where(index))
+                )
             continue
         if node.children:
             violations.append(
@@ -203,14 +240,14 @@ def pack_from_document(
                     code,
                     Severity.ERROR,
                     "structure",
-                    "flat nodes may not nest children",
+                    msg("pack.nested_children"),
                     where(index),
                 )
             )
         nodes.append(node)
     # A pack whose sources give no node at all says so in its gaps; its list may be empty.
     if not isinstance(entries, list) or (not entries and not document.get("gaps")):
-        violations.append(Violation("", Severity.ERROR, "structure", "a pack needs a 'nodes' list"))
+        violations.append(Violation("", Severity.ERROR, "structure", msg("pack.no_nodes")))
 
     known = set(places)
     children: dict[str, list[Node]] = {}
@@ -222,7 +259,7 @@ def pack_from_document(
                     node.code,
                     Severity.ERROR,
                     "orphan",
-                    f"parent {parent!r} is not defined",
+                    msg("pack.orphan", parent=parent),
                     places[node.code],
                 )
             )
@@ -236,6 +273,10 @@ def pack_from_document(
     if violations or pack is None:
         raise PackError(pack_id, violations)
     return attrs.evolve(pack, tree=tuple(build(field) for field in children.get("", ())))
+
+
+def _place(place: Location | str) -> str:
+    return place.render() if isinstance(place, Location) else place
 
 
 def read_pack_file(path: Path, converter: cattrs.Converter) -> Pack:

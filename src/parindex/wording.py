@@ -28,6 +28,7 @@ tests check with hypothesis). In wording, a number's only separator, ``,`` or
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -71,7 +72,7 @@ class Reading:
         return self.problem is None and (self.rule is not None or self.not_applicable is not None)
 
 
-class _Unreadable(Exception):
+class _UnreadableError(Exception):
     def __init__(self, message: Message) -> None:
         self.message = message
         super().__init__(str(message))
@@ -98,7 +99,7 @@ def _number(text: str) -> Decimal:
     try:
         return Decimal(text.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the patterns admit digits only
-        raise _Unreadable(msg("wording.bad_number", found=Found(text))) from None
+        raise _UnreadableError(msg("wording.bad_number", found=Found(text))) from None
 
 
 def _clauses(text: str) -> list[str]:
@@ -131,10 +132,10 @@ def _read_na(clause: str, plain: str, maximum: Decimal | None) -> NotApplicable:
             return NotApplicable.ZERO
         if maximum is not None and points == maximum:
             return NotApplicable.FULL_POINTS
-        raise _Unreadable(
+        raise _UnreadableError(
             msg("wording.na_points", found=Found(clause), points=points, maximum=maximum or ZERO)
         )
-    raise _Unreadable(msg("wording.na_unclear", found=Found(clause)))
+    raise _UnreadableError(msg("wording.na_unclear", found=Found(clause)))
 
 
 # -- items: "label: points" -------------------------------------------------------------
@@ -238,34 +239,34 @@ def _bands(items: Sequence[_Item], intervals: Sequence[_Interval | None]) -> Ban
         if interval is None or interval.low is None
     ]
     if not banded:
-        raise _Unreadable(msg("wording.bands_no_threshold"))
-    for (higher, _), (lower, item) in zip(banded, banded[1:], strict=False):
+        raise _UnreadableError(msg("wording.bands_no_threshold"))
+    for (higher, _), (lower, item) in itertools.pairwise(banded):
         if higher.low == lower.low:
-            raise _Unreadable(msg("wording.bands_overlap", found=Found(item.label)))
+            raise _UnreadableError(msg("wording.bands_overlap", found=Found(item.label)))
         if lower.high is not None and (
             lower.high != higher.low or lower.high_inclusive == higher.low_inclusive
         ):
-            raise _Unreadable(msg("wording.bands_do_not_meet", found=Found(item.label)))
+            raise _UnreadableError(msg("wording.bands_do_not_meet", found=Found(item.label)))
     last, _ = banded[-1]
     if len(below) > 1:
-        raise _Unreadable(msg("wording.bands_two_below"))
+        raise _UnreadableError(msg("wording.bands_two_below"))
     if below:
         interval, item = below[0]
         if interval is not None and (
             interval.high != last.low or interval.high_inclusive == last.low_inclusive
         ):
-            raise _Unreadable(msg("wording.bands_do_not_meet", found=Found(item.label)))
+            raise _UnreadableError(msg("wording.bands_do_not_meet", found=Found(item.label)))
         otherwise = item.points
     elif last.low == ZERO and last.low_inclusive:
         otherwise = ZERO  # nothing lies below the lowest band
     else:
-        raise _Unreadable(msg("wording.bands_below_unsaid", low=last.low or ZERO))
+        raise _UnreadableError(msg("wording.bands_below_unsaid", low=last.low or ZERO))
     points = [item.points for _, item in banded] + [otherwise]
     if points != sorted(points, reverse=True):
-        raise _Unreadable(msg("wording.bands_lower_is_better"))
+        raise _UnreadableError(msg("wording.bands_lower_is_better"))
     bands = tuple(
-        Band(interval.low, item.points, interval.low_inclusive) for interval, item in banded
-    )  # type: ignore[arg-type]
+        Band(interval.low or ZERO, item.points, interval.low_inclusive) for interval, item in banded
+    )
     return Bands(bands, otherwise=otherwise, lower=ZERO, upper=upper)
 
 
@@ -293,7 +294,8 @@ _PROPORTIONAL = (
         rf"^(?:diem\s*=\s*)?\(?ty le\s*(?:\(?%\)?)?\)?{_MUL}(?:diem toi da|{NUMBER}\s*(?:diem)?)$"
     ),
     re.compile(
-        rf"^(?:diem\s*=\s*)?(?:diem toi da|{NUMBER}){_MUL}\(?ty le\s*(?:\(?%\)?)?\)?(?:\s*/\s*100)?$"
+        rf"^(?:diem\s*=\s*)?(?:diem toi da|{NUMBER}){_MUL}"
+        r"\(?ty le\s*(?:\(?%\)?)?\)?(?:\s*/\s*100)?$"
     ),
 )
 _PROPORTIONAL_FULL = re.compile(
@@ -308,7 +310,8 @@ _RELATIVE_RATIO = re.compile(
     r"(?:gia tri|ket qua) (?:lon nhat|cao nhat)(?: trong (?:cac don vi|nhom))?$"
 )
 _RELATIVE_POINTS = re.compile(
-    rf"^diem\s*=\s*(?:ty le chuan hoa{_MUL}(?:diem toi da|{NUMBER})|(?:diem toi da|{NUMBER}){_MUL}ty le chuan hoa)$"
+    rf"^diem\s*=\s*(?:ty le chuan hoa{_MUL}(?:diem toi da|{NUMBER})"
+    rf"|(?:diem toi da|{NUMBER}){_MUL}ty le chuan hoa)$"
 )
 _SURVEY_SHARE = re.compile(
     rf"^diem\s*=\s*(?:diem toi da|{NUMBER}){_MUL}ty le tra loi tich cuc\s*(?:\(%\))?\s*/\s*100$"
@@ -323,7 +326,8 @@ _UPPER = re.compile(rf"^gia tri nhap (?:khong qua|toi da) {NUMBER}$")
 _RANGE = re.compile(rf"^gia tri nhap tu {NUMBER}(?: den {NUMBER})?$")
 _PER_ITEM = re.compile(
     rf"^moi (.+?) (?:(bi )?tru|duoc tru) {NUMBER}\s*diem"
-    rf"(?:\s*,?\s*(?:tru toi da|toi da tru|tru khong qua|toi da) {NUMBER}\s*diem|\s*\(toi da {NUMBER}\s*diem\))?$"
+    r"(?:\s*,?\s*(?:tru toi da|toi da tru|tru khong qua|toi da) "
+    rf"{NUMBER}\s*diem|\s*\(toi da {NUMBER}\s*diem\))?$"
 )
 _CAPPED = re.compile(
     rf"^moi (.+?) (?:duoc |cong )?{NUMBER}\s*diem\s*,?\s*"
@@ -333,7 +337,7 @@ _CAPPED = re.compile(
 
 def _check_maximum(found: str | None, maximum: Decimal | None, clause: str) -> None:
     if found is not None and maximum is not None and _number(found) != maximum:
-        raise _Unreadable(msg("wording.formula_maximum", found=Found(clause), maximum=maximum))
+        raise _UnreadableError(msg("wording.formula_maximum", found=Found(clause), maximum=maximum))
 
 
 def _formula(clause: str, plain: str, maximum: Decimal | None) -> Rule | None:
@@ -361,7 +365,7 @@ def _formula(clause: str, plain: str, maximum: Decimal | None) -> Rule | None:
         _check_maximum(match[1], maximum, clause)
         low, high, low_again = (_number(match[i]) for i in (2, 3, 4))
         if low != low_again:
-            raise _Unreadable(msg("wording.not_read", found=Found(clause)))
+            raise _UnreadableError(msg("wording.not_read", found=Found(clause)))
         return SurveyScale(scale_min=low, scale_max=high)
     match = _DIRECT.match(plain)
     if match is not None:
@@ -414,7 +418,7 @@ def read_method(text: str, maximum: Decimal | None = None) -> Reading:
     original = unicodedata.normalize("NFC", text).strip()
     try:
         rule, policy = _read(original, maximum)
-    except _Unreadable as exc:
+    except _UnreadableError as exc:
         return Reading(original, problem=exc.message)
     if rule is None and policy is None:
         return Reading(original, problem=msg("wording.empty"))
@@ -428,7 +432,7 @@ def _read(text: str, maximum: Decimal | None) -> tuple[Rule | None, NotApplicabl
         plain = _plain(clause)
         if _NA_CLAUSE.search(plain):
             if policy is not None:
-                raise _Unreadable(msg("wording.na_twice"))
+                raise _UnreadableError(msg("wording.na_twice"))
             policy = _read_na(clause, plain, maximum)
         else:
             rest.append((clause, plain))
@@ -439,7 +443,7 @@ def _read(text: str, maximum: Decimal | None) -> tuple[Rule | None, NotApplicabl
         for clause, plain in rest[1:]:
             modified = _modify(rule, clause, plain)
             if modified is None:
-                raise _Unreadable(msg("wording.not_read", found=Found(clause)))
+                raise _UnreadableError(msg("wording.not_read", found=Found(clause)))
             rule = modified
         return rule, policy
     return _choice_rule(rest, maximum), policy
@@ -454,10 +458,10 @@ def _choice_rule(rest: Sequence[tuple[str, str]], maximum: Decimal | None) -> Ru
             if items and _RANGE.match(plain):
                 extra.append((clause, plain))
                 continue
-            raise _Unreadable(msg("wording.not_read", found=Found(clause)))
+            raise _UnreadableError(msg("wording.not_read", found=Found(clause)))
         items.append(item)
     if len(items) < 2:
-        raise _Unreadable(msg("wording.one_case", found=Found(items[0].label)))
+        raise _UnreadableError(msg("wording.one_case", found=Found(items[0].label)))
     intervals = [
         None if _OTHERWISE.match(item.plain.strip()) else _condition(item.plain) for item in items
     ]
@@ -474,9 +478,9 @@ def _choice_rule(rest: Sequence[tuple[str, str]], maximum: Decimal | None) -> Ru
         return rule
     if any(interval is not None for interval in intervals):
         mixed = next(item for item, cond in zip(items, conditions, strict=True) if not cond)
-        raise _Unreadable(msg("wording.bands_and_levels", found=Found(mixed.label)))
+        raise _UnreadableError(msg("wording.bands_and_levels", found=Found(mixed.label)))
     if extra:
-        raise _Unreadable(msg("wording.not_read", found=Found(extra[0][0])))
+        raise _UnreadableError(msg("wording.not_read", found=Found(extra[0][0])))
     return _levels(items, maximum)
 
 

@@ -2,45 +2,66 @@
 
 The path from a decision's appendix to a published pack::
 
-    parindex pack-lint criteria.csv --id … --basis "892/QĐ-BNV:2024-12-05"
-    parindex new-pack parindex-pack-hau-giang --from criteria.csv --id … --basis …
-    parindex pack-lint parindex-pack-hau-giang/src/parindex_pack_hau_giang/<id>.toml
+    parindex pack-lint tieu-chi.csv
+    parindex new-pack parindex-pack-ca-mau --from tieu-chi.csv
+    parindex pack-lint parindex-pack-ca-mau/src/parindex_pack_ca_mau/<id>.toml
+
+The table's information rows give the pack's id, title, unit group, years and
+legal basis; the options ``--id``, ``--title``, ``--version``, ``--unit-group``,
+``--years`` and ``--basis`` give or override them.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
+import os
 import re
+import shutil
+import tempfile
 import tomllib
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
+from parindex.cli.args import add_command
 from parindex.cli.packinfo import completeness
-from parindex.errors import ParIndexError, Severity, Violation
-from parindex.io.criteria_table import lint_document, table_document
-from parindex.io.pack_files import pack_to_toml as pack_file_text
-from parindex.model import Pack
+from parindex.errors import Location, ParIndexError, Severity, Violation
+from parindex.io.criteria_table import TABLE_SUFFIXES, MethodRow, lint_document, lint_table
+from parindex.io.pack_files import pack_to_toml
+from parindex.io.vocabulary import STATUSES, UNIT_GROUPS, plain_key, write_choice
+from parindex.messages import current_lang, render, text
+from parindex.model import Pack, ProvenanceStatus
 from parindex.plugins import converter
-from parindex.serialization import pack_to_document
-
-TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+from parindex.wording import rule_in_words
 
 
 def register(commands: Any) -> None:
-    lint = commands.add_parser(
-        "pack-lint", help="check a pack file (.toml/.json) or a criteria table (.csv/.xlsx)"
+    lint = add_command(
+        commands,
+        "pack-lint",
+        help="check a criteria table (.csv/.xlsx) or a pack file (.toml/.json)",
+        examples=(
+            "parindex pack-lint tieu-chi.csv",
+            "parindex pack-lint tieu-chi.xlsx --years 2013 --basis '1880/QĐ-UBND:2013'",
+            "parindex pack-lint goi.toml --lang en",
+        ),
     )
-    lint.add_argument("file")
+    lint.add_argument("file", metavar="FILE")
     _meta_options(lint)
     lint.set_defaults(handler=cmd_lint)
 
-    new = commands.add_parser("new-pack", help="scaffold a third-party pack distribution")
-    new.add_argument("name", help="distribution name, e.g. parindex-pack-hau-giang")
+    new = add_command(
+        commands,
+        "new-pack",
+        help="scaffold an installable pack distribution from a criteria table",
+        examples=(
+            "parindex new-pack parindex-pack-ca-mau --from tieu-chi.csv",
+            "parindex new-pack parindex-pack-ca-mau --from tieu-chi.csv --years 2013 -o goi/",
+        ),
+    )
+    new.add_argument("name", help="distribution name, e.g. parindex-pack-ca-mau")
     new.add_argument("--from", dest="source", required=True, help="criteria table or pack file")
     new.add_argument("-o", "--output", default=".", help="folder to create the distribution in")
     _meta_options(new)
@@ -48,49 +69,47 @@ def register(commands: Any) -> None:
 
 
 def _meta_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("pack metadata (for criteria tables)")
-    group.add_argument("--id", help="pack id, e.g. haugiang-department-2024")
+    group = parser.add_argument_group("pack information (instead of, or over, the table's # rows)")
+    group.add_argument("--id", help="pack id, e.g. camau-department-2013")
     group.add_argument("--title", help="official title of the index")
     group.add_argument("--version", help="version, usually the decision number and date")
-    group.add_argument("--unit-group", help="province, ministry, department, district, commune, …")
-    group.add_argument("--years", help="years it applies to: 2024 or 2024-2030 or 2024-")
+    group.add_argument(
+        "--unit-group",
+        help="the units scored: sở, ban, ngành; UBND cấp huyện; UBND cấp xã; "
+        "đơn vị sự nghiệp công lập; cơ quan Trung ương đặt tại tỉnh; UBND cấp tỉnh "
+        "(or province, department, district, commune, …)",
+    )
+    group.add_argument("--years", help="years it applies to: 2013, 2013-2015 or 2013-")
     group.add_argument(
         "--basis",
         action="append",
         default=[],
-        help="legal basis NUMBER:YYYY-MM-DD[:TITLE], repeatable (e.g. '892/QĐ-BNV:2024-12-05')",
+        help="legal basis NUMBER:DATE[:TITLE], the date as 30/12/2019, 12/2019 or 2019 "
+        "(or 2019-12-30), repeatable; or 'number | date | issuer | title | url'",
     )
 
 
-def table_meta(args: argparse.Namespace, table: Path) -> dict[str, Any]:
-    """Pack metadata from the command-line options (a table holds only the rows)."""
-    meta: dict[str, Any] = {
-        "id": args.id or table.stem,
-        "title": args.title or "",
-        "version": args.version or "",
-        "unit_group": args.unit_group or "",
-    }
-    if args.years:
-        first, dash, last = args.years.partition("-")
-        years: dict[str, Any] = {"first": first}
-        if dash and last:
-            years["last"] = last
-        meta["years"] = years
+def table_options(args: argparse.Namespace) -> dict[str, str | Sequence[str]]:
+    """The information the options give (a table's # rows give the rest)."""
+    found: dict[str, str | Sequence[str]] = {}
+    for name in ("id", "title", "version", "unit_group", "years"):
+        value = getattr(args, name, None)
+        if value:
+            found[name] = value
     bases = []
-    for text in args.basis:
-        number, _, rest = text.partition(":")
-        date, _, title = rest.partition(":")
-        basis: dict[str, Any] = {"number": number}
-        if date:
-            basis["date"] = date
-        if title:
-            basis["title"] = title
-        bases.append(basis)
-    meta["legal_basis"] = bases
-    return meta
+    for value in getattr(args, "basis", []) or []:
+        if "|" in value:
+            bases.append(value)
+        else:
+            number, _, rest = value.partition(":")
+            date, _, title = rest.partition(":")
+            bases.append(" | ".join([number, date, "", title]).rstrip(" |"))
+    if bases:
+        found["legal_basis"] = bases
+    return found
 
 
-def _toml_places(path: Path, count: int) -> list[str]:
+def _toml_places(path: Path, count: int) -> list[Location | str]:
     """File and line of each ``[[nodes]]`` entry, in order."""
     lines = [
         number
@@ -98,147 +117,221 @@ def _toml_places(path: Path, count: int) -> list[str]:
         if line.strip() == "[[nodes]]"
     ]
     return [
-        f"{path.name}, line {lines[i]}" if i < len(lines) else f"nodes[{i}]" for i in range(count)
+        Location(path.name, row=lines[i]) if i < len(lines) else f"nodes[{i}]" for i in range(count)
     ]
 
 
-def lint_file(path: Path, args: argparse.Namespace) -> tuple[Pack | None, list[Violation]]:
-    """Every problem of a pack file or criteria table, located by row or line."""
-    if path.suffix.lower() in TABLE_SUFFIXES:
-        document, places, problems = table_document(path, table_meta(args, path))
-        pack, violations = lint_document(document, places, converter())
-        return pack, problems + violations
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        document = json.loads(text, parse_float=Decimal)
+def _lint_pack_file(path: Path) -> tuple[Pack | None, list[Violation]]:
+    try:
+        text_ = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ParIndexError("authoring.not_utf8", file=path.name) from None
+    places: list[Location | str]
+    if path.suffix.lower() == ".json":
+        try:
+            document = json.loads(text_, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise ParIndexError(
+                "authoring.bad_json_file", file=path.name, line=exc.lineno, problem=exc.msg
+            ) from None
         places = [f"{path.name}, nodes[{i}]" for i in range(len(document.get("nodes", [])))]
     else:
         try:
-            document = tomllib.loads(text, parse_float=Decimal)
+            document = tomllib.loads(text_, parse_float=Decimal)
         except tomllib.TOMLDecodeError as exc:
-            return None, [Violation("", Severity.ERROR, "toml", str(exc), path.name)]
+            raise ParIndexError("authoring.bad_toml", file=path.name, problem=str(exc)) from None
         places = _toml_places(path, len(document.get("nodes", [])))
     return lint_document(document, places, converter())
 
 
-def cmd_lint(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    pack, violations = lint_file(path, args)
-    errors = [v for v in violations if v.severity is Severity.ERROR]
+def lint_file(
+    path: Path, args: argparse.Namespace
+) -> tuple[Pack | None, list[Violation], tuple[MethodRow, ...]]:
+    """Every problem of a criteria table or pack file, located by row or line; method readings."""
+    if not path.is_file():
+        raise ParIndexError("cli.no_pack_file", path=str(path))
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        result = lint_table(path, overrides=table_options(args))
+        return result.pack, list(result.violations), result.methods
+    if path.suffix.lower() not in (".toml", ".json"):
+        raise ParIndexError(
+            "authoring.pack_format", file=path.name, formats=(*TABLE_SUFFIXES, ".toml", ".json")
+        )
+    pack, violations = _lint_pack_file(path)
+    return pack, violations, ()
+
+
+def print_methods(methods: Sequence[MethodRow], lang: str) -> None:
+    """Each method read from words, printed back for the official to confirm; then the unread."""
+    read = [m for m in methods if m.reading.rule is not None]
+    unread = [m for m in methods if m.reading.problem is not None]
+    if read:
+        print(text("authoring.methods_read", lang, count=len(read)))
+        for method in read:
+            assert method.reading.rule is not None
+            maximum = method.maximum if method.maximum is not None else Decimal(0)
+            print(
+                text(
+                    "authoring.method_line",
+                    lang,
+                    where=method.location.render(lang),
+                    code=method.code,
+                    original=method.reading.text,
+                    words=rule_in_words(method.reading.rule, maximum, lang),
+                )
+            )
+    if unread:
+        print(text("authoring.methods_unread", lang, count=len(unread)))
+        for method in unread:
+            assert method.reading.problem is not None
+            print(
+                text(
+                    "authoring.method_unread_line",
+                    lang,
+                    where=method.location.render(lang),
+                    code=method.code,
+                    problem=render(method.reading.problem, lang),
+                )
+            )
+
+
+def _print_violations(violations: Sequence[Violation], args: argparse.Namespace) -> None:
     verbose = bool(getattr(args, "verbose", False))
     for violation in sorted(violations, key=lambda v: v.severity is not Severity.ERROR):
         print(violation.render() + (f"  [{violation.check}]" if verbose else ""))
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    pack, violations, methods = lint_file(path, args)
+    errors = [v for v in violations if v.severity is Severity.ERROR]
+    lang = current_lang()
+    _print_violations(violations, args)
+    print_methods(methods, lang)
     state = "" if pack is None else f"; {pack.id}: {completeness(pack)}"
-    print(f"{path}: {len(errors)} error(s), {len(violations) - len(errors)} warning(s){state}")
+    print(
+        text(
+            "authoring.lint_summary",
+            lang,
+            file=str(path),
+            errors=len(errors),
+            warnings=len(violations) - len(errors),
+            state=state,
+        )
+    )
     return 1 if errors else 0
 
 
-def print_gaps(pack: Pack) -> None:
+def print_gaps(pack: Pack, lang: str | None = None) -> None:
     """What the sources do not give, and why; where each known figure comes from."""
-    print(f"{pack.title}\n{pack.id} · {pack.version} · {pack.unit_group.value} · {pack.years}")
-    print(f"completeness: {completeness(pack)}")
+    chosen = lang or current_lang()
+    group = write_choice(UNIT_GROUPS, pack.unit_group, chosen)
+    print(f"{pack.title}\n{pack.id} · {pack.version} · {group} · {pack.years}")
+    print(text("authoring.gaps_completeness", chosen, state=completeness(pack, chosen)))
     declared = pack.declared
     counts = [
-        f"{value} {name}"
+        f"{value} {text(f'pack.{name}', chosen)}"
         for name, value in (
             ("fields", declared.fields),
             ("criteria", declared.criteria),
-            ("sub-criteria", declared.sub_criteria),
+            ("sub_criteria", declared.sub_criteria),
         )
         if value is not None
     ]
-    maxima = [f"{source.value} {value}" for source, value in declared.maximum.items()]
+    maxima = [
+        f"{text(f'pack.source_{source.value}', chosen)} {value}"
+        for source, value in declared.maximum.items()
+    ]
     if counts or maxima:
-        print("declared: " + ", ".join(counts + maxima))
+        print(text("authoring.gaps_declared", chosen, figures=", ".join(counts + maxima)))
     for provenance in declared.provenance:
-        print(
-            f"  [{provenance.status.value}] {provenance.document}"
-            + (f" — {provenance.note}" if provenance.note else "")
-        )
-    print("gaps:")
+        status = write_choice(STATUSES, provenance.status, chosen)
+        note = f" — {provenance.note}" if provenance.note else ""
+        print(f"  [{status}] {provenance.document}{note}")
+    print(text("authoring.gaps_heading", chosen))
     lines = [f"  - {gap}" for gap in pack.gaps]
     for _, node in pack.walk():
         if node.gap:
             lines.append(f"  - {node.code} {node.title}: {node.gap}")
         for provenance in node.provenance:
-            if provenance.status.value == "missing":
-                lines.append(
-                    f"  - {node.code}: {provenance.document} ({provenance.note or 'missing'})"
-                )
-    print("\n".join(lines) if lines else "  none: every figure is transcribed")
+            if provenance.status is ProvenanceStatus.MISSING:
+                note = provenance.note or write_choice(STATUSES, provenance.status, chosen)
+                lines.append(f"  - {node.code}: {provenance.document} ({note})")
+    print("\n".join(lines) if lines else text("authoring.gaps_none", chosen))
 
 
 def _module_name(name: str) -> str:
-    module = re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+    module = re.sub(r"[^0-9a-z]+", "_", plain_key(name)).strip("_")
     if not module or module[0].isdigit():
-        raise ParIndexError(f"cannot make a Python module name from {name!r}")
+        raise ParIndexError("authoring.bad_distribution_name", name=name)
     return module
 
 
-def _plain(value: Any) -> Any:
-    """Decimals and dates as TOML can write them (decimals as exact strings become floats)."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return dt.date.fromisoformat(value)
-    return value
-
-
-def pack_to_toml(pack: Pack) -> str:
-    """A pack file: numbers written as TOML numbers parsed back exactly as decimals."""
-    document = _plain(pack_to_document(pack, converter()))
-    text = tomli_w.dumps(_numbers(document))
-    return f"# {pack.title}\n# {pack.id} · {pack.version}\n\n{text}"
-
-
-_NUMERIC_KEYS = {
-    "maximum", "points", "threshold", "otherwise", "lower", "upper", "full_at", "floor",
-    "ceiling", "per_item", "scale_min", "scale_max", "bonus_cap", "deduction_cap",
-    "self_assessment", "survey", "minimum", "total_bonus_cap", "total_deduction_cap",
-}  # fmt: skip
-
-
-def _numbers(value: Any, key: str = "") -> Any:
-    if isinstance(value, dict):
-        return {k: _numbers(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_numbers(item, key) for item in value]
-    if key in _NUMERIC_KEYS and isinstance(value, str):
-        number = Decimal(value)
-        return int(number) if number == number.to_integral_value() else float(value)
-    return value
-
-
-def cmd_new_pack(args: argparse.Namespace) -> int:
-    source = Path(args.source)
-    pack, violations = lint_file(source, args)
-    errors = [v for v in violations if v.severity is Severity.ERROR]
-    if pack is None or errors:
-        for violation in errors:
-            print(violation)
-        raise ParIndexError(f"{source}: {len(errors)} error(s); fix them before scaffolding")
-    root = Path(args.output) / args.name
-    if root.exists():
-        raise ParIndexError(f"{root} already exists")
-    module = _module_name(args.name)
+def _scaffold(root: Path, name: str, module: str, pack: Pack) -> None:
+    """Write the distribution's files under ``root`` (a fresh, empty folder)."""
     package = root / "src" / module
     package.mkdir(parents=True)
     (root / "tests").mkdir()
-    (package / f"{pack.id}.toml").write_text(pack_file_text(pack), encoding="utf-8")
+    (package / f"{pack.id}.toml").write_text(pack_to_toml(pack), encoding="utf-8")
     (package / "__init__.py").write_text(_INIT.format(title=pack.title), encoding="utf-8")
     (root / "pyproject.toml").write_text(
-        _PYPROJECT.format(name=args.name, module=module, title=pack.title.replace('"', "'")),
+        _PYPROJECT.format(name=name, module=module, title=pack.title.replace('"', "'")),
         encoding="utf-8",
     )
     scorable = pack.scorable_level != 0
     (root / "tests" / "test_pack.py").write_text(
         _TEST.format(pack_id=pack.id) + (_SCORING_TEST if scorable else ""), encoding="utf-8"
     )
-    (root / "README.md").write_text(_README.format(name=args.name, pack=pack), encoding="utf-8")
-    print(f"created {root} (pack {pack.id}, {completeness(pack)})")
+    (root / "README.md").write_text(_README.format(name=name, pack=pack), encoding="utf-8")
+
+
+def cmd_new_pack(args: argparse.Namespace) -> int:
+    source = Path(args.source)
+    output = Path(args.output)
+    root = output / args.name
+    if root.exists():
+        raise ParIndexError("authoring.scaffold_exists", path=str(root))
+    if not output.is_dir():
+        raise ParIndexError("authoring.scaffold_no_folder", path=str(output))
+    module = _module_name(args.name)
+    pack, violations, methods = lint_file(source, args)
+    errors = [v for v in violations if v.severity is Severity.ERROR]
+    lang = current_lang()
+    if pack is None or errors:
+        _print_violations(errors, args)
+        raise ParIndexError("authoring.fix_first", file=str(source), errors=len(errors))
+    print_methods(methods, lang)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", pack.id):
+        raise ParIndexError("authoring.bad_pack_id", found=pack.id)
+    # Everything is written in a hidden folder beside the target and renamed into
+    # place at the end: a failure leaves nothing behind, and a rerun starts clean.
+    building = Path(tempfile.mkdtemp(prefix=f".{args.name}.", dir=output))
+    try:
+        _scaffold(building, args.name, module, pack)
+        os.rename(building, root)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    print(
+        text(
+            "authoring.created", lang, path=str(root), pack=pack.id, state=completeness(pack, lang)
+        )
+    )
+    coverage_note(pack, lang)
     return 0
+
+
+def coverage_note(pack: Pack, lang: str) -> None:
+    """The coverage line of the pack's default view, when it is partial."""
+    from parindex.coverage import pack_coverage
+    from parindex.errors import PackError
+
+    try:
+        line = pack_coverage(pack).line(lang)
+    except PackError:
+        line = text("authoring.not_scorable_yet", lang)
+    if line:
+        print(line)
 
 
 _INIT = '''"""Criteria pack: {title}.

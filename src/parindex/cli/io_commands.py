@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from pathlib import Path
 from typing import Any
 
 from parindex.cli.args import (
@@ -13,13 +13,18 @@ from parindex.cli.args import (
     add_stage,
     check_output_args,
     load_pack,
+    note,
 )
 from parindex.cli.heading import add_heading, heading_from
 from parindex.compiled import compile_pack
 from parindex.errors import PackError, Severity
-from parindex.io.pack_files import export_pack, import_pack
+from parindex.io.criteria_table import TABLE_SUFFIXES, lint_table
+from parindex.io.pack_files import PACK_FORMATS, export_pack
 from parindex.io.template import write_template
 from parindex.validation import validate
+
+#: What ``pack export`` and ``pack import`` write.
+PACK_OUTPUTS = tuple(suffix for suffix in PACK_FORMATS if suffix != ".xlsm")
 
 
 def register(commands: Any) -> None:
@@ -53,18 +58,29 @@ def register(commands: Any) -> None:
 
     pack = commands.add_parser("pack", help="export or import criteria packs")
     actions = pack.add_subparsers(dest="pack_command", required=True, metavar="ACTION")
-    export = actions.add_parser(
-        "export", help="write an installed pack (or a pack file) as .toml, .json or .xlsx"
+    export = add_command(
+        actions,
+        "export",
+        help="write a pack (installed or a file) as a criteria table (.xlsx, .csv), .toml, .json",
+        examples=(
+            "parindex pack export bnv-province-1150-2019 -o tieu-chi.xlsx",
+            "parindex pack export synthetic-commune -o tieu-chi.csv --lang en",
+        ),
     )
-    export.add_argument("pack", help="an installed pack id, or a pack file")
-    export.add_argument("-o", "--output", required=True)
+    add_pack(export)
+    add_output(
+        export, PACK_OUTPUTS, required=True, help="the file to write: " + ", ".join(PACK_OUTPUTS)
+    )
     export.set_defaults(handler=cmd_pack_export)
-    imported = actions.add_parser(
-        "import", help="convert a pack file (.xlsx, .json, .toml) to TOML or JSON"
+    imported = add_command(
+        actions,
+        "import",
+        help="read a criteria table (.xlsx, .csv) or a pack file and write it as .toml or .json",
+        examples=("parindex pack import tieu-chi.xlsx -o goi.toml",),
     )
-    imported.add_argument("file")
-    imported.add_argument(
-        "-o", "--output", required=True, help="the .toml (or .json) file to write"
+    imported.add_argument("pack", metavar="FILE", help="a criteria table or pack file")
+    add_output(
+        imported, PACK_OUTPUTS, required=True, help="the file to write: " + ", ".join(PACK_OUTPUTS)
     )
     imported.set_defaults(handler=cmd_pack_import)
 
@@ -86,17 +102,29 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_pack_export(args: argparse.Namespace) -> int:
+    check_output_args(args)
     pack = load_pack(args.pack)
-    print(export_pack(pack, args.output))
+    print(export_pack(pack, args.output, lang=args.lang))
     return 0
 
 
 def cmd_pack_import(args: argparse.Namespace) -> int:
-    pack = import_pack(args.file)
-    violations = validate(pack)
-    for violation in violations:
-        print(violation, file=sys.stderr)
-    if any(v.severity is Severity.ERROR for v in violations):
-        raise PackError(pack.id, violations)
-    print(export_pack(pack, args.output))
+    check_output_args(args)
+    source = Path(args.pack)
+    if source.suffix.lower() in TABLE_SUFFIXES and source.is_file():
+        result = lint_table(source)
+        for violation in result.violations:
+            if violation.severity is Severity.WARNING:
+                note(args, violation.render())
+        if result.pack is None:
+            raise PackError(source.stem, result.violations)
+        pack = result.pack
+    else:
+        pack = load_pack(args.pack)
+        violations = validate(pack)
+        for violation in violations:
+            note(args, violation.render())
+        if any(v.severity is Severity.ERROR for v in violations):
+            raise PackError(pack.id, violations)
+    print(export_pack(pack, args.output, lang=args.lang))
     return 0

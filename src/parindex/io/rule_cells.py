@@ -92,7 +92,9 @@ def _number(raw: str, what: str) -> Decimal:
     try:
         return number_from_text(raw.strip(), percent=True)
     except EntryError as exc:
-        raise VocabularyError(msg("authoring.bad_parameter", name=what, problem=exc.message)) from None
+        raise VocabularyError(
+            msg("authoring.bad_parameter", name=what, problem=exc.message)
+        ) from None
 
 
 def _items(text: str) -> list[tuple[str, str]]:
@@ -102,7 +104,9 @@ def _items(text: str) -> list[tuple[str, str]]:
             continue
         key, colon, value = part.rpartition(":")
         if not colon:
-            raise VocabularyError(msg("authoring.parameter_without_colon", found=Found(part.strip())))
+            raise VocabularyError(
+                msg("authoring.parameter_without_colon", found=Found(part.strip()))
+            )
         items.append((key.strip(), value.strip()))
     return items
 
@@ -184,7 +188,8 @@ def _write_value(name: str, value: Any, lang: str) -> str:
 
 def _scalar_fields(rule_class: type[Rule]) -> dict[str, tuple[attrs.Attribute[Any], Any]]:
     hints = typing.get_type_hints(rule_class)
-    return {field.name: (field, hints[field.name]) for field in attrs.fields(rule_class)}
+    fields: Sequence[attrs.Attribute[Any]] = attrs.fields(rule_class)  # type: ignore[arg-type]
+    return {field.name: (field, hints[field.name]) for field in fields}
 
 
 def _plain_type(hint: Any) -> tuple[Any, bool]:
@@ -243,7 +248,8 @@ def _read_named(rule_class: type[Rule], text: str) -> dict[str, Any]:
             (
                 field
                 for field in fields
-                if label_key(key) == field or _is(key, PARAMETER_NAMES.get(field, Choice(field, field)))
+                if label_key(key) == field
+                or _is(key, PARAMETER_NAMES.get(field, Choice(field, field)))
             ),
             None,
         )
@@ -280,14 +286,19 @@ def read_parameters(rule_class: type[Rule], text: str) -> dict[str, Any]:
         try:
             data = json.loads(cell, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            raise VocabularyError(msg("authoring.bad_json", problem=exc.msg, column=exc.colno)) from None
+            raise VocabularyError(
+                msg("authoring.bad_json", problem=exc.msg, column=exc.colno)
+            ) from None
         if not isinstance(data, dict):
             raise VocabularyError(msg("authoring.json_not_object"))
         return {"kind": kind, **data}
     if not cell:
         return {"kind": kind}
     if rule_class is Levels:
-        return {"kind": kind, "levels": [attrs.asdict(level) for level in _read_levels(cell).levels]}
+        return {
+            "kind": kind,
+            "levels": [attrs.asdict(level) for level in _read_levels(cell).levels],
+        }
     if rule_class is Bands:
         rule = _read_bands(cell)
         document: dict[str, Any] = {

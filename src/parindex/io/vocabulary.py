@@ -128,7 +128,9 @@ NO = frozenset({"", "không", "0", "no", "false", "sai"})
 def _lookup(choices: Mapping[E, Choice], raw: str) -> E | None:
     wanted = label_key(raw)
     for value, choice in choices.items():
-        if wanted in {label_key(name) for name in (choice.vi, choice.en, value.value, *choice.also)}:
+        if wanted in {
+            label_key(name) for name in (choice.vi, choice.en, value.value, *choice.also)
+        }:
             return value
     loose = plain_key(raw)
     found = [
@@ -143,9 +145,14 @@ def read_choice(choices: Mapping[E, Choice], raw: str, what: str) -> E:
     """The choice ``raw`` names; :class:`VocabularyError` listing the accepted names otherwise."""
     found = _lookup(choices, raw)
     if found is None:
-        accepted = [choice.vi for choice in choices.values()]
+        accepted = [f"{choice.vi} ({choice.en})" for choice in choices.values()]
         raise VocabularyError(
-            msg("authoring.unknown_choice", what=msg(f"authoring.what_{what}"), found=Found(raw), accepted=accepted)
+            msg(
+                "authoring.unknown_choice",
+                what=msg(f"authoring.what_{what}"),
+                found=Found(raw),
+                accepted=accepted,
+            )
         )
     return found
 
@@ -157,7 +164,9 @@ def write_choice(choices: Mapping[E, Choice], value: E, lang: str) -> str:
 def read_stage(raw: str) -> str:
     """A stage id: a default stage's Vietnamese name, or the id as written."""
     for stage, choice in STAGES.items():
-        if label_key(raw) in (label_key(choice.vi), stage) or plain_key(raw) == plain_key(choice.vi):
+        if label_key(raw) in (label_key(choice.vi), stage) or plain_key(raw) == plain_key(
+            choice.vi
+        ):
             return stage
     return raw.strip()
 

@@ -1,4 +1,4 @@
-"""Points deducted per item from the maximum: "mỗi văn bản chậm trừ 0,25 điểm, trừ tối đa 1 điểm"."""
+"""Points deducted per item: "mỗi văn bản chậm trừ 0,25 điểm, trừ tối đa 1 điểm"."""
 
 from __future__ import annotations
 
