@@ -95,8 +95,8 @@ def test_lint_of_a_pack_file_locates_nodes_by_line(tmp_path: Path, capsys: pytes
     )
     assert main(["pack-lint", str(pack_file)]) == 1
     out = capsys.readouterr().out
-    assert "lỗi [1.1] (p.toml, dòng 13): “maximum”: không đọc được giá trị “x”" in out
-    assert "@ $" not in out
+    assert "lỗi [1.1] (p.toml, dòng 13): “maximum”: không đọc được “x” là một số" in out
+    assert "@ $" not in out and "lỗi [1] " not in out  # no follow-up error on the parent
 
 
 def test_the_camau_rows_become_a_partial_pack_with_every_method_read(capsys: pytest.CaptureFixture[str]) -> None:

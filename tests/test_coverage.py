@@ -129,7 +129,7 @@ def test_known_parts_under_a_stated_maximum_are_scored_as_partial() -> None:
     assert results.index("SYN-1") == D("75.00")  # on the covered 10 points, and labelled so:
     assert results.coverage.line("vi") == (
         "Chưa đầy đủ: chỉ gồm điểm tự đánh giá, 10/20 điểm, nhập cả điểm ở 1.3; "
-        "chưa có điểm thẩm định và phần còn lại của 1 (đã có 10/20 điểm); "
+        "chưa có điểm thẩm định và phần còn lại của lĩnh vực 1 (đã có 10/20 điểm); "
         "chỉ số, xếp loại và thứ hạng tính trên 10 điểm này."
     )
 

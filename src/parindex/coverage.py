@@ -53,6 +53,8 @@ class NodePart:
     code: str
     covered: Decimal
     maximum: Decimal | None
+    #: 1 for a field, 2 for a criterion, …
+    depth: int = 1
 
 
 @attrs.frozen
@@ -80,6 +82,8 @@ class Coverage:
     whole_level: int | None = None
     appraisal_missing: bool = False
     graded: bool = False
+    #: Whether the stages entered are known (results), or only the pack (a pack's view).
+    stages_known: bool = False
 
     @property
     def is_partial(self) -> bool:
@@ -104,7 +108,7 @@ class Coverage:
             and not any(stage in present for stage in later)
             and PointsSource.SELF_ASSESSMENT in self.sources
         )
-        return attrs.evolve(self, appraisal_missing=missing)
+        return attrs.evolve(self, appraisal_missing=missing, stages_known=True)
 
     def line(self, lang: str | None = None) -> str:
         """The one coverage sentence in ``lang`` (default: the current language); "" if complete."""
@@ -122,7 +126,8 @@ class Coverage:
     def _parts(self, lang: str) -> Iterator[str]:
         kinds = []
         if PointsSource.SELF_ASSESSMENT in self.sources:
-            kind = "self" if self.appraisal_missing else "appraisal"
+            kind = "appraisal" if self.stages_known else "self_assessment"
+            kind = "self" if self.appraisal_missing else kind
             kinds.append(text(f"pack.coverage_kind_{kind}", lang))
         if PointsSource.SURVEY in self.sources:
             kinds.append(text("pack.coverage_kind_survey", lang))
@@ -151,13 +156,15 @@ class Coverage:
                 text(
                     "pack.coverage_missing_part",
                     lang,
+                    level=_level_name(part.depth, lang),
                     code=part.code,
                     covered=_num(part.covered, lang),
                     maximum=_num(part.maximum or Decimal(0), lang),
                 )
             )
         for part in self.missing[:LINE_CODES]:
-            items.append(text("pack.coverage_missing_node", lang, code=part.code))
+            level = _level_name(part.depth, lang)
+            items.append(text("pack.coverage_missing_node", lang, level=level, code=part.code))
         if not items:
             return ""
         and_ = text("pack.coverage_and", lang)
@@ -230,7 +237,7 @@ class _Builder:
         if node.incomplete:
             scored = attrs.evolve(scored, maximum=None, gap="")
             covered = effective_maximum(scored)
-            self.partial.append(NodePart(node.code, covered, node.maximum))
+            self.partial.append(NodePart(node.code, covered, node.maximum, depth))
         return scored
 
 

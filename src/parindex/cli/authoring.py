@@ -34,6 +34,7 @@ from parindex.io.vocabulary import STATUSES, UNIT_GROUPS, plain_key, write_choic
 from parindex.messages import current_lang, render, text
 from parindex.model import Pack, ProvenanceStatus
 from parindex.plugins import converter
+from parindex.rules import fmt_number
 from parindex.wording import rule_in_words
 
 
@@ -329,7 +330,11 @@ def coverage_note(pack: Pack, lang: str) -> None:
     try:
         line = pack_coverage(pack).line(lang)
     except PackError:
-        line = text("authoring.not_scorable_yet", lang)
+        total = pack.official_total
+        if total is None:
+            line = text("authoring.not_scorable_yet", lang)
+        else:
+            line = text("authoring.not_scorable_declared", lang, total=fmt_number(total, lang))
     if line:
         print(line)
 

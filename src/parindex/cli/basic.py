@@ -31,7 +31,7 @@ from parindex.results import Results
 from parindex.rules import fmt_number
 from parindex.scoring import score
 from parindex.textable import format_table
-from parindex.validation import effective_maximum, known_maximum
+from parindex.validation import known_maximum
 
 
 def register(commands: Any) -> None:
@@ -157,7 +157,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{pack.title}\n{pack.id} · {pack.version} · {pack.unit_group.value} · {pack.years}")
     for basis in pack.legal_basis:
-        date = f" ({basis.date:%d/%m/%Y})" if basis.date else ""
+        date = f" ({basis.when()})" if basis.when() else ""
         print("  " + text("cli.legal_basis", number=basis.number, date=date))
     rows = []
     for depth, node in pack.walk():
@@ -173,8 +173,10 @@ def cmd_show(args: argparse.Namespace) -> int:
                 rule,
             )
         )
-    total = sum((effective_maximum(f) for f in pack.tree), Decimal(0))
-    rows.append(("", label("total", args.lang), fmt_number(total, args.lang), ""))
+    maxima = [known_maximum(f) for f in pack.tree]  # unknown maxima are "?", never 0
+    every = bool(pack.tree) and all(m is not None for m in maxima)
+    total = fmt_number(sum((m or Decimal(0) for m in maxima), Decimal(0)), args.lang)
+    rows.append(("", label("total", args.lang), total if every else "?", ""))
     print(
         format_table(
             (
@@ -187,6 +189,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             right=(2,),
         )
     )
+    from parindex.cli.authoring import coverage_note
+
+    coverage_note(pack, args.lang)
     return 0
 
 
@@ -194,6 +199,7 @@ def print_ranking(results: Results, lang: str, top: int | None = None, fields: b
     rows = []
     decimals = results.pack.rounding.decimals
     field_codes = [f.code for f in results.compiled.tree] if fields else []
+    graded = results.pack.classification.defined  # no classification: index and rank only
     for row in results.ranking()[: top if top is not None else None]:
         cells: list[object] = [
             row.rank,
@@ -201,15 +207,21 @@ def print_ranking(results: Results, lang: str, top: int | None = None, fields: b
             row.name,
             format_decimal(row.points, decimals, lang),
             format_decimal(row.index, decimals, lang) if row.index is not None else "",
-            row.grade or "",
         ]
+        if graded:
+            cells.append(row.grade or "")
         for code in field_codes:
             value = results.index(row.unit, code)
             cells.append("" if value is None else format_decimal(value, decimals, lang))
         rows.append(cells)
-    headers = [label(k, lang) for k in ("rank", "unit", "name", "points", "index", "grade")]
+    keys = ("rank", "unit", "name", "points", "index") + (("grade",) if graded else ())
+    headers = [label(k, lang) for k in keys]
     headers += [f"{label('field', lang)} {code}" for code in field_codes]
-    print(format_table(headers, rows, right=(0, 3, 4, *range(6, 6 + len(field_codes)))))
+    first = len(keys)
+    print(format_table(headers, rows, right=(0, 3, 4, *range(first, first + len(field_codes)))))
+    # Coverage (issue 14): a partial pack or view says what its figures cover.
+    if results.is_partial:
+        print(results.coverage.line(lang))
 
 
 def cmd_score(args: argparse.Namespace) -> int:

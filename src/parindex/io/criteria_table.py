@@ -584,7 +584,14 @@ def lint_document(
             rows_pack = pack_from_document(stand_in, converter)
         except PackError:
             return None, _locate(first, {}, head_places)
-        more = [v for v in validate(rows_pack) if v.code and v.code not in failed]
+        # A parent whose failed rows were set aside looks like a leaf: not its fault.
+        more = [
+            v
+            for v in validate(rows_pack)
+            if v.code
+            and v.code not in failed
+            and not (v.check in _FOLLOW_UPS and any(f.startswith(v.code + ".") for f in failed))
+        ]
         return None, _locate(first, {}, head_places) + _locate(more, by_code, head_places)  # type: ignore[arg-type]
     return pack, _locate(validate(pack), by_code, head_places)  # type: ignore[arg-type]
 

@@ -120,6 +120,7 @@ class _Book:
         )
         self.lines = [pack_line, *([basis] if basis else []), stages]
         self.notices = notices(pack, lang)
+        self.notices += [results.coverage.line(lang)] if results.is_partial else []  # issue 14
         self.book = Workbook()
         default = self.book.active
         if default is not None:
@@ -440,7 +441,9 @@ def write_results_csv(results: Results, path: str | Path, *, decimal_comma: bool
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
+    # A partial pack or view (issue 14): a last column says what the figures cover.
+    coverage = [results.coverage.line()] if results.is_partial else []
+    writer.writerow((*CSV_FIELDS, "coverage") if coverage else CSV_FIELDS)
     decimals = results.pack.rounding.decimals
     for record in results.rows():
         row = []
@@ -450,7 +453,7 @@ def write_results_csv(results: Results, path: str | Path, *, decimal_comma: bool
                 value = _places(value, decimals)
             cell = _csv_value(value, decimal_comma)
             row.append(csv_text(cell) if name in _CSV_TEXT else cell)
-        writer.writerow(row)
+        writer.writerow(row + coverage)
     write_text_atomic(path, "\ufeff" + buffer.getvalue())
     return Path(path)
 
@@ -461,6 +464,8 @@ def results_document(results: Results, year: int | None = None) -> ResultsDocume
     """
     pack = results.pack
     note = "SYNTHETIC pack: not an official result" if pack.synthetic else ""
+    if results.is_partial:  # issue 14: what the figures cover travels with them
+        note = "; ".join(part for part in (note, results.coverage.line()) if part)
     sets = []
     for stage in ("final", *sorted(results.stages, key=pack.stages.index)):
         units, figures = records_from_results(results, None if stage == "final" else stage)

@@ -286,9 +286,7 @@ def read_parameters(rule_class: type[Rule], text: str) -> dict[str, Any]:
         try:
             data = json.loads(cell, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            raise VocabularyError(
-                msg("authoring.bad_json", problem=exc.msg, column=exc.colno)
-            ) from None
+            raise VocabularyError(msg("authoring.bad_json", column=exc.colno)) from None
         if not isinstance(data, dict):
             raise VocabularyError(msg("authoring.json_not_object"))
         return {"kind": kind, **data}

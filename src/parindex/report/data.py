@@ -24,6 +24,7 @@ from parindex.analysis.lost_points import (
     top_lost_criteria_many,
 )
 from parindex.compiled import ROOT
+from parindex.coverage import Coverage
 from parindex.document import Heading
 from parindex.model import Pack
 from parindex.report.previous import PreviousYear, UnitChange, compare_with_results
@@ -93,6 +94,8 @@ class ReportData:
     units: int
     heading: Heading = attrs.Factory(Heading)
     version: str = parindex.__version__
+    #: What the figures cover (issue 14): a partial pack or view says so on every page.
+    coverage: Coverage | None = None
 
     @property
     def index_decimals(self) -> int:
@@ -210,4 +213,5 @@ def assemble(
         previous=previous,
         units=len(results.units),
         heading=heading or Heading(),
+        coverage=results.coverage,
     )

@@ -138,6 +138,8 @@ class _Page:
         if basis:
             parts.append(f'<p class="basis">{escape(basis)}</p>')
         notices = document.notices(pack, self.lang, synthetic=self.data.synthetic)
+        coverage = self.data.coverage  # issue 14: the coverage line of a partial pack or view
+        notices += [coverage.line(self.lang)] if coverage and coverage.is_partial else []
         parts += [f'<div class="synthetic">{escape(line)}</div>' for line in notices]
         return "".join(parts)
 

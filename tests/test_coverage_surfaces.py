@@ -1,0 +1,93 @@
+"""Every output of a partial pack carries its one coverage line: CLI table, explain,
+results workbook, CSV and JSON, and the HTML report (issue 14).
+
+Bình Định's 2019 self-assessed field points (Báo Bình Định, 24/02/2020) on the
+field-level 1150 pack: 65 of the index's 100 points, before appraisal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from parindex.cli import main
+
+LINE_VI = (
+    "Chưa đầy đủ: chỉ gồm điểm tự đánh giá, 65/100 điểm, nhập điểm ở cấp lĩnh vực; "
+    "chưa có điểm thẩm định và điều tra xã hội học; chỉ số và thứ hạng tính trên 65 điểm này."
+)
+LINE_EN = (
+    "Incomplete: self-assessment points only, 65 of 100 points, entered at field level; "
+    "not yet included: appraisal points and the survey; index and rank computed on these 65 points."
+)
+PACK = "bnv-province-1150-2019"
+
+
+@pytest.fixture
+def entries(tmp_path: Path) -> Path:
+    path = tmp_path / "binh-dinh-2019.csv"
+    values = ["7", "5", "13,65", "7,04", "7", "8", "9", "3"]
+    rows = ["mã đơn vị,tên đơn vị,mã,giá trị"] + [f'BDI,Bình Định,{i},"{v}"' for i, v in enumerate(values, 1)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_table(entries: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", PACK, str(entries)]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(LINE_VI)
+    assert "Xếp loại" not in out  # no classification in this set: index and rank only
+    assert main(["score", PACK, str(entries), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(LINE_EN)
+
+
+def test_explain(entries: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", PACK, str(entries), "--unit", "BDI"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(LINE_VI)
+
+
+def test_results_workbook(entries: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ket-qua.xlsx"
+    assert main(["score", PACK, str(entries), "-o", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    for sheet in book.worksheets:  # every sheet's header block carries it
+        cells = [c.value for row in sheet.iter_rows(max_row=12) for c in row]
+        assert LINE_VI in cells, sheet.title
+    ranking = book.worksheets[0]
+    header = next(row for row in ranking.iter_rows(values_only=True) if "Hạng" in row)
+    assert "Xếp loại" not in header
+
+
+def test_results_csv(entries: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ket-qua.csv"
+    assert main(["score", PACK, str(entries), "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";"))
+    assert rows and all(row["coverage"] == LINE_VI for row in rows)
+
+
+def test_results_json(entries: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "ket-qua.json"
+    assert main(["score", PACK, str(entries), "-o", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert all(LINE_VI in result_set["note"] for result_set in document["sets"])
+    capsys.readouterr()
+    assert main(["score", PACK, str(entries), "--json", "--lang", "en"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert all(LINE_EN in result_set["note"] for result_set in printed["sets"])
+
+
+def test_html_report(entries: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bao-cao.html"
+    assert main(["report", PACK, str(entries), "-o", str(out)]) == 0
+    assert LINE_VI in out.read_text(encoding="utf-8")
+
+
+def test_a_complete_view_carries_no_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    examples = Path(__file__).parents[1] / "docs" / "examples" / "don-vi"
+    assert main(["score", "synthetic-commune", str(examples)]) == 0
+    out = capsys.readouterr().out
+    assert "Chưa đầy đủ" not in out and "Xếp loại" in out  # the synthetic set has classes
