@@ -126,13 +126,14 @@ class _Walker:
         location = Location(self.out.source, path=path)
         self.out.problems.append(InputProblem(message, unit, location=location, expected=expected))
 
+    def wrong_kind(self, path: str, value: object, expected: Text, unit: str = "") -> None:
+        self.problem(path, msg("json.wrong_kind", found=msg(_kind(value))), expected, unit)
+
     def mapping(
         self, value: object, path: str, keys: tuple[str, ...] | None = None
     ) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.problem(
-                path, msg("json.wrong_kind", found=msg(_kind(value))), msg("json.object_expected")
-            )
+            self.wrong_kind(path, value, msg("json.object_expected"))
             return None
         if keys is not None:
             extra = [key for key in value if key not in keys]
@@ -146,9 +147,7 @@ class _Walker:
 
     def text(self, value: object, path: str, what: str) -> str | None:
         if not isinstance(value, str):
-            self.problem(
-                path, msg("json.wrong_kind", found=msg(_kind(value))), msg("json.text_expected")
-            )
+            self.wrong_kind(path, value, msg("json.text_expected"))
             return None
         try:
             return grammar.check_text(value, what=what)
@@ -247,7 +246,7 @@ def collect_json(compiled: CompiledPack, path: str | Path) -> Collected:
         if units is None and "units" not in top:
             walker.problem("units", msg("json.missing_key", key="units"), expected)
         else:
-            walker.problem("units", msg("json.wrong_kind", found=msg(_kind(units))), expected)
+            walker.wrong_kind("units", units, expected)
         return out
     file_name = file.name
     buffer = EntryBuffer(lambda place: Location(file_name, path=place))
@@ -294,30 +293,16 @@ def _read_unit(
         for code, value in values.items():
             where = f"{base}.{name_}{_key_path('', code)}"
             if isinstance(value, dict | list):
-                walker.problem(
-                    where,
-                    msg("json.wrong_kind", found=msg(_kind(value))),
-                    msg("json.value_expected"),
-                    unit_id,
-                )
+                walker.wrong_kind(where, value, msg("json.value_expected"), unit_id)
                 continue
             buffer.add(unit_id, code, value, stage, where, kind)
     not_applicable = entry.get("not_applicable", [])
     if not isinstance(not_applicable, list):
-        walker.problem(
-            f"{base}.not_applicable",
-            msg("json.wrong_kind", found=msg(_kind(not_applicable))),
-            msg("json.codes_expected"),
-        )
+        walker.wrong_kind(f"{base}.not_applicable", not_applicable, msg("json.codes_expected"))
         return
     for position, code in enumerate(not_applicable):
         where = f"{base}.not_applicable[{position}]"
         if not isinstance(code, str):
-            walker.problem(
-                where,
-                msg("json.wrong_kind", found=msg(_kind(code))),
-                msg("json.text_expected"),
-                unit_id,
-            )
+            walker.wrong_kind(where, code, msg("json.text_expected"), unit_id)
             continue
         buffer.add(unit_id, code, NOT_APPLICABLE, first, where)

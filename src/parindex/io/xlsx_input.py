@@ -316,14 +316,21 @@ def _read_unit(compiled: CompiledPack, sheet: _Sheet, header_row: int) -> None:
                     expected=msg("workbook.values_on_leaves"),
                 )
             continue
-        if code in seen:
+
+        def problem(
+            message: Text, column: str, expected: Text = "", code: str = code, number: int = number
+        ) -> None:
             sheet.problem(
-                msg("workbook.row_repeated", first=seen[code]),
+                message,
                 unit=unit_id,
                 code=code,
                 row=number,
-                column=columns["code"],
+                column=columns[column],
+                expected=expected,
             )
+
+        if code in seen:
+            problem(msg("workbook.row_repeated", first=seen[code]), "code")
             continue
         seen[code] = number
         sheet.annotate(unit_id, code, row, number, columns)
@@ -332,25 +339,11 @@ def _read_unit(compiled: CompiledPack, sheet: _Sheet, header_row: int) -> None:
             try:
                 not_applicable = grammar.flag_from_value(entries["na"])
             except grammar.EntryError as exc:
-                sheet.problem(
-                    exc.message,
-                    unit=unit_id,
-                    code=code,
-                    row=number,
-                    column=columns["na"],
-                    expected=msg("entry.flag_expected"),
-                )
+                problem(exc.message, "na", msg("entry.flag_expected"))
                 continue
         if not_applicable:
             if _text(entries["self"]):
-                sheet.problem(
-                    msg("csv.value_and_na"),
-                    unit=unit_id,
-                    code=code,
-                    row=number,
-                    column=columns["na"],
-                    expected=msg("csv.value_or_na"),
-                )
+                problem(msg("csv.value_and_na"), "na", msg("csv.value_or_na"))
                 continue
             sheet.buffer.add(unit_id, code, NOT_APPLICABLE, first_stage, (number, columns["na"]))
         else:
