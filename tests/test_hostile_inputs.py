@@ -402,3 +402,35 @@ def test_the_progress_line_appears_only_after_its_delay_and_is_cleared() -> None
     assert "Đang đọc [" in stream.getvalue() and "45 %" in stream.getvalue()
     slow.close()
     assert stream.getvalue().endswith("\r")
+
+
+# --- other workbook formats ------------------------------------------------------------
+
+
+def test_ods_and_xls_copies_of_a_filled_template_read_like_the_xlsx(tmp_path: Path) -> None:
+    import subprocess
+    import tempfile
+
+    from libreoffice_support import SOFFICE_ENV, _program
+
+    soffice = _program(SOFFICE_ENV, "soffice", "libreoffice")
+    compiled = _province()
+    path = write_template(compiled, tmp_path / "unit.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    rows = {row[0].value: row for row in sheet.iter_rows()}
+    rows["Mã đơn vị"][1].value = "P01"
+    for position, code in enumerate(compiled.leaf_codes):
+        rows[code][6].value = position % 3
+    book.save(path)
+    for kind in ("ods", "xls"):
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run(
+                [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                 "--convert-to", kind, "--outdir", str(tmp_path), str(path)],
+                check=True, capture_output=True, timeout=300,
+            )
+    expected = parindex.score(compiled, read_input(compiled, path)).points("P01")
+    for kind in ("ods", "xls"):
+        data = read_input(compiled, tmp_path / f"unit.{kind}")
+        assert parindex.score(compiled, data).points("P01") == expected

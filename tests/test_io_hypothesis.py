@@ -208,3 +208,72 @@ def test_any_python_values_give_results_or_located_problems(entries: dict[object
         parindex.from_mappings(_commune(), entries, allow_missing=True)  # type: ignore[arg-type]
     except InputError as exc:
         assert all(str(problem) for problem in exc.problems)
+
+
+# --- the numpy path for plain CSV reads exactly what the csv module reads -------------
+
+plain_cell = st.one_of(
+    st.text(st.sampled_from(list("X01 .đạtkps%\t-9")), max_size=6),
+    st.sampled_from(["1.1.1", "2.3", "không phát sinh", "X01", "x01", ""]),
+)
+
+
+def _collected_view(collected: object) -> tuple[object, ...]:
+    from parindex.io.assemble import Collected
+
+    assert isinstance(collected, Collected)
+    entries = []
+    for batch in collected.entries:
+        for index in range(len(batch)):
+            columns = [batch.unit, batch.code, batch.value]
+            entries.append(
+                (
+                    *(column[index] for column in columns),
+                    batch.stage if isinstance(batch.stage, str | None) else batch.stage[index],
+                    batch.entry if isinstance(batch.entry, str) else batch.entry[index],
+                    str(batch.location(index)),
+                )
+            )
+    return (
+        sorted(map(str, entries)),
+        sorted((key, str(unit), str(where)) for key, (unit, where) in collected.units.items()),
+        sorted(str(problem) for problem in collected.problems),
+    )
+
+
+@FAST
+@given(
+    header=st.sampled_from(["unit,code,value", "unit,code,value,na", "mã đơn vị,mã,giá trị,tên đơn vị", "unit,code,value,appraised"]),
+    rows=st.lists(st.lists(plain_cell, min_size=3, max_size=5), max_size=20),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    final=st.booleans(),
+)
+def test_plain_csv_fast_path_reads_what_the_csv_module_reads(
+    header: str, rows: list[list[str]], ending: str, final: bool
+) -> None:
+    from parindex.io import csv_bytes
+    from parindex.io.csv_long import collect_long_csv
+
+    width = header.count(",") + 1
+    lines = [header] + [",".join((row + [""] * width)[:width]) for row in rows]
+    text = ending.join(lines) + (ending if final else "")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.csv"
+        path.write_bytes(text.encode("utf-8"))
+        fast = collect_long_csv(_commune(), path)
+        original = csv_bytes.split_safely
+        csv_bytes.split_safely = lambda *args: None  # type: ignore[assignment]
+        try:
+            slow = collect_long_csv(_commune(), path)
+        finally:
+            csv_bytes.split_safely = original
+    assert _collected_view(fast) == _collected_view(slow)
+
+
+def test_the_fast_path_is_taken_for_plain_files_and_not_for_quoted_ones(tmp_path: Path) -> None:
+    from parindex.io import csv_bytes
+
+    assert csv_bytes.split(b"unit,code,value\nX,1.1,2\n\nY,1.1,3", 3, [0, 2], 100) is not None
+    assert csv_bytes.split(b'unit,code,value\nX,1.1,"0,5"\n', 3, [0], 100) is None
+    assert csv_bytes.split(b"unit,code,value\nX,1.1\n", 3, [0], 100) is None
+    assert csv_bytes.split(b"unit,code,value\rX,1.1,2\r", 3, [0], 100) is None

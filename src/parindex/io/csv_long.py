@@ -39,6 +39,7 @@ from parindex.inputs import (
     ScoringInput,
     Unit,
 )
+from parindex.io import csv_bytes
 from parindex.io.assemble import Collected, appraisal_stage, assemble
 from parindex.io.cells import column_letter
 from parindex.messages import Found, msg
@@ -206,6 +207,10 @@ def _collect(compiled: CompiledPack, path: Path, handle: Iterable[str], out: Col
     width = len(header_row)
     names = [name for name in READ if name in position]
     columns = _Columns(names)
+    if _split_plain(path, width, position, columns):
+        if not _over_entry_cap(columns, out):
+            _entries(compiled, columns, position, out)
+        return
     buffer = getattr(handle, "buffer", None)
     for rows, lines in line_reader.chunks(out):
         if buffer is not None:
@@ -215,17 +220,41 @@ def _collect(compiled: CompiledPack, path: Path, handle: Iterable[str], out: Col
             continue
         transposed = list(zip(*kept_rows, strict=True))
         columns.add({name: transposed[position[name]] for name in names}, kept_lines)
-        cap = limits.current().max_entries
-        if sum(len(part) for part in columns.lines) > cap:
-            count = sum(len(part) for part in columns.lines)
-            out.problems.append(
-                InputProblem(limits.over("max_entries", count, cap), location=Location(file))
-            )
+        if _over_entry_cap(columns, out):
             return
     if line_reader.error:
         out.problems.append(_malformed(line_reader.error, file, _error_line(path)))
         return
     _entries(compiled, columns, position, out)
+
+
+def _split_plain(path: Path, width: int, position: dict[str, int], columns: _Columns) -> bool:
+    """Read a CSV without quotes as whole arrays (:mod:`parindex.io.csv_bytes`); False
+    when the file needs the csv reader."""
+    data = path.read_bytes()
+    names = list(columns.coders)
+    result = csv_bytes.split_safely(
+        data, width, [position[name] for name in names], limits.current().max_field_chars
+    )
+    if result is None:
+        return False
+    coded, lines = result
+    for name, (ids, texts) in zip(names, coded, strict=True):
+        columns.parts[name] = [ids]
+        columns.coders[name].distinct = list(texts)
+    columns.lines = [lines]
+    advance(len(data))
+    return True
+
+
+def _over_entry_cap(columns: _Columns, out: Collected) -> bool:
+    cap = limits.current().max_entries
+    count = sum(len(part) for part in columns.lines)
+    if count > cap:
+        out.problems.append(
+            InputProblem(limits.over("max_entries", count, cap), location=Location(out.source))
+        )
+    return count > cap
 
 
 class _LineTracking:
