@@ -33,6 +33,7 @@ from parindex.model import NotApplicable
 from parindex.results import Results
 from parindex.rules import Achieved, Levels, fmt_number
 from parindex.scoring import points_to_ticks
+from parindex.survey.explain import SurveyDetail, figure_text, render_survey_detail, survey_detail
 from parindex.textable import format_table
 
 
@@ -67,6 +68,8 @@ class ExplainedNode:
     compare_points: Decimal | None = None
     difference: Decimal | None = None
     note: str = ""
+    #: For a leaf whose points came from survey answers: counts per group, figures, weights.
+    survey: SurveyDetail | None = None
 
 
 @attrs.frozen
@@ -182,6 +185,10 @@ def explain(
                 exact = rule.reference_points(value, maximum, best_column.get(column))
                 ticks = decimal_to_ticks(exact.quantize(tick, rounding=ROUND_HALF_UP), decimals)
             text = _value_text(rule, value, lang)
+        if results.survey is not None and code in results.survey.leaf_codes:
+            detail = survey_detail(results.survey, row, code, lang)
+            text, source = figure_text(detail, lang), "survey"
+            extra[node]["survey"] = detail
         pts[node], mx[node] = ticks, leaf_max
         extra[node].update(
             rule=rule.describe(maximum, lang), entry=kind, value=text, source_stage=source
@@ -269,6 +276,7 @@ def explain(
                 compare_points=compare_points,
                 difference=difference,
                 note=str(e.get("note", "")),
+                survey=e.get("survey"),  # type: ignore[arg-type]
             )
         )
     info = results.units[row]
@@ -381,4 +389,12 @@ def render_explanation(
     if rules:
         tail.append(label("rule", lang) + ":")
         tail += ["  " + r for r in rules]
+    surveyed = [
+        n for n in e.nodes if n.survey is not None and (max_depth is None or n.depth <= max_depth)
+    ]
+    if surveyed:
+        tail.append(text("survey.explain_heading", lang))
+        for n in surveyed:
+            assert n.survey is not None
+            tail += render_survey_detail(n.code, n.survey, lang)
     return "\n".join([*head, format_table(headers, rows, right=right), *tail, *notes])
