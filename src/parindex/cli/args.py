@@ -202,25 +202,35 @@ def scored(args: argparse.Namespace) -> Results:
     started = time.perf_counter()
     compiled = compile_pack(load_pack(args.pack), level=args.level)
     demo = getattr(args, "demo", None)
+    definition = None
+    if getattr(args, "survey", None):  # survey answers give the points of the survey leaves
+        from parindex.survey.loading import survey_definition_for
+
+        definition = survey_definition_for(compiled, args.survey_definition)
+    surveyed = tuple(leaf.code for leaf in definition.leaves) if definition else ()
     if demo is not None:
         if args.inputs:
             raise ParIndexError("cli.demo_and_inputs")
         data = demo_input(compiled, demo)
+        if surveyed:  # SYNTHETIC demo figures of the survey leaves give way to the answers
+            from parindex.survey.combine import without_leaves
+
+            data = without_leaves(data, compiled, surveyed)
     elif not args.inputs:
         raise ParIndexError("cli.no_inputs")
     else:
         data = read_input(
-            compiled, *args.inputs, allow_missing=args.allow_missing, progress=not is_quiet(args)
+            compiled,
+            *args.inputs,
+            allow_missing=args.allow_missing,
+            progress=not is_quiet(args),
+            elsewhere=surveyed,
         )
     survey = None
-    if getattr(args, "survey", None):
+    if definition is not None:
         from parindex.survey.loading import survey_points_for
 
-        survey = survey_points_for(compiled, data, args.survey, args.survey_definition)
-        if demo is not None:  # SYNTHETIC demo figures of the survey leaves give way to the answers
-            from parindex.survey.combine import without_leaves
-
-            data = without_leaves(data, compiled, survey.leaf_codes)
+        survey = survey_points_for(compiled, data, args.survey, definition)
     results = score(compiled, data, survey=survey)
     if option(args, "verbose", False):
         elapsed = round((time.perf_counter() - started) * 1000)

@@ -285,6 +285,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print_ranking(results, args.lang, top=10)
         counts = _grade_counts(results)
         print("   " + ", ".join(f"{g}: {n}" for g, n in counts.items()) + "\n")
+    from parindex.survey.demo import demo_lines  # the survey part: SYNTHETIC questionnaires
+
+    print("\n".join(demo_lines(args.communes, args.lang)))
     return 0
 
 

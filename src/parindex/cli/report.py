@@ -16,6 +16,7 @@ from parindex.cli.args import (
     scored,
 )
 from parindex.cli.heading import add_heading, heading_from
+from parindex.cli.survey import add_survey_report, survey_report_of
 from parindex.errors import ParIndexError
 from parindex.history.mapping import read_mapping
 from parindex.history.store import HistoryStore
@@ -42,6 +43,7 @@ def register(commands: Any) -> None:
     add_inputs(report, required=False)
     add_output(report, (".html",), required=True, help="the .html file to write")
     add_scoring(report, demo=True)
+    add_survey_report(report)
     report.add_argument(
         "--numbers",
         choices=("auto", "vi", "plain"),
@@ -106,6 +108,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         stage=args.stage,
         expanded=args.expanded,
         heading=heading_from(args),
+        survey=survey_report_of(args, results),
     )
     size = path.stat().st_size
     print(text("report.written", path=str(path), size=size, units=len(results.units)))

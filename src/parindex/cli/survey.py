@@ -8,8 +8,6 @@ INPUT... --survey ANSWERS`` (every scoring command takes ``--survey``).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -29,13 +27,13 @@ from parindex.cli.args import (
 )
 from parindex.errors import ParIndexError
 from parindex.io.atomic import write_text_atomic
-from parindex.io.sheets import csv_text
 from parindex.labels import format_decimal
 from parindex.messages import Found, text
 from parindex.plugins import default_plugins
 from parindex.survey.aggregate import aggregate
 from parindex.survey.model import SurveyDefinition
 from parindex.survey.points import SurveyPoints
+from parindex.survey.tables import points_rows, write_points_csv
 from parindex.textable import format_table
 
 SURVEY_ID = "synthetic-commune-survey"
@@ -114,6 +112,18 @@ def register(commands: Any) -> None:
     synthetic.add_argument("--seed", type=int, default=2024, help=text("survey.help_seed"))
     synthetic.add_argument("--by-text", action="store_true", help=text("survey.help_by_text"))
     synthetic.set_defaults(handler=cmd_synthetic)
+
+    demo = add_command(
+        sub,
+        "demo",
+        help=text("survey.help_demo"),
+        examples=("parindex survey demo vi-du --units 200",),
+    )
+    demo.add_argument("folder", metavar="FOLDER", help=text("survey.help_demo_folder"))
+    demo.add_argument("--units", type=int, default=200, help=text("survey.help_units"))
+    demo.add_argument("--respondents", type=int, default=30, help=text("survey.help_respondents"))
+    demo.add_argument("--seed", type=int, default=2024, help=text("survey.help_seed"))
+    demo.set_defaults(handler=cmd_demo)
 
     aggregated = add_command(
         sub,
@@ -296,6 +306,33 @@ def cmd_synthetic(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from parindex.io.paths import check_outputs
+    from parindex.survey.demo import write_demo_files
+
+    if args.units < 1 or args.respondents < 1:
+        raise ParIndexError(
+            "survey.synthetic_sizes", units=args.units, respondents=args.respondents
+        )
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = ("don-vi.csv", "tra-loi.csv", "hai-long.csv")
+    check_outputs([(folder / name, (".csv",)) for name in names], [])
+    paths = write_demo_files(folder, units=args.units, respondents=args.respondents, seed=args.seed)
+    print(
+        text(
+            "survey.demo_written",
+            args.lang,
+            folder=str(folder),
+            units=args.units,
+            **{key: str(path) for key, path in paths.items()},
+        )
+    )
+    return 0
+
+
 def _read(args: argparse.Namespace) -> tuple[SurveyDefinition, Any, SurveyPoints]:
     from parindex.survey.readers import read_answers
 
@@ -305,59 +342,17 @@ def _read(args: argparse.Namespace) -> tuple[SurveyDefinition, Any, SurveyPoints
     return definition, answers, aggregate(definition, answers)
 
 
-def points_rows(survey: SurveyPoints, lang: str) -> list[dict[str, object]]:
-    """One row per unit and leaf: points, maximum, figure, counts per group and not-answers."""
-    definition = survey.definition
-    decimals = survey.point_decimals
-    rows: list[dict[str, object]] = []
-    for leaf in survey.leaves:
-        for row, unit in enumerate(survey.units):
-            points = survey.points(unit, leaf.code)
-            figure = survey.figure(unit, leaf.code)
-            record: dict[str, object] = {
-                "unit": unit,
-                "leaf": leaf.code,
-                "measure": leaf.plan.measure.value,
-                "points": "" if points is None else format_decimal(points, decimals, lang),
-                "maximum": format_decimal(leaf.plan.maximum, decimals, lang),
-                "figure": "" if figure is None else format_decimal(figure, 2, lang),
-                "excluded": bool(leaf.excluded[row]),
-                "status": text(f"survey.status_{int(leaf.status[row])}", lang),
-            }
-            for g, group in enumerate(definition.groups):
-                record[f"valid:{group.id}"] = int(leaf.valid[row, g])
-            record["blank"] = int(leaf.blank[row].sum())
-            for k, item in enumerate(definition.not_answers):
-                record[f"not_answer:{item.id}"] = int(leaf.not_answer[row, :, k].sum())
-            rows.append(record)
-    return rows
-
-
-def _write_rows(path: str, rows: list[dict[str, object]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if rows:
-        writer.writerow(list(rows[0]))
-        for row in rows:
-            writer.writerow([csv_text(v) if isinstance(v, str) else v for v in row.values()])
-    write_text_atomic(path, "\ufeff" + buffer.getvalue())
-
-
 def cmd_aggregate(args: argparse.Namespace) -> int:
     definition, _, survey = _read(args)
     lang = args.lang
-    rows = points_rows(survey, lang)
     if args.output:
         if args.output.lower().endswith(".json"):
-            write_text_atomic(
-                args.output,
-                json.dumps(points_rows(survey, "en"), ensure_ascii=False, indent=2) + "\n",
-            )
+            write_text_atomic(args.output, _json(survey) + "\n")
         else:
-            _write_rows(args.output, rows)
+            write_points_csv(points_rows(survey, lang), args.output, lang)
         note(args, text("cli.wrote", path=str(args.output)))
     if args.json:
-        print(json.dumps(points_rows(survey, "en"), ensure_ascii=False, indent=2))
+        print(_json(survey))
         return 0
     if definition.synthetic:
         print(text("cli.synthetic_note", lang) + "\n")
@@ -386,6 +381,15 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _json(survey: SurveyPoints) -> str:
+    """Rows as JSON: exact numbers as strings, texts in English."""
+    rows = [
+        {k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+        for row in points_rows(survey, "en")
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
 def leaf_summary(survey: SurveyPoints, lang: str) -> tuple[list[str], list[list[object]]]:
@@ -450,7 +454,7 @@ def cmd_intervals(args: argparse.Namespace) -> int:
         )
     ]
     if args.output:
-        _write_rows(args.output, [dict(zip(headers, row, strict=True)) for row in rows])
+        write_points_csv([dict(zip(headers, row, strict=True)) for row in rows], args.output, lang)
         note(args, text("cli.wrote", path=str(args.output)))
     if definition.synthetic:
         print(text("cli.synthetic_note", lang) + "\n")
@@ -479,3 +483,42 @@ def cmd_ranks(args: argparse.Namespace) -> int:
     synthetic_banner(args)
     print(render_survey_ranks(found, lang=args.lang, top=args.top))
     return 0
+
+
+def add_survey_report(parser: argparse.ArgumentParser) -> None:
+    """The report's survey options (the answers themselves come with ``--survey``)."""
+    parser.add_argument(
+        "--satisfaction",
+        action="append",
+        default=[],
+        metavar="ANSWERS",
+        help=text("survey.help_satisfaction"),
+    )
+    parser.add_argument(
+        "--satisfaction-definition",
+        default=None,
+        metavar="SURVEY",
+        help=text("survey.help_satisfaction_definition"),
+    )
+    parser.add_argument(
+        "--survey-resamples", type=int, default=1000, help=text("survey.help_resamples")
+    )
+    parser.add_argument("--survey-seed", type=int, default=0, help=text("survey.help_seed"))
+
+
+def survey_report_of(args: argparse.Namespace, results: Any) -> Any:
+    """The report's survey section when the results were scored with ``--survey``."""
+    from parindex.survey.loading import report_for
+
+    if not args.survey:
+        if args.satisfaction:
+            raise ParIndexError("survey.satisfaction_needs_survey")
+        return None
+    return report_for(
+        results,
+        args.survey,
+        satisfaction=args.satisfaction,
+        satisfaction_definition=args.satisfaction_definition,
+        resamples=args.survey_resamples,
+        seed=args.survey_seed,
+    )

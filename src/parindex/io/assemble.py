@@ -11,7 +11,7 @@ input, each problem located.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any
 
 import attrs
@@ -190,7 +190,10 @@ def _without(batch: Entries, skipped: set[str]) -> Entries:
 
 
 def _missing(
-    compiled: CompiledPack, data: ScoringInput, owner: dict[str, Collected]
+    compiled: CompiledPack,
+    data: ScoringInput,
+    owner: dict[str, Collected],
+    elsewhere: Collection[str] = (),
 ) -> list[InputProblem]:
     """Leaves with neither a value nor "không phát sinh" at any stage.
 
@@ -200,6 +203,7 @@ def _missing(
     given = np.zeros((len(data.units), compiled.n_leaves), dtype=bool)
     for stage in stages:
         given |= ~np.isnan(stage.values) | stage.not_applicable
+    given[:, [compiled.leaf_index[c] for c in elsewhere if c in compiled.leaf_index]] = True
     problems = []
     columns_reported: set[tuple[int, str]] = set()
     for row, column in zip(*np.nonzero(~given), strict=True):
@@ -250,8 +254,12 @@ def assemble(
     *,
     allow_missing: bool = False,
     overrides: Sequence[Override] = (),
+    elsewhere: Collection[str] = (),
 ) -> ScoringInput:
-    """Scoring input from collected sources; raises one InputError listing every problem."""
+    """Scoring input from collected sources; raises one InputError listing every problem.
+
+    ``elsewhere``: leaves whose points come from elsewhere (survey answers) may be absent.
+    """
     entries, units, problems, owner = _merge(sources)
     try:
         data = from_entries(
@@ -268,7 +276,7 @@ def assemble(
         problems.append(InputProblem(msg("input.no_units")))
     problems += check_input(compiled, data)
     if not allow_missing:
-        problems += _missing(compiled, data, owner)
+        problems += _missing(compiled, data, owner, elsewhere)
     if problems:
         raise InputError(problems)
     notes = _notes(sources)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from parindex.compiled import CompiledPack
@@ -94,8 +94,12 @@ def read_input(
     allow_missing: bool = False,
     overrides: Sequence[Override] = (),
     progress: bool = False,
+    elsewhere: Collection[str] = (),
 ) -> ScoringInput:
     """Scoring input from any mix of workbooks, long CSVs, JSON documents and folders.
+
+    ``elsewhere``: leaf codes whose points come from elsewhere (survey answers,
+    :mod:`parindex.survey`): the files may leave them out.
 
     ``progress``: draw a progress line on stderr when it is a terminal and reading
     takes more than two seconds (the command line sets it unless ``--quiet``).
@@ -115,7 +119,13 @@ def read_input(
             sources.append(collect(compiled, file))
         if problems:
             raise InputError([*problems, *(p for source in sources for p in source.problems)])
-        return assemble(compiled, sources, allow_missing=allow_missing, overrides=overrides)
+        return assemble(
+            compiled,
+            sources,
+            allow_missing=allow_missing,
+            overrides=overrides,
+            elsewhere=elsewhere,
+        )
 
 
 @contextlib.contextmanager

@@ -393,6 +393,10 @@ def write_results_xlsx(
     _components(out)
     if unit_sheets if unit_sheets is not None else len(results.units) <= UNIT_SHEETS_LIMIT:
         _unit_sheets(out)
+    if results.survey is not None:
+        from parindex.survey.tables import add_survey_sheet
+
+        add_survey_sheet(out.book, results.survey, lang)
     out.book.properties.creator = f"parindex {__version__}"
     out.book.properties.title = out.title
     target = Path(path)

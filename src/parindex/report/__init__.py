@@ -26,6 +26,7 @@ from parindex.report.previous import (
 )
 from parindex.report.template import render_page
 from parindex.results import Results
+from parindex.survey.report import SurveyReport
 
 __all__ = [
     "NumberFormat",
@@ -53,6 +54,7 @@ def render_html(
     top_lost: int = 5,
     lost_level: int | None = 2,
     heading: Heading | None = None,
+    survey: SurveyReport | None = None,
 ) -> str:
     """The report as one HTML document (no scripts, nothing loaded from elsewhere).
 
@@ -64,6 +66,8 @@ def render_html(
     (79,60 %), ``"plain"`` (79.60%) or ``"auto"`` (by ``lang``). The first
     ``expanded`` units of each group show their charts open; the rest are
     collapsed. ``heading``: issuing body, year and title at the top of the page.
+    ``survey``: the survey section (:func:`parindex.survey.report.survey_report`);
+    its rank bootstrap marks units with a wide rank interval in the ranking.
     """
     if lang not in ("vi", "en"):
         raise ParIndexError("report.unknown_language", found=Found(lang))
@@ -82,7 +86,7 @@ def render_html(
         lost_level=lost_level,
         heading=heading,
     )
-    return render_page(data, lang=lang, numbers=numbers, expanded=expanded)
+    return render_page(data, lang=lang, numbers=numbers, expanded=expanded, survey=survey)
 
 
 def write_html(results: Results, path: str | Path, **options: object) -> Path:

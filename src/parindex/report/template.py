@@ -16,6 +16,7 @@ from parindex.messages import text as catalogue_text
 from parindex.report import svg
 from parindex.report.data import Cell, GroupReport, ReportData, UnitRow
 from parindex.report.numbers import NBSP, Numbers
+from parindex.survey.report import SurveyReport, survey_section
 
 
 def text(key: str, lang: str, **params: object) -> str:
@@ -61,7 +62,7 @@ table.meta th{width:210px}
 .hash{font-family:"DejaVu Sans Mono",monospace;font-size:11px;word-break:break-all}
 .note{color:#555;font-size:12.5px;margin:4px 0}
 .sw{display:inline-block;min-width:1.6em;text-align:center;border-radius:2px;padding:0 3px}
-.up{color:#1a6e1a}.down{color:#b00}
+.up{color:#1a6e1a}.down{color:#b00}.wide{color:#b35900;cursor:help}
 nav ol{columns:2;margin:4px 0}
 svg.chart{display:block;max-width:100%;height:auto;margin:4px 0;font-size:11px;font-family:inherit}
 svg text{fill:#1b1b1b}svg .hd{font-weight:bold}.heat .c{text-anchor:middle}
@@ -99,8 +100,16 @@ def _palette_css(n: int) -> str:
 
 
 class _Page:
-    def __init__(self, data: ReportData, lang: str, numbers: Numbers, expanded: int) -> None:
+    def __init__(
+        self,
+        data: ReportData,
+        lang: str,
+        numbers: Numbers,
+        expanded: int,
+        survey: SurveyReport | None = None,
+    ) -> None:
         self.data, self.lang, self.numbers, self.expanded = data, lang, numbers, expanded
+        self.survey = survey
         self.d = data.index_decimals
         self.lost_head = ""
 
@@ -152,6 +161,9 @@ class _Page:
             ("units", "units"),
         ]
         links = "".join(f'<li><a href="#{a}">{self.t(k)}</a></li>' for a, k in items)
+        if self.survey is not None:
+            name = escape(catalogue_text("survey.report_nav", self.lang))
+            links += f'<li><a href="#survey">{name}</a></li>'
         return f"<nav><b>{self.t('contents')}</b><ol>{links}</ol></nav>"
 
     def trace(self) -> str:
@@ -248,6 +260,9 @@ class _Page:
                 f"{self.t('change_vs')} {escape(against)}. {self.t('previous_source')}: "
                 f"{escape(previous.source)}</p>"
             )
+        if self.survey is not None and self.survey.wide:
+            legend = catalogue_text("survey.report_wide_legend", self.lang)
+            parts.append(f'<p class="note"><span class="wide">◆</span> {escape(legend)}</p>')
         for group in data.groups:
             parts.append(
                 f"<h3>{self.group_name(group)} — {self.t('group_avg')}: "
@@ -270,7 +285,8 @@ class _Page:
             body = []
             for row in group.rows:
                 cells = (
-                    f'<td class="n">{row.rank if row.rank is not None else "—"}</td>'
+                    f'<td class="n">{row.rank if row.rank is not None else "—"}'
+                    f"{self.rank_mark(row.id)}</td>"
                     f"<td>{escape(row.id)}</td><td>{escape(row.name)}</td>"
                     f'<td class="n">{escape(self.numbers.number(row.points, self.d))}</td>'
                     f'<td class="n">{escape(self.numbers.number(row.maximum, self.d))}</td>'
@@ -285,6 +301,16 @@ class _Page:
             )
         parts.append("</section>")
         return "".join(parts)
+
+    def rank_mark(self, unit: str) -> str:
+        """◆ beside a rank whose 5–95 % interval under survey resampling is wide."""
+        if self.survey is None or unit not in self.survey.wide:
+            return ""
+        low, high = self.survey.rank_range(unit) or (0.0, 0.0)
+        title = catalogue_text(
+            "survey.report_wide_title", self.lang, low=round(low), high=round(high)
+        )
+        return f' <span class="wide" title="{escape(title)}">◆</span>'
 
     def legends(self) -> str:
         fields = "".join(
@@ -455,6 +481,7 @@ class _Page:
             self.heatmap(),
             self.lost(),
             self.units(),
+            survey_section(self.survey, self.lang, self.numbers.number) if self.survey else "",
         )
         return (
             f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
@@ -466,6 +493,13 @@ class _Page:
         )
 
 
-def render_page(data: ReportData, *, lang: str, numbers: Numbers, expanded: int) -> str:
+def render_page(
+    data: ReportData,
+    *,
+    lang: str,
+    numbers: Numbers,
+    expanded: int,
+    survey: SurveyReport | None = None,
+) -> str:
     """The whole page as one string."""
-    return _Page(data, lang, numbers, expanded).render()
+    return _Page(data, lang, numbers, expanded, survey).render()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parindex.compiled import CompiledPack
 from parindex.errors import ParIndexError
@@ -15,6 +16,10 @@ from parindex.survey.installed import get_survey, surveys_for_pack
 from parindex.survey.model import SurveyDefinition, SurveyKind
 from parindex.survey.points import SurveyPoints
 from parindex.survey.readers import read_answers
+
+if TYPE_CHECKING:
+    from parindex.results import Results
+    from parindex.survey.report import SurveyReport
 
 
 def load_survey(name: str) -> SurveyDefinition:
@@ -37,6 +42,27 @@ def survey_of_pack(pack_id: str, kind: SurveyKind = SurveyKind.PAR_INDEX) -> Sur
     )
 
 
+def survey_definition_for(
+    compiled: CompiledPack, definition: SurveyDefinition | str | None = None
+) -> SurveyDefinition:
+    """The definition whose answers score ``compiled``'s survey leaves (checked for the pack).
+
+    ``definition``: a definition, an installed id or a file; by default the one
+    registered for the pack.
+    """
+    if definition is None:
+        chosen = survey_of_pack(compiled.pack.id)
+    elif isinstance(definition, str):
+        chosen = load_survey(definition)
+    else:
+        chosen = definition
+    if chosen.pack != compiled.pack.id:
+        raise ParIndexError(
+            msg("survey.pack_mismatch", pack=Found(chosen.pack), given=Found(compiled.pack.id))
+        )
+    return chosen
+
+
 def survey_points_for(
     compiled: CompiledPack,
     data: ScoringInput,
@@ -49,15 +75,37 @@ def survey_points_for(
     registered for the pack. Answers for a unit that is not scored are an error;
     a scored unit without questionnaires follows the policy below the minimum.
     """
-    if definition is None:
-        chosen = survey_of_pack(compiled.pack.id)
-    elif isinstance(definition, str):
-        chosen = load_survey(definition)
-    else:
-        chosen = definition
-    if chosen.pack != compiled.pack.id:
-        raise ParIndexError(
-            msg("survey.pack_mismatch", pack=Found(chosen.pack), given=Found(compiled.pack.id))
-        )
+    chosen = survey_definition_for(compiled, definition)
     read = read_answers(chosen, *answers, units=data.unit_ids)
     return aggregate(chosen, read, pack=compiled.pack, units=data.unit_ids)
+
+
+def report_for(
+    results: Results,
+    answers: Sequence[str | Path],
+    *,
+    satisfaction: Sequence[str | Path] = (),
+    satisfaction_definition: str | None = None,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> SurveyReport | None:
+    """The report's survey section for results scored with survey ``answers`` (None without).
+
+    ``satisfaction``: answer files of a satisfaction index shown beside it (the
+    definition installed for the pack, or ``satisfaction_definition``).
+    """
+    from parindex.survey.report import survey_report
+
+    if results.survey is None:
+        return None
+    read = read_answers(results.survey.definition, *answers, units=results.unit_ids)
+    index = None
+    if satisfaction:
+        chosen = (
+            load_survey(satisfaction_definition)
+            if satisfaction_definition
+            else survey_of_pack(results.pack.id, SurveyKind.SATISFACTION)
+        )
+        sat_answers = read_answers(chosen, *satisfaction, units=results.unit_ids)
+        index = aggregate(chosen, sat_answers, units=results.unit_ids)
+    return survey_report(results, read, resamples=resamples, seed=seed, satisfaction=index)

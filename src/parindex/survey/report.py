@@ -209,14 +209,14 @@ def _unit_table(report: SurveyReport, lang: str, number: Number) -> str:
     by_key = {(i.unit, i.leaf): i for i in report.intervals}
     groups = survey.definition.groups
     heads = [_t("col_unit", lang), _t("col_questionnaires", lang)]
-    heads += [escape(g.name) for g in groups]
+    heads += [f'<abbr title="{escape(g.name)}">{escape(g.id)}</abbr>' for g in groups]
     heads += [escape(leaf.code) for leaf in survey.leaves]
     rows = []
     wide = report.wide
     for row, unit in enumerate(survey.units):
         mark = " ◆" if unit in wide else ""
         cells = [
-            f"<td>{escape(unit)}{mark}</td>",
+            f'<td style="white-space:nowrap">{escape(unit)}{mark}</td>',
             f'<td class="n">{int(survey.questionnaires[row].sum())}</td>',
         ]
         cells += [
@@ -238,7 +238,9 @@ def _unit_table(report: SurveyReport, lang: str, number: Number) -> str:
             cells.append(f'<td class="n">{shown}{interval}<br>{count}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     title = f'<h3>{_t("units_title", lang)}</h3><p class="note">{_t("units_note", lang)}</p>'
-    return title + _folded(len(rows), _table(heads, rows, "survey"), lang)
+    # Many leaves make the table wider than the page: it scrolls on screen, not the page.
+    table = f'<div style="overflow-x:auto">{_table(heads, rows, "survey")}</div>'
+    return title + _folded(len(rows), table, lang)
 
 
 def _satisfaction(points: SurveyPoints, lang: str, number: Number) -> str:
@@ -248,7 +250,7 @@ def _satisfaction(points: SurveyPoints, lang: str, number: Number) -> str:
     rows = []
     for row, unit in enumerate(points.units):
         cells = [
-            f"<td>{escape(unit)}</td>",
+            f'<td style="white-space:nowrap">{escape(unit)}</td>',
             f'<td class="n">{int(points.questionnaires[row].sum())}</td>',
         ]
         for leaf in points.leaves:
