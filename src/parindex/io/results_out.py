@@ -394,9 +394,7 @@ def write_results_xlsx(
     if unit_sheets if unit_sheets is not None else len(results.units) <= UNIT_SHEETS_LIMIT:
         _unit_sheets(out)
     if results.survey is not None:
-        from parindex.survey.tables import add_survey_sheet
-
-        add_survey_sheet(out.book, results.survey, lang)
+        results.survey.add_sheet(out.book, lang)
     out.book.properties.creator = f"parindex {__version__}"
     out.book.properties.title = out.title
     target = Path(path)

@@ -18,6 +18,8 @@ from parindex.survey.model import SurveyDefinition
 from parindex.survey.plan import LeafPlan, SurveyPlan
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from parindex.compiled import CompiledPack
     from parindex.inputs import ScoringInput
 
@@ -158,6 +160,12 @@ class SurveyPoints:
             for leaf in self.leaves
         )
         return SurveyPoints(self.plan, tuple(units), self.questionnaires[rows], leaves)
+
+    def add_sheet(self, book: Workbook, lang: str = "vi") -> None:
+        """Add the survey sheet (points, figures, counts per unit and leaf) to a workbook."""
+        from parindex.survey.tables import add_survey_sheet
+
+        add_survey_sheet(book, self, lang)
 
     def into_input(
         self, compiled: CompiledPack, data: ScoringInput

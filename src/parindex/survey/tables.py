@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex.io.sheets import header_row, number_format, print_setup, put, set_widths
 from parindex.messages import text
-from parindex.survey.points import SurveyPoints
+
+if TYPE_CHECKING:
+    from parindex.survey.points import SurveyPoints
 
 Row = dict[str, object]
 
