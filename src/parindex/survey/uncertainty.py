@@ -72,15 +72,17 @@ class Resampler:
         position = np.array([survey.position(u) for u in answers.units], dtype=np.int64)
         unit_of = position[answers.unit_of] if answers.units else np.zeros(0, dtype=np.int64)
         n_units = len(survey.units)
-        n_groups = plan.n_groups
         self.counts = np.bincount(unit_of, minlength=n_units)
         self.slots = max(int(self.counts.max(initial=0)), 1)
         order = np.argsort(unit_of, kind="stable")
         starts = np.concatenate(([0], np.cumsum(self.counts)[:-1]))
         slot = np.empty(unit_of.size, dtype=np.int64)
         slot[order] = np.arange(unit_of.size) - np.repeat(starts, self.counts)
-        width = len(plan.leaves) * n_groups * 2
-        contributions = np.zeros((n_units, self.slots, width))
+        # Per unit and respondent slot: the respondent's valid answers and sum of values
+        # per leaf (2 numbers a leaf), and its group (−1 for an empty slot).
+        contributions = np.zeros((n_units, self.slots, len(plan.leaves) * 2), dtype=np.int64)
+        self.slot_group = np.full((n_units, self.slots), -1, dtype=np.int64)
+        self.slot_group[unit_of, slot] = answers.group_of
         for index, leaf in enumerate(plan.leaves):
             valid = np.zeros(unit_of.size, dtype=np.int64)
             total = np.zeros(unit_of.size, dtype=np.int64)
@@ -89,11 +91,12 @@ class Resampler:
                 answered = code >= 0
                 valid += answered
                 total += np.where(answered, leaf.option_value[np.maximum(code, 0)], 0)
-            column = (index * n_groups + answers.group_of) * 2
-            contributions[unit_of, slot, column] = valid
-            contributions[unit_of, slot, column + 1] = total
+            contributions[unit_of, slot, 2 * index] = valid
+            contributions[unit_of, slot, 2 * index + 1] = total
         self.contributions = contributions
-        self.exact = float(np.abs(contributions).max(initial=0)) * self.slots < 2**52
+        # Sums of at most `slots` draws stay exact in float64 below 2**52 (BLAS), else int64.
+        self.exact = int(np.abs(contributions).max(initial=0)) * self.slots < 2**52
+        self.floats = contributions.astype(np.float64) if self.exact else None
 
     def blocks(self, resamples: int) -> Iterator[tuple[int, list[tuple[Int64Array, Int64Array]]]]:
         """Per block of resamples: its size and, per leaf, (valid, total) of shape (b, units, G)."""
@@ -115,12 +118,16 @@ class Resampler:
             multiplicity = np.bincount(cells[taken], minlength=n_units * size * self.slots).reshape(
                 n_units, size, self.slots
             )
-            sums = np.matmul(multiplicity.astype(np.float64), self.contributions)
-            if not self.exact:
-                sums = np.matmul(multiplicity.astype(object), self.contributions.astype(object))
-            summed = np.rint(sums.astype(np.float64)).astype(np.int64).transpose(1, 0, 2)
-            summed = summed.reshape(size, n_units, n_leaves, n_groups, 2)
-            yield size, [(summed[:, :, i, :, 0], summed[:, :, i, :, 1]) for i in range(n_leaves)]
+            # Leaf-major, so that each leaf's (b, units, G) arrays are contiguous.
+            summed = np.empty((n_leaves, 2, size, n_units, n_groups), dtype=np.int64)
+            for group in range(n_groups):
+                mine = multiplicity * (self.slot_group == group)[:, None, :]
+                if self.floats is not None:
+                    sums = np.rint(np.matmul(mine.astype(np.float64), self.floats)).astype(np.int64)
+                else:
+                    sums = np.matmul(mine, self.contributions)
+                summed[..., group] = sums.reshape(n_units, size, n_leaves, 2).transpose(2, 3, 1, 0)
+            yield size, [(summed[i, 0], summed[i, 1]) for i in range(n_leaves)]
 
     def leaf_points(self, resamples: int) -> list[tuple[Int64Array, BoolArray, FloatArray]]:
         """Per leaf: (resamples × units) points in ticks, excluded mask and float figure."""
