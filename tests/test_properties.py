@@ -152,10 +152,15 @@ def test_raising_an_input_never_lowers_any_of_the_units_scores(case: Any, data: 
     compiled, scoring_input, results = case
     assume(len(scoring_input.stages) == 1)  # one stage: the raised value is the counted one
     (stage_name, stage), = scoring_input.stages.items()
-    row = data.draw(st.integers(0, len(scoring_input.units) - 1))
-    column = data.draw(st.integers(0, compiled.n_leaves - 1))
-    better = _raise_one(compiled.pack, compiled, stage.values, row, column)
-    assume(better is not None)
+    # Draw among the entries that can be raised, rather than filtering random ones.
+    candidates = [
+        (row, column, better)
+        for row in range(len(scoring_input.units))
+        for column in range(compiled.n_leaves)
+        if (better := _raise_one(compiled.pack, compiled, stage.values, row, column)) is not None
+    ]
+    assume(candidates)
+    row, column, better = data.draw(st.sampled_from(candidates))
     values = stage.values.copy()
     values[row, column] = better
     raised = parindex.score(
