@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +26,6 @@ OFFICIAL_PACKS = (
     "soctrang-commune",
     "nghean-department-2023",
     "nghean-district-2023",
-    "nghean-commune",
 )
 
 
@@ -150,3 +151,56 @@ def test_a_mapping_with_the_wrong_arity_is_an_error() -> None:
     ]
     assert any("merged needs at least 2 from_codes" in m for _, m in checks)
     assert any("no node 9" in m for _, m in checks)
+
+
+SOURCES = Path(__file__).parents[1] / "packs" / "sources"
+CITED_FILE = re.compile(r"packs/sources/([\w.-]+\.json)")
+
+
+def _provenances(pack: parindex.Pack) -> list[parindex.Provenance]:
+    return [*pack.declared.provenance, *(p for _, node in pack.walk() for p in node.provenance)]
+
+
+@pytest.mark.parametrize("pack_id", OFFICIAL_PACKS)
+def test_every_figure_cites_a_file_in_packs_sources(pack_id: str) -> None:
+    pack = parindex.get_pack(pack_id)
+    for provenance in _provenances(pack):
+        cited = CITED_FILE.findall(" ".join((provenance.document, provenance.section, provenance.note)))
+        assert cited, provenance.document
+        for name in cited:
+            assert (SOURCES / name).is_file(), name
+    texts = " ".join(path.read_text(encoding="utf-8") for path in SOURCES.glob("*.json"))
+    for basis in pack.legal_basis:
+        assert basis.number in texts or basis.number.startswith("Dự thảo"), basis.number
+
+
+@pytest.mark.parametrize("pack_id", OFFICIAL_PACKS)
+def test_a_draft_source_is_called_a_draft(pack_id: str) -> None:
+    # Seed 001 is Sóc Trăng's DRAFT decision (dự thảo, 2022): never "official".
+    for provenance in _provenances(parindex.get_pack(pack_id)):
+        if "seed 001" in provenance.document or "Dự thảo" in provenance.document:
+            assert "dự thảo" in provenance.document.lower()
+            assert provenance.status in (ProvenanceStatus.DRAFT, ProvenanceStatus.MISSING)
+
+
+def test_no_pack_cites_a_page_that_no_sources_file_holds() -> None:
+    sources = " ".join(path.read_text(encoding="utf-8") for path in SOURCES.glob("*"))
+    for pack_id in OFFICIAL_PACKS:
+        pack = parindex.get_pack(pack_id)
+        urls = [b.url for b in pack.legal_basis] + [p.url for p in _provenances(pack)]
+        for url in filter(None, urls):
+            assert url in sources, (pack_id, url)
+
+
+def test_nghean_packs_rest_on_nghean_sources() -> None:
+    department = parindex.get_pack("nghean-department-2023")
+    assert [b.number for b in department.legal_basis] == ["3323/QĐ-UBND", "5158/QĐ-UBND"]
+    district = parindex.get_pack("nghean-district-2023")
+    for pack in (department, district):
+        assert all("876" not in b.number for b in pack.legal_basis)
+        # The 7 areas of KH 574's appendix, labelled as what they are.
+        assert len(pack.tree) == 7 and pack.node("7").title.endswith("chính quyền số")
+        assert all("KH 574" in node.note for node in pack.tree)
+    assert [(c.criteria, c.sub_criteria) for c in department.declared.per_field.values()] == [
+        (8, 12), (6, 9), (7, 18), (5, 11), (8, 13), (5, 12), (9, 14)
+    ]  # fmt: skip

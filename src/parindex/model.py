@@ -50,7 +50,11 @@ class NotApplicable(enum.Enum):
 
 
 class ProvenanceStatus(enum.Enum):
+    """How sure a figure is: read in an official text, a draft, the press, computed, …"""
+
     OFFICIAL = "official"
+    #: Read in a draft (dự thảo), e.g. seed 001, Sóc Trăng's 2022 draft decision.
+    DRAFT = "draft"
     DERIVED = "derived"
     REPORTED = "reported"
     MISSING = "missing"

@@ -99,6 +99,7 @@ NOT_APPLICABLE: Mapping[NotApplicable, Choice] = {
 
 STATUSES: Mapping[ProvenanceStatus, Choice] = {
     ProvenanceStatus.OFFICIAL: Choice("chính thức", "official", ("văn bản chính thức",)),
+    ProvenanceStatus.DRAFT: Choice("dự thảo", "draft", ()),
     ProvenanceStatus.DERIVED: Choice("suy ra", "derived", ("tính ra",)),
     ProvenanceStatus.REPORTED: Choice("báo chí đưa tin", "reported", ("đưa tin", "báo chí")),
     ProvenanceStatus.MISSING: Choice("chưa tìm thấy", "missing", ("thiếu",)),
