@@ -32,28 +32,15 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402 (threads pinned first)
 import gc  # noqa: E402 (threads pinned first)
 import math  # noqa: E402 (threads pinned first)
-import statistics  # noqa: E402 (threads pinned first)
 import time  # noqa: E402 (threads pinned first)
-from collections.abc import Callable  # noqa: E402 (threads pinned first)
-from typing import Any  # noqa: E402 (threads pinned first)
 
+from benchmarks.run import _timed  # noqa: E402 (threads pinned first)
 from parindex.survey import aggregate, reference_aggregate, synthetic_answers  # noqa: E402 (threads pinned first)
 from parindex.survey.installed import get_survey  # noqa: E402 (threads pinned first)
 
 PER_UNIT = 100
 AGGREGATION_TARGET_S = 2.0
 BOOTSTRAP_TARGET_S = 10.0
-
-
-def _timed(fn: Callable[[], Any], repeats: int = 3) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def aggregation(sizes: list[int]) -> list[str]:
@@ -71,7 +58,7 @@ def aggregation(sizes: list[int]) -> list[str]:
     timings = []
     for n in sizes:
         answers = synthetic_answers(definition, n // PER_UNIT, respondents=PER_UNIT)
-        seconds = _timed(lambda answers=answers: aggregate(definition, answers))
+        seconds, _ = _timed(lambda answers=answers: aggregate(definition, answers), 3)
         timings.append(seconds)
         cells = answers.codes.size
         target = f"< {AGGREGATION_TARGET_S:g} s" if n == 1_000_000 else ""
@@ -92,10 +79,8 @@ def aggregation(sizes: list[int]) -> list[str]:
 
 
 def rank_bootstrap_timing(n_units: int = 1000, resamples: int = 1000) -> list[str]:
-    import attrs
-    import numpy as np
-
     import parindex
+    from parindex.survey.combine import without_leaves
     from parindex.survey.uncertainty import rank_bootstrap
     from parindex.synthetic import synthetic_input
 
@@ -104,14 +89,8 @@ def rank_bootstrap_timing(n_units: int = 1000, resamples: int = 1000) -> list[st
     data = synthetic_input(compiled, n_units)
     answers = synthetic_answers(definition, list(data.unit_ids), respondents=30)
     survey = aggregate(definition, answers, units=data.unit_ids)
-    columns = [compiled.leaf_index[code] for code in survey.leaf_codes]
-    stages = {}
-    for name, stage in data.stages.items():
-        values, na = stage.values.copy(), stage.not_applicable.copy()
-        values[:, columns] = np.nan
-        na[:, columns] = False
-        stages[name] = attrs.evolve(stage, values=values, not_applicable=na)
-    results = parindex.score(compiled, attrs.evolve(data, stages=stages), survey=survey)
+    blank = without_leaves(data, compiled, survey.leaf_codes)
+    results = parindex.score(compiled, blank, survey=survey)
     rank_bootstrap(results, answers, resamples=64)
     gc.collect()
     start = time.perf_counter()

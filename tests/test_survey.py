@@ -23,6 +23,7 @@ from parindex.survey import (
     reference_aggregate,
     synthetic_answers,
 )
+from parindex.survey.combine import without_leaves
 from parindex.survey.installed import get_survey, survey_ids, surveys_for_pack
 from parindex.survey.readers import read_answers
 from parindex.survey.writers import write_answers_csv
@@ -340,21 +341,6 @@ def test_units_without_questionnaires_follow_the_policy() -> None:
 # --- into scoring ---------------------------------------------------------------
 
 
-def _blank_survey_leaves(
-    compiled: parindex.CompiledPack, data: parindex.ScoringInput, codes: tuple[str, ...]
-) -> parindex.ScoringInput:
-    import attrs
-
-    columns = [compiled.leaf_index[c] for c in codes]
-    stages = {}
-    for name, stage in data.stages.items():
-        values, na = stage.values.copy(), stage.not_applicable.copy()
-        values[:, columns] = np.nan
-        na[:, columns] = False
-        stages[name] = attrs.evolve(stage, values=values, not_applicable=na)
-    return attrs.evolve(data, stages=stages)
-
-
 @pytest.mark.parametrize("engine", ["numpy", "kernel"])
 def test_score_combines_survey_points_with_self_assessment(
     commune: parindex.CompiledPack, engine: str
@@ -368,7 +354,7 @@ def test_score_combines_survey_points_with_self_assessment(
         definition, units, respondents=np.where(np.arange(60) % 10 == 0, 4, 30)
     )
     survey = aggregate(definition, answers, units=units)
-    data = _blank_survey_leaves(commune, data, survey.leaf_codes)
+    data = without_leaves(data, commune, survey.leaf_codes)
     results = parindex.score(commune, data, survey=survey, engine=engine)
     assert results.survey is not None
     for unit in units:
@@ -397,7 +383,7 @@ def test_survey_points_never_silently_overwrite_entries(commune: parindex.Compil
     with pytest.raises(InputError) as caught:
         parindex.score(commune, data, survey=survey)
     assert {p.message.code for p in caught.value.problems} == {"survey.leaf_entered_and_surveyed"}  # type: ignore[union-attr]
-    blank = _blank_survey_leaves(commune, data, survey.leaf_codes)
+    blank = without_leaves(data, commune, survey.leaf_codes)
     other = aggregate(definition, synthetic_answers(definition, ["Khác"]))
     with pytest.raises(InputError) as caught:
         parindex.score(commune, blank, survey=other)

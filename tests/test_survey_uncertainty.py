@@ -18,6 +18,7 @@ from parindex.errors import ParIndexError
 from parindex.messages import use_lang
 from parindex.scoring import group_index
 from parindex.survey import Answers, aggregate, answers_from_arrays, synthetic_answers
+from parindex.survey.combine import without_leaves
 from parindex.survey.exact import evaluate
 from parindex.survey.uncertainty import (
     Resampler,
@@ -46,14 +47,7 @@ def _scored(
     units = list(data.unit_ids)
     answers = synthetic_answers(definition, units, respondents=respondents)
     survey = aggregate(definition, answers, units=units)
-    columns = [commune.leaf_index[c] for c in survey.leaf_codes]
-    stages = {}
-    for name, stage in data.stages.items():
-        values, na = stage.values.copy(), stage.not_applicable.copy()
-        values[:, columns] = np.nan
-        na[:, columns] = False
-        stages[name] = attrs.evolve(stage, values=values, not_applicable=na)
-    blank = attrs.evolve(data, stages=stages)
+    blank = without_leaves(data, commune, survey.leaf_codes)
     return parindex.score(commune, blank, survey=survey), answers, blank
 
 

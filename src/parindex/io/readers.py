@@ -36,8 +36,13 @@ COLLECTORS: dict[str, Collector] = {
 }
 
 
-def input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProblem]]:
-    """The files named, folders expanded; problems for what cannot be read."""
+def input_files(
+    paths: Sequence[str | Path], kinds: Collection[str] = tuple(COLLECTORS)
+) -> tuple[list[Path], list[InputProblem]]:
+    """The files named, folders expanded; problems for what cannot be read.
+
+    ``kinds``: the extensions read (scoring input by default; survey answers use it too).
+    """
     files: list[Path] = []
     problems: list[InputProblem] = []
     for given in paths:
@@ -47,7 +52,7 @@ def input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProb
                 child
                 for child in path.iterdir()
                 if child.is_file()
-                and child.suffix.lower() in COLLECTORS
+                and child.suffix.lower() in kinds
                 and not child.name.startswith(("~$", "."))
             )
             if not found:
@@ -55,18 +60,18 @@ def input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProb
                     InputProblem(
                         msg("input.no_files_in_folder"),
                         location=Location(str(path)),
-                        expected=", ".join(sorted(COLLECTORS)),
+                        expected=", ".join(sorted(kinds)),
                     )
                 )
             files += found
         elif not path.is_file():
             problems.append(InputProblem(msg("input.no_such_file"), location=Location(str(path))))
-        elif path.suffix.lower() not in COLLECTORS:
+        elif path.suffix.lower() not in kinds:
             problems.append(
                 InputProblem(
                     msg("input.unknown_input_kind", found=Found(path.suffix)),
                     location=Location(path.name),
-                    expected=", ".join(sorted(COLLECTORS)),
+                    expected=", ".join(sorted(kinds)),
                 )
             )
         else:

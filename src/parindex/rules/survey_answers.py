@@ -13,24 +13,26 @@ from decimal import Decimal
 from typing import ClassVar
 
 import attrs
-import numpy as np
 
-from parindex.fixedpoint import VALUE_SCALE, BoolArray, Int64Array, mul_div_round
+from parindex.fixedpoint import VALUE_SCALE, BoolArray, Int64Array
 from parindex.messages import Found, Message, text
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number
+from parindex.rules.numeric import Direct
 
 
 class _Evaluator(GroupEvaluator):
-    def __init__(self, upper: Int64Array, per_tick: int) -> None:
-        self._upper = upper
+    """Direct points that must also be whole ticks (survey points are exact ticks)."""
+
+    def __init__(self, direct: GroupEvaluator, per_tick: int) -> None:
+        self._direct = direct
         self._per_tick = per_tick
 
     def invalid(self, micro: Int64Array) -> BoolArray:
-        bad: BoolArray = (micro < 0) | (micro > self._upper) | (micro % self._per_tick != 0)
+        bad: BoolArray = self._direct.invalid(micro) | (micro % self._per_tick != 0)
         return bad
 
     def points(self, micro: Int64Array, best: Int64Array | None) -> Int64Array:
-        return mul_div_round(micro, 1, self._per_tick)
+        return self._direct.points(micro, best)
 
 
 @attrs.frozen
@@ -69,5 +71,5 @@ class SurveyAnswers(Rule):
     def evaluator(
         cls, rules: Sequence[Rule], maxima: Int64Array, ticks_per_point: int
     ) -> GroupEvaluator:
-        per_tick = VALUE_SCALE // ticks_per_point
-        return _Evaluator(np.asarray(maxima * per_tick, dtype=np.int64), per_tick)
+        direct = Direct.evaluator(rules, maxima, ticks_per_point)
+        return _Evaluator(direct, VALUE_SCALE // ticks_per_point)

@@ -29,6 +29,7 @@ from parindex.errors import InputError, InputProblem, Location
 from parindex.grammar import clean_text, label_key
 from parindex.io import xlsx_input
 from parindex.io.cells import column_letter
+from parindex.io.readers import input_files
 from parindex.messages import Found, msg
 from parindex.survey.answers import Answers, AnswerTable, build_answers
 from parindex.survey.model import SurveyDefinition
@@ -375,37 +376,8 @@ def _workbook_sheets(definition: SurveyDefinition, path: Path) -> list[tuple[str
 
 
 def answer_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProblem]]:
-    """The answer files named, folders expanded (their .csv/.xlsx files in name order)."""
-    files: list[Path] = []
-    problems: list[InputProblem] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not p.name.startswith(("~$", "."))
-            )
-            if not found:
-                problems.append(
-                    InputProblem(msg("survey.folder_empty"), location=Location(str(path)))
-                )
-            files += found
-        elif not path.is_file():
-            problems.append(InputProblem(msg("survey.no_such_file"), location=Location(str(path))))
-        elif path.suffix.lower() not in SUFFIXES:
-            problems.append(
-                InputProblem(
-                    msg("survey.unknown_file_kind", suffix=Found(path.suffix)),
-                    location=Location(path.name),
-                    expected=", ".join(SUFFIXES),
-                )
-            )
-        else:
-            files.append(path)
-    return files, problems
+    """The answer files named, folders expanded (their .csv and workbook files in name order)."""
+    return input_files(paths, SUFFIXES)
 
 
 def read_answers(

@@ -39,6 +39,7 @@ from parindex.scoring import apply_bounds, group_index, index_and_grades, points
 from parindex.survey.answers import Answers
 from parindex.survey.exact import USED_OWN, evaluate
 from parindex.survey.model import Measure
+from parindex.survey.plan import LeafPlan
 from parindex.survey.points import SurveyPoints, fraction_to_decimal
 from parindex.textable import format_table
 
@@ -138,23 +139,29 @@ class Resampler:
             for index, (leaf, (valid, total)) in enumerate(
                 zip(self.survey.plan.leaves, per_leaf, strict=True)
             ):
-                outcome = evaluate(
-                    leaf,
-                    valid,
-                    total,
-                    valid.sum(axis=1, keepdims=True),
-                    total.sum(axis=1, keepdims=True),
-                )
-                # A resample the policy stops (below a minimum, policy "error") counts as excluded.
-                stopped = outcome.unit_error | outcome.group_error.any(axis=-1)
-                stopped |= outcome.no_pooled.any(axis=-1)
-                out[index][0].append(outcome.points)
-                out[index][1].append(outcome.excluded | stopped)
-                out[index][2].append(outcome.share)
+                points, off, share = resampled_leaf(leaf, valid, total)
+                out[index][0].append(points)
+                out[index][1].append(off)
+                out[index][2].append(share)
         return [
             (np.concatenate(points), np.concatenate(excluded), np.concatenate(share))
             for points, excluded, share in out
         ]
+
+
+def resampled_leaf(
+    leaf: LeafPlan, valid: Int64Array, total: Int64Array
+) -> tuple[Int64Array, BoolArray, FloatArray]:
+    """Points, "off" mask and float figure of one leaf over a block of resamples.
+
+    A resample the policy stops (below a minimum, policy "error") counts as excluded.
+    """
+    outcome = evaluate(
+        leaf, valid, total, valid.sum(axis=1, keepdims=True), total.sum(axis=1, keepdims=True)
+    )
+    off = outcome.excluded | outcome.unit_error | outcome.group_error.any(axis=-1)
+    off |= outcome.no_pooled.any(axis=-1)
+    return outcome.points, off, outcome.share
 
 
 @attrs.frozen
@@ -348,16 +355,8 @@ def resampled_ranks(
         for index, (leaf, (valid, total)) in enumerate(
             zip(survey.plan.leaves, per_leaf, strict=True)
         ):
-            outcome = evaluate(
-                leaf,
-                valid,
-                total,
-                valid.sum(axis=1, keepdims=True),
-                total.sum(axis=1, keepdims=True),
-            )
-            off = outcome.excluded | outcome.unit_error | outcome.group_error.any(axis=-1)
-            off |= outcome.no_pooled.any(axis=-1)
-            points[:, :, index] = np.where(off, 0, outcome.points)
+            leaf_points, off, _ = resampled_leaf(leaf, valid, total)
+            points[:, :, index] = np.where(off, 0, leaf_points)
             maxima[:, :, index] = np.where(off, 0, full_max[index])
         rows = size * n_units
         change = (points - base.leaf_points[:, columns]).reshape(rows, -1).astype(np.float64)
