@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from engine_support import ENGINES
 
 import parindex
 from parindex.compiled import CompiledPack
@@ -236,3 +237,19 @@ def test_without_numba_auto_scores_with_numpy_and_kernel_says_what_to_install() 
     assert available == "False"
     assert auto_sum == numpy_engine  # auto scored (with numpy), and warned of nothing
     assert refused == "engine=\"kernel\" needs numba: pip install 'parindex[fast]'"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_value_marked_not_applicable_is_refused_even_when_nothing_is_missing(
+    commune: CompiledPack, engine: str
+) -> None:
+    # Every entry holds a value; one is also marked "không phát sinh". The numpy
+    # engine's screen used to look at the marks only in blocks with a missing entry.
+    values = np.full((2, commune.n_leaves), 1.0)
+    na = np.zeros(values.shape, dtype=bool)
+    na[0, 3] = True
+    data = from_array(commune, ["A", "B"], values, not_applicable=na)
+    with pytest.raises(InputError) as caught:
+        parindex.score(commune, data, engine=engine)
+    codes = {problem.message.code for problem in caught.value.problems}  # type: ignore[union-attr]
+    assert "scoring.value_and_not_applicable" in codes

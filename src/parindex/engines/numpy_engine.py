@@ -8,12 +8,20 @@ ceilings deepest first, then index % and grades in exact integers. Units are
 processed in blocks to bound memory; no Python loop runs per unit. Always
 available; the fused kernel (:mod:`parindex.engines.kernel`) computes the same
 arrays bit for bit.
+
+Two things keep it fast. Every block works in the same few arrays, allocated
+once per view (:class:`_Scratch`): fresh memory costs a page fault per page,
+and a block's temporaries allocated anew each time made the run time depend
+on how malloc happened to recycle memory. And per-unit maxima are kept only
+for the nodes whose maximum can vary (above a leaf "không phát sinh" can
+exclude, :class:`Maxima`); every other node's maximum is the pack's.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -28,24 +36,76 @@ from parindex.fixedpoint import (
     FloatArray,
     Int64Array,
     div_round,
-    float_div_round,
     quantize_values,
 )
 
 #: Target number of leaf values per block; keeps working arrays cache-sized.
-BLOCK_VALUES = 1 << 16
+BLOCK_VALUES = 1 << 15
 #: Values beyond ±VALUE_LIMIT quantise to at least this many micro units.
 MICRO_LIMIT = VALUE_LIMIT * VALUE_SCALE
+#: The largest index an int32 index array holds.
+INT32_LIMIT = 2**31
 
 
-def _screen(
-    plan: Plan,
-    *,
-    micro: Int64Array,
-    absent: BoolArray,
-    na_block: BoolArray,
-    any_absent: bool,
-    any_na: bool,
+@attrs.define
+class Maxima:
+    """Per-unit maxima of a block: the pack's for most nodes, rows for the nodes that vary.
+
+    ``rows[row_of[node]]`` holds a varying node's maximum for every unit of the
+    block; a node with ``row_of[node] == -1`` has ``fixed[node]`` for every unit.
+    Caps apply to the varying rows only: ``fixed`` already has every cap applied.
+    """
+
+    fixed: Int64Array
+    rows: Int64Array
+    row_of: Int64Array
+
+    def of(self, node: int) -> Int64Array | int:
+        row = int(self.row_of[node])
+        return self.rows[row] if row >= 0 else int(self.fixed[node])
+
+    def varies(self, node: int) -> bool:
+        return bool(self.row_of[node] >= 0)
+
+    @classmethod
+    def full(cls, unit_max: Int64Array) -> Maxima:
+        """Every node varies: ``unit_max`` (nodes × units, or nodes × 1) holds them all."""
+        n_nodes = unit_max.shape[0]
+        return cls(np.zeros(n_nodes, dtype=np.int64), unit_max, np.arange(n_nodes))
+
+
+class _Scratch:
+    """Block-sized working arrays, allocated once per view and reused by every block.
+
+    ``rows(name, n, width)`` is a C-contiguous (n × width) view of the named
+    buffer, so a last, narrower block gets contiguous arrays too.
+    """
+
+    def __init__(self, n_leaves: int, n_nodes: int, width: int) -> None:
+        leaf_cells = n_leaves * width
+        node_cells = n_nodes * width
+        self._buffers: dict[str, npt.NDArray[Any]] = {
+            "raw": np.empty(leaf_cells),
+            "half": np.empty(leaf_cells),
+            "absent": np.empty(leaf_cells, dtype=bool),
+            "na": np.empty(leaf_cells, dtype=bool),
+            "micro": np.empty(leaf_cells, dtype=np.int64),
+            "points": np.empty(leaf_cells, dtype=np.int64),
+            # Row 0 of every view stays 0: cumulative sums are written from row 1.
+            "cumulative": np.zeros(leaf_cells + width, dtype=np.int64),
+            "totals": np.empty(node_cells, dtype=np.int64),
+            "starts": np.empty(node_cells, dtype=np.int64),
+            "numerator": np.empty(node_cells),
+            "signed": np.empty(node_cells),
+            "reached": np.empty(node_cells, dtype=bool),
+        }
+
+    def rows(self, name: str, n: int, width: int) -> npt.NDArray[Any]:
+        return self._buffers[name][: n * width].reshape(n, width)
+
+
+def _screen_entries(
+    plan: Plan, micro: Int64Array, absent: BoolArray, na_block: BoolArray | None
 ) -> None:
     """Cheap whole-block checks that prove a single-stage block is valid.
 
@@ -53,46 +113,43 @@ def _screen(
     """
     if micro.size and (int(micro.min()) <= -MICRO_LIMIT or int(micro.max()) >= MICRO_LIMIT):
         raise ScreenError
-    if any_na and ((na_block & ~absent).any() or (na_block & ~plan.na_allowed[:, None]).any()):
+    if na_block is not None and (
+        (na_block & ~absent).any() or (na_block & ~plan.na_allowed[:, None]).any()
+    ):
         raise ScreenError
 
 
-def _index_block(
-    plan: Plan, totals: Int64Array, unit_max: Int64Array, mode: str
-) -> tuple[FloatArray, BoolArray]:
-    """Index scaled by 10**decimals, exactly, and where it is defined (maximum > 0)."""
-    defined = unit_max > 0
-    low, high = int(totals.min(initial=0)), int(totals.max(initial=0))
-    top = int(unit_max.max(initial=0))
-    if mode == "half_up" and 2 * max(-low, high) * plan.index_scale + top < FLOAT_EXACT:
-        numerator = totals.astype(np.float64)
-        numerator *= plan.index_scale
-        safe = unit_max if bool(defined.all()) else np.where(defined, unit_max, 1)
-        denominator = safe.astype(np.float64)
-        index = float_div_round(numerator, denominator, low < 0)
-    else:
-        index = div_round(totals * plan.index_scale, np.where(defined, unit_max, 1), mode).astype(
-            np.float64
-        )
-    if not defined.all():
-        index[~np.broadcast_to(defined, index.shape)] = 0
-    return index, np.broadcast_to(defined, totals.shape)
+def _rule_points(
+    compiled: CompiledPack,
+    plan: Plan,
+    micro: Int64Array,
+    absent: BoolArray,
+    any_absent: bool,
+    best: dict[str, Int64Array] | None,
+    group_rows: Int64Array,
+    out: Int64Array,
+    screen: bool,
+) -> None:
+    """Each rule group's points of node-major ``micro`` into ``out``, screening first if asked."""
+    for group, cols in zip(compiled.groups, plan.columns, strict=True):
+        block = micro[cols].T
+        if screen:
+            bad = group.evaluator.invalid(block)
+            if bad.any() and (not any_absent or (bad & ~absent[cols].T).any()):
+                raise ScreenError
+        group_best = None
+        if best is not None and group.uses_group_best:
+            group_best = best[group.kind][group_rows]
+        out[cols] = group.evaluator.points(block, group_best).T
 
 
-def _grade_block(
-    compiled: CompiledPack, plan: Plan, index: FloatArray, defined: BoolArray
-) -> npt.NDArray[np.int8]:
-    n_grades = len(compiled.pack.classification.grades)
-    if plan.grade_thresholds is None:
-        return grades_for(compiled, index.astype(np.int64), defined)
-    # Thresholds fall from the best grade down: a grade's position is the number
-    # of thresholds the index does not reach.
-    grades = np.full(index.shape, n_grades - 1, dtype=np.int8)
-    for threshold in plan.grade_thresholds:
-        np.subtract(grades, index >= threshold, out=grades, casting="unsafe")
-    if not defined.all():
-        grades[~defined] = NO_GRADE
-    return grades
+def _absent_points(
+    compiled: CompiledPack, plan: Plan, points: Int64Array, absent: BoolArray, na: BoolArray | None
+) -> None:
+    """Absent entries score 0; 'không phát sinh' scores the maximum where the leaf says so."""
+    np.copyto(points, 0, where=absent)
+    if na is not None:
+        np.copyto(points, compiled.leaf_max[:, None], where=na & plan.full_points[:, None])
 
 
 def leaf_points(
@@ -112,16 +169,76 @@ def leaf_points(
     """
     plan = plan_for(compiled)
     points = np.empty(micro.shape, dtype=np.int64)
-    for group, cols in zip(compiled.groups, plan.columns, strict=True):
-        group_best = None
-        if best is not None and group.uses_group_best:
-            group_best = best[group.kind][group_rows]
-        points[cols] = group.evaluator.points(micro[cols].T, group_best).T
-    if absent.any():
-        np.putmask(points, absent, 0)
-        if na.any():
-            np.copyto(points, compiled.leaf_max[:, None], where=na & plan.full_points[:, None])
+    any_absent = bool(absent.any())
+    _rule_points(compiled, plan, micro, absent, any_absent, best, group_rows, points, False)
+    if any_absent:
+        _absent_points(compiled, plan, points, absent, na if na.any() else None)
     return points
+
+
+def _scaled_index(
+    plan: Plan,
+    totals: Int64Array,
+    unit_max: Int64Array,
+    mode: str,
+    out: FloatArray | None = None,
+    spare: FloatArray | None = None,
+) -> tuple[FloatArray, BoolArray]:
+    """Index scaled by 10**decimals, exactly, and where it is defined (maximum > 0).
+
+    ``unit_max`` is nodes × units or nodes × 1 and never negative. In float64:
+    ``trunc((2·n·s + copysign(d, n)) / 2d)`` is ``n·s / d`` rounded half away
+    from zero, exactly while ``2·|n|·s + d < 2**53`` (a non-integer ratio of such
+    integers lies further from an integer than the division's rounding error).
+    """
+    defined = unit_max > 0
+    low, high = int(totals.min(initial=0)), int(totals.max(initial=0))
+    top = int(unit_max.max(initial=0))
+    if mode == "half_up" and 2 * max(-low, high) * plan.index_scale + top < FLOAT_EXACT:
+        safe = unit_max if bool(defined.all()) else np.where(defined, unit_max, 1)
+        denominator = safe.astype(np.float64)
+        index = np.multiply(totals, 2.0 * plan.index_scale, out=out)
+        if low < 0:
+            index += np.copysign(denominator, index, out=spare)
+        else:
+            index += denominator
+        index /= 2.0 * denominator
+        np.trunc(index, out=index)
+    else:
+        index = div_round(totals * plan.index_scale, np.where(defined, unit_max, 1), mode).astype(
+            np.float64
+        )
+    if not defined.all():
+        index[~np.broadcast_to(defined, index.shape)] = 0
+    return index, np.broadcast_to(defined, totals.shape)
+
+
+def _grade_block(
+    compiled: CompiledPack,
+    plan: Plan,
+    index: npt.NDArray[Any],
+    defined: BoolArray,
+    out: npt.NDArray[np.int8] | None = None,
+    reached: BoolArray | None = None,
+) -> npt.NDArray[np.int8]:
+    n_grades = len(compiled.pack.classification.grades)
+    if plan.grade_thresholds is None:
+        grades = grades_for(compiled, index.astype(np.int64), defined)
+        if out is None:
+            return grades
+        out[...] = grades
+        return out
+    # Thresholds fall from the best grade down: a grade's position is the number
+    # of thresholds the index does not reach.
+    grades = np.full(index.shape, n_grades - 1, dtype=np.int8) if out is None else out
+    if out is not None:
+        grades.fill(n_grades - 1)
+    for threshold in plan.grade_thresholds:
+        hit = np.greater_equal(index, threshold, out=reached)
+        np.subtract(grades, hit, out=grades, casting="unsafe")
+    if not defined.all():
+        grades[~defined] = NO_GRADE
+    return grades
 
 
 def index_and_grades(
@@ -133,8 +250,65 @@ def index_and_grades(
     needs whole units: see :func:`apply_eligibility`).
     """
     plan = plan_for(compiled)
-    index, defined = _index_block(plan, totals, unit_max, compiled.pack.rounding.mode)
+    index, defined = _scaled_index(plan, totals, unit_max, compiled.pack.rounding.mode)
     return index, _grade_block(compiled, plan, index, defined)
+
+
+def bounds(
+    compiled: CompiledPack,
+    totals: Int64Array,
+    maxima: Maxima,
+    bonus_ticks: Int64Array,
+    deduction_ticks: Int64Array,
+    limited: BoolArray | None,
+) -> None:
+    """Caps, bonuses, deductions, floors and ceilings, deepest node first (node-major).
+
+    ``totals`` (nodes × units), ``maxima``'s rows and ``limited`` are updated
+    in place. A cap lowers a varying node's maxima and its ancestors' (which
+    vary too); the pack's fixed maxima have every cap applied already.
+    """
+    for bounded in compiled.bounded:
+        node = bounded.node
+        raw = totals[node].copy()
+        base = raw
+        top = maxima.of(node)
+        if bounded.cap is not None:
+            if maxima.varies(node):
+                capped: Int64Array = np.minimum(top, bounded.cap)
+                maxima.rows[maxima.row_of[bounded.targets]] += capped - top
+                top = capped
+            base = np.minimum(raw, bounded.cap)
+        adjusted = base
+        if bounded.slot is not None:
+            adjusted = base + bonus_ticks[bounded.slot] - deduction_ticks[bounded.slot]
+        ceiling = bounded.ceiling if bounded.ceiling is not None else top + bounded.subtree_bonus
+        final = np.clip(adjusted, bounded.floor, ceiling)
+        if limited is not None:
+            limited[node] = final != adjusted
+        totals[bounded.targets] += final - raw
+
+
+def apply_bounds(
+    compiled: CompiledPack,
+    totals: Int64Array,
+    unit_max: Int64Array,
+    bonus_ticks: Int64Array,
+    deduction_ticks: Int64Array,
+    limited: BoolArray | None,
+) -> Int64Array:
+    """:func:`bounds` on per-unit maxima of every node, capped from scratch.
+
+    Arrays are nodes × units (``totals``, ``limited``), adjustable slots × units
+    (bonus, deduction) and nodes × units or nodes × 1 (``unit_max``, uncapped).
+    ``totals`` and ``limited`` are updated in place; the per-unit maxima (caps
+    applied) are returned. Pass ``.T`` views of unit-major arrays to use it on them.
+    """
+    if any(bounded.cap is not None for bounded in compiled.bounded):
+        unit_max = np.array(np.broadcast_to(unit_max, totals.shape), dtype=np.int64)
+    maxima = Maxima.full(unit_max)
+    bounds(compiled, totals, maxima, bonus_ticks, deduction_ticks, limited)
+    return maxima.rows
 
 
 def numpy_view(
@@ -153,135 +327,155 @@ def numpy_view(
     Raises :class:`ScreenError` when ``screen`` finds a doubtful entry.
     """
     plan = plan_for(compiled)
-    bonus_ticks = points_to_ticks(bonus, compiled.ticks_per_point)
-    deduction_ticks = points_to_ticks(deduction, compiled.ticks_per_point)
     n_units, n_leaves = values.shape
     n_nodes = compiled.n_nodes
+    bonus_ticks = points_to_ticks(bonus, compiled.ticks_per_point).T
+    deduction_ticks = points_to_ticks(deduction, compiled.ticks_per_point).T
     # Results are stored node-major (each node's units contiguous, so a block is
     # written as contiguous rows) and handed out as unit-major views.
-    points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype).T
-    missing = np.zeros((n_units, n_leaves), dtype=bool)
+    points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype)
     varying = plan.varying_nodes
-    maximum = np.empty((varying.size, n_units), dtype=compiled.points_dtype).T
-    index_out: npt.NDArray[np.signedinteger[Any]] = np.empty((n_nodes, n_units), dtype=np.int32).T
-    grades = np.empty((n_nodes, n_units), dtype=np.int8).T
-    limited = np.zeros((n_nodes, n_units), dtype=bool).T if compiled.bounded else None
-    block = max(1, BLOCK_VALUES // max(n_leaves, 1))
-    start, end = compiled.start, compiled.end
-    leaf_max = compiled.leaf_max
+    maximum = np.empty((varying.size, n_units), dtype=compiled.points_dtype)
+    index_out: npt.NDArray[np.signedinteger[Any]] = np.empty((n_nodes, n_units), dtype=np.int32)
+    grades = np.empty((n_nodes, n_units), dtype=np.int8)
+    limited = np.zeros((n_nodes, n_units), dtype=bool) if compiled.bounded else None
+    missing = np.zeros((n_units, n_leaves), dtype=bool)
     any_missing = False
-    first = 0
-    while first < n_units:
+    has_na = bool(na.any())
+    width = min(max(1, BLOCK_VALUES // max(n_leaves, 1)), max(n_units, 1))
+    scratch = _Scratch(n_leaves, n_nodes, width)
+    fixed = Maxima(compiled.node_max, np.zeros((0, 1), dtype=np.int64), plan.no_rows)
+    start, end = compiled.start, compiled.end
+    mode = compiled.pack.rounding.mode
+    for first in range(0, n_units, width):
+        stop = min(first + width, n_units)
+        w = stop - first
         # Work node-major (leaves × units, C order): gathers of leaf columns and
         # node slices become contiguous row operations, several times faster.
-        rows = slice(first, min(first + block, n_units))
-        width = rows.stop - first
-        raw = np.ascontiguousarray(values[rows].T)
-        absent = np.isnan(raw)
-        na_block = np.ascontiguousarray(na[rows].T)
+        raw = scratch.rows("raw", n_leaves, w)
+        np.copyto(raw, values[first:stop].T)
+        absent = np.isnan(raw, out=scratch.rows("absent", n_leaves, w))
         any_absent = bool(absent.any())
-        any_na = any_absent and bool(na_block.any())
-        micro = quantize_values(raw)
         if any_absent:
-            np.putmask(micro, absent, 0)
+            np.copyto(raw, 0.0, where=absent)
+        na_block = None
+        if has_na:
+            na_block = scratch.rows("na", n_leaves, w)
+            np.copyto(na_block, na[first:stop].T)
+            if not na_block.any():
+                na_block = None
+        micro = quantize_values(
+            raw, out=scratch.rows("micro", n_leaves, w), work=scratch.rows("half", n_leaves, w)
+        )
         if screen:
-            _screen(
-                plan,
-                micro=micro,
-                absent=absent,
-                na_block=na_block,
-                any_absent=any_absent,
-                any_na=any_na,
-            )
-            for group, cols in zip(compiled.groups, plan.columns, strict=True):
-                bad = group.evaluator.invalid(micro[cols].T)
-                if bad.any() and (not any_absent or (bad & ~absent[cols].T).any()):
-                    raise ScreenError
-        block_points = leaf_points(compiled, micro, absent, na_block, best, group_of[rows])
+            _screen_entries(plan, micro, absent, na_block)
+        block_points = scratch.rows("points", n_leaves, w)
+        _rule_points(
+            compiled,
+            plan,
+            micro,
+            absent,
+            any_absent,
+            best,
+            group_of[first:stop],
+            block_points,
+            screen,
+        )
         if any_absent:
-            missing_block = absent & ~na_block
+            _absent_points(compiled, plan, block_points, absent, na_block)
+            missing_block = absent if na_block is None else absent & ~na_block
             if missing_block.any():
                 any_missing = True
-                missing[rows] = missing_block.T
-        cumulative = np.zeros((n_leaves + 1, width), dtype=np.int64)
+                missing[first:stop] = missing_block.T
+        cumulative = scratch.rows("cumulative", n_leaves + 1, w)
         np.cumsum(block_points, axis=0, out=cumulative[1:])
-        totals = cumulative[end]
-        totals -= cumulative[start]
-        unit_max = compiled.node_max[:, None]
-        if exclusions and any_na:
-            # Only excluded-capable leaves shrink a maximum: sum over those alone.
-            ex = plan.excluded_columns
-            lost = np.zeros((ex.size + 1, width), dtype=np.int64)
-            np.cumsum(np.where(na_block[ex], leaf_max[ex][:, None], 0), axis=0, out=lost[1:])
-            # Start from uncapped sums: the bounds step applies caps to what remains.
-            unit_max = plan.leaf_sum_max[:, None] - lost[plan.excluded_end]
-            unit_max += lost[plan.excluded_start]
+        totals = np.take(cumulative, end, axis=0, out=scratch.rows("totals", n_nodes, w))
+        totals -= np.take(cumulative, start, axis=0, out=scratch.rows("starts", n_nodes, w))
+        maxima = fixed
+        if exclusions and na_block is not None:
+            maxima = _varying_maxima(compiled, plan, na_block)
         if compiled.bounded:
-            unit_max = apply_bounds(
+            bounds(
                 compiled,
                 totals,
-                unit_max,
-                bonus_ticks[rows].T,
-                deduction_ticks[rows].T,
-                None if limited is None else limited[rows].T,
+                maxima,
+                bonus_ticks[:, first:stop],
+                deduction_ticks[:, first:stop],
+                None if limited is None else limited[:, first:stop],
             )
-        points[rows] = totals.T
+        points[:, first:stop] = totals
+        index_out = _store_index_and_grades(
+            compiled, plan, scratch, totals, maxima, mode, index_out, grades, first, stop
+        )
         if exclusions:
-            maximum[rows] = np.broadcast_to(unit_max, totals.shape)[varying].T
-        index, block_grades = index_and_grades(compiled, totals, unit_max)
-        grades[rows] = block_grades.T
-        if index_out.dtype == np.int32 and (
-            index.size and (index.min() < -(2**31) or index.max() >= 2**31)
-        ):
-            index_out = index_out.T.astype(np.int64).T
-        index_out[rows] = index.T
-        first = rows.stop
+            if maxima.rows.size:
+                maximum[:, first:stop] = maxima.rows
+            else:
+                maximum[:, first:stop] = compiled.node_max[varying][:, None]
     return ViewArrays(
-        points=points,
-        varying_maximum=maximum if exclusions else None,
-        index=index_out,
-        grade=grades,
-        limited=limited,
+        points=points.T,
+        varying_maximum=maximum.T if exclusions else None,
+        index=index_out.T,
+        grade=grades.T,
+        limited=None if limited is None else limited.T,
         missing=missing,
         any_missing=any_missing,
     )
 
 
-def apply_bounds(
-    compiled: CompiledPack,
-    totals: Int64Array,
-    unit_max: Int64Array,
-    bonus_ticks: Int64Array,
-    deduction_ticks: Int64Array,
-    limited: BoolArray | None,
-) -> Int64Array:
-    """Caps, bonuses, deductions, floors and ceilings, deepest node first (node-major).
+def _varying_maxima(compiled: CompiledPack, plan: Plan, na_block: BoolArray) -> Maxima:
+    """The block's maxima: the varying nodes lose the maxima of their leaves excluded here."""
+    ex = plan.excluded_columns
+    lost = np.zeros((ex.size + 1, na_block.shape[1]), dtype=np.int64)
+    np.cumsum(np.where(na_block[ex], compiled.leaf_max[ex][:, None], 0), axis=0, out=lost[1:])
+    rows = plan.varying_base[:, None] - lost[plan.excluded_end[plan.varying_nodes]]
+    rows += lost[plan.excluded_start[plan.varying_nodes]]
+    return Maxima(compiled.node_max, rows, plan.row_of_varying)
 
-    Arrays are nodes × units (``totals``, ``limited``), adjustable slots × units
-    (bonus, deduction) and nodes × units or nodes × 1 (``unit_max``). ``totals``
-    and ``limited`` are updated in place; the per-unit maxima (caps applied) are
-    returned. Pass ``.T`` views of unit-major arrays to use it on them.
+
+def _store_index_and_grades(
+    compiled: CompiledPack,
+    plan: Plan,
+    scratch: _Scratch,
+    totals: Int64Array,
+    maxima: Maxima,
+    mode: str,
+    index_out: npt.NDArray[np.signedinteger[Any]],
+    grades: npt.NDArray[np.int8],
+    first: int,
+    stop: int,
+) -> npt.NDArray[np.signedinteger[Any]]:
+    """Index % and grades of a block into the result arrays (node-major, columns first:stop).
+
+    Every node is first divided by the pack's maximum; the varying nodes are
+    then divided again by their per-unit maxima. Returns ``index_out``, widened
+    to int64 when an index leaves int32.
     """
-    if any(bounded.cap is not None for bounded in compiled.bounded):
-        unit_max = np.array(np.broadcast_to(unit_max, totals.shape), dtype=np.int64)
-    for bounded in compiled.bounded:
-        node = bounded.node
-        raw = totals[node].copy()
-        base = raw
-        if bounded.cap is not None:
-            capped_max = np.minimum(unit_max[node], bounded.cap)
-            unit_max[bounded.targets] += capped_max - unit_max[node]
-            base = np.minimum(raw, bounded.cap)
-        adjusted = base
-        if bounded.slot is not None:
-            adjusted = base + bonus_ticks[bounded.slot] - deduction_ticks[bounded.slot]
-        ceiling = (
-            bounded.ceiling
-            if bounded.ceiling is not None
-            else unit_max[node] + bounded.subtree_bonus
-        )
-        final = np.clip(adjusted, bounded.floor, ceiling)
-        if limited is not None:
-            limited[node] = final != adjusted
-        totals[bounded.targets] += final - raw
-    return unit_max
+    n_nodes, w = totals.shape
+    index, defined = _scaled_index(
+        plan,
+        totals,
+        compiled.node_max[:, None],
+        mode,
+        scratch.rows("numerator", n_nodes, w),
+        scratch.rows("signed", n_nodes, w),
+    )
+    if maxima.rows.size:
+        varying = plan.varying_nodes
+        index[varying], varying_defined = _scaled_index(plan, totals[varying], maxima.rows, mode)
+        defined = np.array(defined)
+        defined[varying] = varying_defined
+    if index_out.dtype == np.int32 and (
+        index.size and (index.min() < -INT32_LIMIT or index.max() >= INT32_LIMIT)
+    ):
+        index_out = index_out.astype(np.int64)
+    index_out[:, first:stop] = index
+    _grade_block(
+        compiled,
+        plan,
+        index,
+        defined,
+        out=grades[:, first:stop],
+        reached=scratch.rows("reached", n_nodes, w),
+    )
+    return index_out

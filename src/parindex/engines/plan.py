@@ -46,6 +46,13 @@ class Plan:
     leaf_sum_max: Int64Array
     #: Nodes above an excluded-capable leaf: the only ones whose maximum can vary per unit.
     varying_nodes: Int64Array
+    #: Per node: its row among ``varying_nodes``, or −1.
+    row_of_varying: Int64Array
+    #: The varying nodes' maxima before any exclusion, with the caps of every node
+    #: that does not vary applied (those of the varying nodes depend on the unit).
+    varying_base: Int64Array
+    #: −1 for every node: no node's maximum varies in a block with nothing excluded.
+    no_rows: Int64Array
 
 
 _PLANS: weakref.WeakKeyDictionary[CompiledPack, Plan] = weakref.WeakKeyDictionary()
@@ -68,6 +75,10 @@ def plan_for(compiled: CompiledPack) -> Plan:
     excluded_columns = np.nonzero(excluded)[0]
     excluded_start = np.searchsorted(excluded_columns, compiled.start)
     excluded_end = np.searchsorted(excluded_columns, compiled.end)
+    leaf_sum_max = _slice_sums(compiled.leaf_max, compiled.start, compiled.end)
+    varying_nodes = np.flatnonzero(excluded_end > excluded_start)
+    row_of_varying = np.full(compiled.n_nodes, -1, dtype=np.int64)
+    row_of_varying[varying_nodes] = np.arange(varying_nodes.size)
     plan = Plan(
         full_points=np.array([p is NotApplicable.FULL_POINTS for p in compiled.leaf_na]),
         excluded=excluded,
@@ -78,11 +89,26 @@ def plan_for(compiled: CompiledPack) -> Plan:
         columns=tuple(columns),
         grade_thresholds=thresholds if monotone else None,
         index_scale=100 * 10**pack.rounding.decimals,
-        leaf_sum_max=_slice_sums(compiled.leaf_max, compiled.start, compiled.end),
-        varying_nodes=np.flatnonzero(excluded_end > excluded_start),
+        leaf_sum_max=leaf_sum_max,
+        varying_nodes=varying_nodes,
+        row_of_varying=row_of_varying,
+        varying_base=_fixed_caps_applied(compiled, leaf_sum_max, row_of_varying)[varying_nodes],
+        no_rows=np.full(compiled.n_nodes, -1, dtype=np.int64),
     )
     _PLANS[compiled] = plan
     return plan
+
+
+def _fixed_caps_applied(
+    compiled: CompiledPack, leaf_sum_max: Int64Array, row_of_varying: Int64Array
+) -> Int64Array:
+    """Every node's maximum with the caps of the nodes that cannot vary applied, deepest first."""
+    maxima = leaf_sum_max.copy()
+    for bounded in compiled.bounded:
+        if bounded.cap is not None and row_of_varying[bounded.node] < 0:
+            node = bounded.node
+            maxima[bounded.targets] += min(int(maxima[node]), bounded.cap) - maxima[node]
+    return maxima
 
 
 def _slice_sums(values: Int64Array, start: Int64Array, end: Int64Array) -> Int64Array:
