@@ -107,29 +107,25 @@ def _bounds(array: Int64Array) -> tuple[int, int]:
     return int(array.min()), int(array.max())
 
 
-def float_div_round(
-    numerator: FloatArray, denominator: FloatArray | float, negative: bool = True
+def halves_away_quotient(
+    twice: FloatArray, denominator: FloatArray | float, negative: bool = True
 ) -> FloatArray:
-    """round_half_up(numerator / denominator) for integer-valued floats, exactly.
+    """``(2n + copysign(d, 2n)) / 2d`` from ``twice`` = 2n: truncated, round(n / d) halves away.
 
-    Exact whenever ``2·|numerator| + denominator < 2**53`` and the denominator is a
-    positive integer: numerator ``N = 2|n| + d`` and denominator ``D = 2d`` are then
-    exact, and a correctly rounded ``N / D`` cannot cross an integer (a non-integer
-    ratio lies at least ``1/D`` from one, more than half an ulp). Callers check the
-    bound. Float division is several times faster than int64 ``divmod`` in numpy.
-    ``numerator`` is overwritten.
+    For integers with ``2·|n| + d < 2**53`` and ``d > 0``: numerator and
+    denominator are exact floats, and a correctly rounded quotient of them cannot
+    cross an integer (a non-integer ratio lies at least ``1/2d`` from one, more
+    than half an ulp), so truncating it (``np.trunc``, or ``astype`` to an integer
+    type) gives the rounded ratio exactly. Callers check the bound. Float division
+    is several times faster than int64 ``divmod`` in numpy. ``twice`` is
+    overwritten and returned; pass ``negative=False`` when no ``n`` is negative.
     """
-    sign = None
     if negative:
-        sign = np.sign(numerator)
-        np.abs(numerator, out=numerator)
-    numerator *= 2.0
-    numerator += denominator
-    numerator /= np.multiply(denominator, 2.0)
-    np.floor(numerator, out=numerator)
-    if sign is not None:
-        numerator *= sign
-    return numerator
+        twice += np.copysign(denominator, twice)
+    else:
+        twice += denominator
+    twice /= np.multiply(denominator, 2.0)
+    return twice
 
 
 #: Float arithmetic on integers is exact below this bound (with a factor 2 to spare).
@@ -152,11 +148,9 @@ def mul_div_round(a: Int64Array, b: Int64Array | int, c: Int64Array | int) -> In
     a_max = max(-a_low, a_high)
     b_max = max(-b_low, b_high)
     if c_low > 0 and 2 * a_max * b_max + c_high < FLOAT_EXACT:
-        product = a_arr.astype(np.float64)
-        product *= b_arr
+        twice = np.multiply(a_arr, 2.0 * b_arr)
         negative = a_low < 0 or b_low < 0
-        quotient = float_div_round(product, c_arr.astype(np.float64), negative)
-        return quotient.astype(np.int64)
+        return halves_away_quotient(twice, c_arr.astype(np.float64), negative).astype(np.int64)
     if a_max * b_max < _INT64_SAFE:
         return div_round(a_arr * b_arr, c_arr)
     shape = np.broadcast_shapes(a_arr.shape, b_arr.shape, c_arr.shape)

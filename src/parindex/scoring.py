@@ -253,7 +253,7 @@ def score(
     if screen:
         problems = check_identity(compiled, data)
         for stage_id, stage in data.stages.items():
-            problems = problems or check_adjustments(compiled, data.unit_ids, stage_id, stage)
+            problems = problems or check_adjustments(compiled, data, stage_id, stage)
     else:
         problems = check_input(compiled, data)
     if problems:

@@ -134,7 +134,7 @@ def check_input(compiled: CompiledPack, data: Entries) -> list[InputProblem]:
             too_big, "scoring.value_too_large", msg("scoring.expected_smaller", limit=VALUE_LIMIT)
         )
         problems.extend(_check_rules(compiled, unit_ids, stage_id, stage, too_big))
-        problems.extend(check_adjustments(compiled, unit_ids, stage_id, stage))
+        problems.extend(check_adjustments(compiled, data, stage_id, stage))
     return problems
 
 
@@ -176,10 +176,10 @@ def _check_rules(
 
 
 def check_adjustments(
-    compiled: CompiledPack, unit_ids: tuple[str, ...], stage_id: str, stage: StageEntries
+    compiled: CompiledPack, data: Entries, stage_id: str, stage: StageEntries
 ) -> list[InputProblem]:
     """Bonuses and deductions outside ``[0, cap]`` of their node."""
-    problems = []
+    problems: list[InputProblem] = []
     per_tick = VALUE_SCALE // compiled.ticks_per_point
     for bounded in compiled.bounded:
         if bounded.slot is None:
@@ -195,7 +195,9 @@ def check_adjustments(
             bad = present & (
                 (micro < 0) | (micro > cap * per_tick) | (np.abs(column) > VALUE_LIMIT)
             )
-            for row in np.nonzero(bad)[0]:
+            rows = np.nonzero(bad)[0]
+            unit_ids = data.unit_ids if rows.size else ()  # a tuple of every unit: only when needed
+            for row in rows:
                 problems.append(
                     InputProblem(
                         msg(

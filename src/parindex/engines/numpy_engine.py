@@ -27,7 +27,14 @@ import numpy.typing as npt
 
 from parindex.compiled import CompiledPack
 from parindex.engines.grades import NO_GRADE, grades_for
-from parindex.engines.plan import Plan, ScreenError, ViewArrays, plan_for, points_to_ticks
+from parindex.engines.plan import (
+    Plan,
+    ScreenError,
+    ViewArrays,
+    plan_for,
+    points_to_ticks,
+    result_arrays,
+)
 from parindex.fixedpoint import (
     FLOAT_EXACT,
     VALUE_LIMIT,
@@ -183,62 +190,64 @@ def _scaled_index(
     mode: str,
     out: FloatArray | None = None,
     spare: FloatArray | None = None,
-) -> tuple[FloatArray, BoolArray]:
-    """Index scaled by 10**decimals, exactly, and where it is defined (maximum > 0).
+) -> tuple[FloatArray, BoolArray, int]:
+    """Index scaled by 10**decimals, exactly; where it is defined (maximum > 0); a bound on it.
 
-    ``unit_max`` is nodes × units or nodes × 1 and never negative. In float64:
-    ``trunc((2·n·s + copysign(d, n)) / 2d)`` is ``n·s / d`` rounded half away
-    from zero, exactly while ``2·|n|·s + d < 2**53`` (a non-integer ratio of such
-    integers lies further from an integer than the division's rounding error).
+    ``unit_max`` (nodes × units, or nodes × 1) is never negative. The index is a
+    float holding the rounded integer, untruncated on the fast path (see
+    :func:`~parindex.fixedpoint.halves_away_quotient`: truncate it, or cast it to
+    an integer type). The bound is at least the largest magnitude of the index.
     """
     defined = unit_max > 0
     low, high = int(totals.min(initial=0)), int(totals.max(initial=0))
     top = int(unit_max.max(initial=0))
-    if mode == "half_up" and 2 * max(-low, high) * plan.index_scale + top < FLOAT_EXACT:
+    largest = max(-low, high) * plan.index_scale
+    smallest = int(unit_max[defined].min()) if defined.any() else 0
+    bound = largest // smallest + 1 if smallest else 0
+    if mode == "half_up" and 2 * largest + top < FLOAT_EXACT:
         safe = unit_max if bool(defined.all()) else np.where(defined, unit_max, 1)
         denominator = safe.astype(np.float64)
-        index = np.multiply(totals, 2.0 * plan.index_scale, out=out)
+        twice = np.multiply(totals, 2.0 * plan.index_scale, out=out)
         if low < 0:
-            index += np.copysign(denominator, index, out=spare)
+            twice += np.copysign(denominator, twice, out=spare)
         else:
-            index += denominator
-        index /= 2.0 * denominator
-        np.trunc(index, out=index)
+            twice += denominator
+        index = np.divide(twice, np.multiply(denominator, 2.0), out=twice)
     else:
         index = div_round(totals * plan.index_scale, np.where(defined, unit_max, 1), mode).astype(
             np.float64
         )
     if not defined.all():
-        index[~np.broadcast_to(defined, index.shape)] = 0
-    return index, np.broadcast_to(defined, totals.shape)
+        if defined.shape[1] == 1:
+            index[~defined[:, 0]] = 0
+        else:
+            index[~defined] = 0
+    return index, defined, bound
 
 
-def _grade_block(
+def _grades(
     compiled: CompiledPack,
     plan: Plan,
     index: npt.NDArray[Any],
-    defined: BoolArray,
-    out: npt.NDArray[np.int8] | None = None,
+    out: npt.NDArray[np.int8],
     reached: BoolArray | None = None,
 ) -> npt.NDArray[np.int8]:
-    n_grades = len(compiled.pack.classification.grades)
-    if plan.grade_thresholds is None:
-        grades = grades_for(compiled, index.astype(np.int64), defined)
-        if out is None:
-            return grades
-        out[...] = grades
-        return out
-    # Thresholds fall from the best grade down: a grade's position is the number
-    # of thresholds the index does not reach.
-    grades = np.full(index.shape, n_grades - 1, dtype=np.int8) if out is None else out
-    if out is not None:
-        grades.fill(n_grades - 1)
-    for threshold in plan.grade_thresholds:
-        hit = np.greater_equal(index, threshold, out=reached)
-        np.subtract(grades, hit, out=grades, casting="unsafe")
-    if not defined.all():
-        grades[~defined] = NO_GRADE
-    return grades
+    """Every index's grade position into ``out``, whether or not the index is defined.
+
+    ``index`` holds integers (any dtype). Thresholds fall from the best grade
+    down, so a grade's position is the number of thresholds the index does not
+    reach; other packs take :func:`grades_for`.
+    """
+    thresholds = plan.grade_thresholds
+    if thresholds is None:
+        out[...] = grades_for(compiled, index.astype(np.int64), np.ones(index.shape, dtype=bool))
+    elif not thresholds:  # one grade, or none (a pack without classification: NO_GRADE)
+        out.fill(len(compiled.pack.classification.grades) - 1)
+    else:
+        np.less(index, thresholds[0], out=out)
+        for threshold in thresholds[1:]:
+            np.add(out, np.less(index, threshold, out=reached), out=out)
+    return out
 
 
 def index_and_grades(
@@ -250,8 +259,11 @@ def index_and_grades(
     needs whole units: see :func:`apply_eligibility`).
     """
     plan = plan_for(compiled)
-    index, defined = _scaled_index(plan, totals, unit_max, compiled.pack.rounding.mode)
-    return index, _grade_block(compiled, plan, index, defined)
+    index, defined, _ = _scaled_index(plan, totals, unit_max, compiled.pack.rounding.mode)
+    np.trunc(index, out=index)
+    grades = _grades(compiled, plan, index, np.empty(index.shape, dtype=np.int8))
+    grades[~np.broadcast_to(defined, grades.shape)] = NO_GRADE
+    return index, grades
 
 
 def bounds(
@@ -333,11 +345,16 @@ def numpy_view(
     deduction_ticks = points_to_ticks(deduction, compiled.ticks_per_point).T
     # Results are stored node-major (each node's units contiguous, so a block is
     # written as contiguous rows) and handed out as unit-major views.
-    points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype)
     varying = plan.varying_nodes
-    maximum = np.empty((varying.size, n_units), dtype=compiled.points_dtype)
-    index_out: npt.NDArray[np.signedinteger[Any]] = np.empty((n_nodes, n_units), dtype=np.int32)
-    grades = np.empty((n_nodes, n_units), dtype=np.int8)
+    points, maximum, index, grades = result_arrays(
+        (
+            ((n_nodes, n_units), compiled.points_dtype),
+            ((varying.size, n_units), compiled.points_dtype),
+            ((n_nodes, n_units), np.int32),
+            ((n_nodes, n_units), np.int8),
+        )
+    )
+    index_out: npt.NDArray[np.signedinteger[Any]] = index
     limited = np.zeros((n_nodes, n_units), dtype=bool) if compiled.bounded else None
     missing = np.zeros((n_units, n_leaves), dtype=bool)
     any_missing = False
@@ -452,7 +469,7 @@ def _store_index_and_grades(
     to int64 when an index leaves int32.
     """
     n_nodes, w = totals.shape
-    index, defined = _scaled_index(
+    index, _, bound = _scaled_index(
         plan,
         totals,
         compiled.node_max[:, None],
@@ -460,22 +477,24 @@ def _store_index_and_grades(
         scratch.rows("numerator", n_nodes, w),
         scratch.rows("signed", n_nodes, w),
     )
+    varying = plan.varying_nodes
     if maxima.rows.size:
-        varying = plan.varying_nodes
-        index[varying], varying_defined = _scaled_index(plan, totals[varying], maxima.rows, mode)
-        defined = np.array(defined)
-        defined[varying] = varying_defined
-    if index_out.dtype == np.int32 and (
-        index.size and (index.min() < -INT32_LIMIT or index.max() >= INT32_LIMIT)
+        index[varying], varying_defined, varying_bound = _scaled_index(
+            plan, totals[varying], maxima.rows, mode
+        )
+        bound = max(bound, varying_bound)
+    if (
+        index_out.dtype == np.int32
+        and bound >= INT32_LIMIT
+        and (np.trunc(index.min()) < -INT32_LIMIT or np.trunc(index.max()) >= INT32_LIMIT)
     ):
         index_out = index_out.astype(np.int64)
-    index_out[:, first:stop] = index
-    _grade_block(
-        compiled,
-        plan,
-        index,
-        defined,
-        out=grades[:, first:stop],
-        reached=scratch.rows("reached", n_nodes, w),
+    stored = index_out[:, first:stop]
+    np.copyto(stored, index, casting="unsafe")  # truncates: the rounded index
+    block_grades = _grades(
+        compiled, plan, stored, grades[:, first:stop], scratch.rows("reached", n_nodes, w)
     )
+    block_grades[plan.undefined_nodes] = NO_GRADE
+    if maxima.rows.size:
+        block_grades[varying] = np.where(varying_defined, block_grades[varying], NO_GRADE)
     return index_out

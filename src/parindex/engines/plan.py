@@ -17,7 +17,7 @@ from parindex.fixedpoint import (
     BoolArray,
     FloatArray,
     Int64Array,
-    div_round,
+    mul_div_round,
     quantize_values,
 )
 from parindex.model import NotApplicable
@@ -53,6 +53,8 @@ class Plan:
     varying_base: Int64Array
     #: −1 for every node: no node's maximum varies in a block with nothing excluded.
     no_rows: Int64Array
+    #: Nodes whose maximum is 0 when nothing is excluded: no index, no grade.
+    undefined_nodes: Int64Array
 
 
 _PLANS: weakref.WeakKeyDictionary[CompiledPack, Plan] = weakref.WeakKeyDictionary()
@@ -94,6 +96,7 @@ def plan_for(compiled: CompiledPack) -> Plan:
         row_of_varying=row_of_varying,
         varying_base=_fixed_caps_applied(compiled, leaf_sum_max, row_of_varying)[varying_nodes],
         no_rows=np.full(compiled.n_nodes, -1, dtype=np.int64),
+        undefined_nodes=np.flatnonzero(compiled.node_max <= 0),
     )
     _PLANS[compiled] = plan
     return plan
@@ -120,7 +123,31 @@ def _slice_sums(values: Int64Array, start: Int64Array, end: Int64Array) -> Int64
 def points_to_ticks(points: FloatArray, ticks_per_point: int) -> Int64Array:
     """Points entered as numbers (NaN = none) to ticks, half away from zero."""
     micro = quantize_values(np.nan_to_num(points))
-    return div_round(micro, VALUE_SCALE // ticks_per_point)
+    return mul_div_round(micro, 1, VALUE_SCALE // ticks_per_point)
+
+
+def result_arrays(
+    specs: tuple[tuple[tuple[int, int], type[np.signedinteger[Any]]], ...],
+) -> list[npt.NDArray[Any]]:
+    """Uninitialised arrays of these shapes and dtypes, carved out of one allocation.
+
+    Fresh memory costs a page fault per 4 KiB page on first write (several µs
+    each on a virtual machine), and whether malloc hands out fresh or recycled
+    pages depends on the process's history. One large allocation is mapped
+    with huge pages where the system allows (numpy asks for them from 4 MiB on).
+    """
+    offsets = []
+    size = 0
+    for shape, dtype in specs:
+        offsets.append(size)
+        size += -(-shape[0] * shape[1] * np.dtype(dtype).itemsize // 64) * 64
+    buffer = np.empty(size, dtype=np.uint8)
+    return [
+        buffer[offset : offset + shape[0] * shape[1] * np.dtype(dtype).itemsize]
+        .view(dtype)
+        .reshape(shape)
+        for offset, (shape, dtype) in zip(offsets, specs, strict=True)
+    ]
 
 
 @attrs.frozen(eq=False)

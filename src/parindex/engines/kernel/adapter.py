@@ -13,7 +13,7 @@ import numpy as np
 from parindex.compiled import CompiledPack
 from parindex.engines.kernel import compiled as kernel
 from parindex.engines.kernel.program import KernelProgram, exact_in_kernel, kernel_program
-from parindex.engines.plan import ScreenError, ViewArrays
+from parindex.engines.plan import ScreenError, ViewArrays, result_arrays
 from parindex.fixedpoint import VALUE_LIMIT, BoolArray, FloatArray, Int64Array, quantize_values
 
 #: Units per kernel block: the block's working arrays stay in the L2 cache.
@@ -96,18 +96,24 @@ def kernel_view(
         return None
     n_units, n_leaves = values.shape
     n_nodes = compiled.n_nodes
-    points = np.empty((n_nodes, n_units), dtype=compiled.points_dtype)
     # Per-unit maxima are stored only for the nodes whose maximum can vary.
     varying = varying_nodes if exclusions else np.zeros(0, dtype=np.int64)
     max_row = np.full(n_nodes, -1, dtype=np.int64)
     max_row[varying] = np.arange(varying.size)
-    maximum = np.empty((max(varying.size, 1), n_units), dtype=compiled.points_dtype)
-    grades = np.empty((n_nodes, n_units), dtype=np.int8)
+    points, maximum, index, grades = result_arrays(
+        (
+            ((n_nodes, n_units), compiled.points_dtype),
+            ((max(varying.size, 1), n_units), compiled.points_dtype),
+            ((n_nodes, n_units), np.int32),
+            ((n_nodes, n_units), np.int8),
+        )
+    )
     limited = np.zeros((n_nodes, n_units), dtype=bool) if compiled.bounded else _NO_BOOLS
     missing = np.zeros((n_units, n_leaves), dtype=bool)
     has_na = bool(na.any())
-    for index_dtype, limit in ((np.int32, 2.0**31), (np.int64, 2.0**63)):
-        index = np.empty((n_nodes, n_units), dtype=index_dtype)
+    for limit in (2.0**31, 2.0**63):
+        if limit > 2.0**31:  # an index left int32: score again into int64
+            index = np.empty((n_nodes, n_units), dtype=np.int64)
         leaves, tree, grading = program.kernel_args(limit)
         status, any_missing = kernel.score_kernel(
             values,
