@@ -1,8 +1,9 @@
 """Run the benchmarks and write ``benchmarks/RESULTS.md`` (``nox -s bench``).
 
 Contenders, asserted equal before anything is timed:
-(a) ``parindex.score`` with its default engine at these sizes, the fused compiled
-    kernel (``engine="kernel"``), and beside it (a′) the numpy engine;
+(a) ``parindex.score`` with the fused compiled kernel (``engine="kernel"``, from
+    ``pip install 'parindex[fast]'``), and beside it (a′) the numpy engine (the
+    default install's);
 (b) ``parindex.reference.reference_score``, the plain per-unit Decimal scorer;
 (c) a pandas long-table implementation (``benchmarks.pandas_impl``);
 (d) the bound: one ``np.sum`` over the same units × leaves float64 matrix.
@@ -33,6 +34,7 @@ import numpy as np
 
 from benchmarks.data import bench_arrays, bench_compiled
 from parindex.compiled import CompiledPack
+from parindex.engines.choice import kernel_available
 from parindex.inputs import ScoringInput, Unit, from_array
 from parindex.reference import reference_score
 from parindex.results import StageScores
@@ -178,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10³ and 10⁴ units only")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if not kernel_available():
+        parser.error(
+            "the benchmarks time both engines: pip install -e '.[fast,pandas]' (nox -s bench does)"
+        )
     sizes = [10**3, 10**4] if args.quick else [10**3, 10**4, 10**5, 10**6]
     repeats = {10**3: 31, 10**4: 21, 10**5: 7, 10**6: 3}
     compiled = bench_compiled()
@@ -210,10 +216,16 @@ def main(argv: list[str] | None = None) -> int:
     for width in (1, 2, 4):
         wide = bench_compiled() if width == 1 else bench_pack_wide(width)
         data, _ = _input(wide, n)
-        med, _ = _timed(
-            lambda wide=wide, data=data: score(wide, data, stages=False, engine="kernel"), 11
-        )
-        leaf_rows.append((wide.n_leaves, wide.n_nodes, med))
+        medians = [
+            _timed(
+                lambda wide=wide, data=data, engine=engine: score(
+                    wide, data, stages=False, engine=engine
+                ),
+                11,
+            )[0]
+            for engine in ENGINES
+        ]
+        leaf_rows.append((wide.n_leaves, wide.n_nodes, *medians))
         print(leaf_rows[-1], flush=True)
 
     args.output.write_text(
@@ -275,7 +287,7 @@ def _slope(xs: list[float], ys: list[float]) -> float:
 
 def _markdown(
     rows: list[dict[str, Any]],
-    leaf_rows: list[tuple[int, int, float]],
+    leaf_rows: list[tuple[int, int, float, float]],
     per_unit: float,
     quick: bool,
     first_use: float,
@@ -306,13 +318,15 @@ def _markdown(
         "asserted identical to (b) on 1 000 units, to each other at every size (every array, bit for",
         "bit) and to (c) at every size (c) runs.",
         "",
-        '- (a) parindex with the fused compiled kernel, `engine="kernel"` (what `engine="auto"`,',
-        "  the default, picks from 65 536 entries on when numba is installed); its first use in a",
+        '- (a) parindex with the fused compiled kernel, `engine="kernel"` (`pip install',
+        "  'parindex[fast]'`; what `engine=\"auto\"`, the default, picks from 65 536 entries on when",
+        "  numba is installed); its first use in a",
         f"  process imports numba and loads the cached machine code: {first_use:.2f} s in this run",
         "  (compiling it the very first time takes several seconds more, once per machine)",
         "  (each run's results are dropped before the next, so malloc may hand the next run",
         "  memory that is already mapped; whether it does depends on the process's history)",
-        '- (a′) parindex with `engine="numpy"`: whole-array numpy passes, block by block',
+        '- (a′) parindex with `engine="numpy"`: whole-array numpy passes, block by block (the',
+        "  default install's engine, and `engine=\"auto\"`'s below 65 536 entries)",
         f"- (b) per-unit Decimal reference scorer: timed on 1 000 units ({per_unit * 1e3:.2f} ms per unit),",
         "  extrapolated linearly (its rank step is quadratic, so this flatters it at large sizes)",
         "- (c) pandas long table → merge with criteria → per-kind column arithmetic → groupby-sum up",
@@ -334,15 +348,16 @@ def _markdown(
         "",
         "Targets, the profile and what limits the scorer: [docs/benchmarks.md](../docs/benchmarks.md).",
         "",
-        "| units | leaves | (a) kernel ms | (a) min ms | (a′) numpy engine ms | (b) reference ms (est.) | (c) pandas ms | (d) np.sum ms | (e) fresh-memory write ms | b/a | c/a | a/d | peak MiB | peak / input |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| units | leaves | (a) kernel ms | (a) min ms | (a′) numpy engine ms | (b) reference ms (est.) | (c) pandas ms | (d) np.sum ms | (e) fresh-memory write ms | b/a | c/a | c/a′ | a/d | peak MiB | peak / input |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         ca = "–" if math.isnan(r["c"]) else f"{r['c'] / r['a']:.1f}×"
+        c_numpy = "–" if math.isnan(r["c"]) else f"{r['c'] / r['numpy']:.1f}×"
         lines.append(
             f"| {r['n']:,} | {r['leaves']} | {ms(r['a'])} | {ms(r['a_min'])} | {ms(r['numpy'])} | "
             f"{ms(r['b'])} | {ms(r['c'])} | "
-            f"{r['d'] * 1e3:.2f} | {r['e'] * 1e3:.2f} | {r['b'] / r['a']:,.0f}× | {ca} | "
+            f"{r['d'] * 1e3:.2f} | {r['e'] * 1e3:.2f} | {r['b'] / r['a']:,.0f}× | {ca} | {c_numpy} | "
             f"{r['a'] / r['d']:.0f}× | "
             f"{r['peak'] / 2**20:,.1f} | {r['peak'] / r['input']:.2f}× |"
         )
@@ -351,20 +366,26 @@ def _markdown(
         "",
         "## Growth",
         "",
-        f"- With units: time ∝ units^{_slope(ns, [r['a'] for r in rows]):.2f} (least-squares slope on log-log, (a) medians)",
-        "  ; per unit: " + ", ".join(f"{r['a'] / r['n'] * 1e6:.2f} µs at {r['n']:,}" for r in rows),
+        f"- With units: time ∝ units^{_slope(ns, [r['a'] for r in rows]):.2f} with the kernel, "
+        f"units^{_slope(ns, [r['numpy'] for r in rows]):.2f} with numpy (least-squares slope on log-log, medians)",
+        "  ; per unit (kernel): "
+        + ", ".join(f"{r['a'] / r['n'] * 1e6:.2f} µs at {r['n']:,}" for r in rows),
         "- With leaves (10 000 units; the pack's fields repeated):",
         "",
-        "| leaves | nodes | (a) ms | µs per unit·leaf |",
-        "|---:|---:|---:|---:|",
+        "| leaves | nodes | (a) kernel ms | (a′) numpy ms | kernel µs per unit·leaf | numpy µs per unit·leaf |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
-    for leaves, nodes, med in leaf_rows:
+    for leaves, nodes, kernel_med, numpy_med in leaf_rows:
+        per = 10**4 * leaves
         lines.append(
-            f"| {leaves} | {nodes} | {med * 1e3:.1f} | {med / (10**4 * leaves) * 1e6:.4f} |"
+            f"| {leaves} | {nodes} | {kernel_med * 1e3:.1f} | {numpy_med * 1e3:.1f} | "
+            f"{kernel_med / per * 1e6:.4f} | {numpy_med / per * 1e6:.4f} |"
         )
+    leaves = [row[0] for row in leaf_rows]
     lines += [
         "",
-        f"Slope with leaves: {_slope([k for k, _, _ in leaf_rows], [m for _, _, m in leaf_rows]):.2f}.",
+        f"Slope with leaves: {_slope(leaves, [row[2] for row in leaf_rows]):.2f} (kernel), "
+        f"{_slope(leaves, [row[3] for row in leaf_rows]):.2f} (numpy).",
         "",
     ]
     return "\n".join(lines)

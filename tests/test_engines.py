@@ -253,3 +253,16 @@ def test_a_value_marked_not_applicable_is_refused_even_when_nothing_is_missing(
         parindex.score(commune, data, engine=engine)
     codes = {problem.message.code for problem in caught.value.problems}  # type: ignore[union-attr]
     assert "scoring.value_and_not_applicable" in codes
+
+
+def test_threads_scoring_at_once_get_the_results_of_scoring_alone(commune: CompiledPack) -> None:
+    # The numpy engine reuses its block buffers from call to call, one set per thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = [parindex.synthetic.synthetic_input(commune, 300 + 50 * i, seed=i) for i in range(6)]
+    alone = [parindex.score(commune, data, engine="numpy").final for data in inputs]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        together = list(pool.map(lambda d: parindex.score(commune, d, engine="numpy").final, inputs * 3))
+    for expected, got in zip(alone * 3, together, strict=True):
+        for name in ("points", "index", "grade", "rank"):
+            assert np.array_equal(getattr(expected, name), getattr(got, name)), name

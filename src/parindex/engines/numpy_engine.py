@@ -19,6 +19,7 @@ exclude, :class:`Maxima`); every other node's maximum is the pack's.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import attrs
@@ -82,15 +83,17 @@ class Maxima:
 
 
 class _Scratch:
-    """Block-sized working arrays, allocated once per view and reused by every block.
+    """Block-sized working arrays, reused by every block of a view and by later views.
 
     ``rows(name, n, width)`` is a C-contiguous (n × width) view of the named
-    buffer, so a last, narrower block gets contiguous arrays too.
+    buffer, so a last, narrower block gets contiguous arrays too. Each thread
+    keeps its own (:func:`_scratch`): a few MB, whose pages are then faulted in
+    once per thread rather than once per call.
     """
 
-    def __init__(self, n_leaves: int, n_nodes: int, width: int) -> None:
-        leaf_cells = n_leaves * width
-        node_cells = n_nodes * width
+    def __init__(self, leaf_cells: int, node_cells: int) -> None:
+        self.leaf_cells = leaf_cells
+        self.node_cells = node_cells
         self._buffers: dict[str, npt.NDArray[Any]] = {
             "raw": np.empty(leaf_cells),
             "half": np.empty(leaf_cells),
@@ -98,8 +101,8 @@ class _Scratch:
             "na": np.empty(leaf_cells, dtype=bool),
             "micro": np.empty(leaf_cells, dtype=np.int64),
             "points": np.empty(leaf_cells, dtype=np.int64),
-            # Row 0 of every view stays 0: cumulative sums are written from row 1.
-            "cumulative": np.zeros(leaf_cells + width, dtype=np.int64),
+            # Row 0 is zeroed per view (``start_view``): sums are written from row 1.
+            "cumulative": np.empty(leaf_cells, dtype=np.int64),
             "totals": np.empty(node_cells, dtype=np.int64),
             "starts": np.empty(node_cells, dtype=np.int64),
             "numerator": np.empty(node_cells),
@@ -109,6 +112,23 @@ class _Scratch:
 
     def rows(self, name: str, n: int, width: int) -> npt.NDArray[Any]:
         return self._buffers[name][: n * width].reshape(n, width)
+
+    def start_view(self, width: int) -> None:
+        """Zero row 0 of the cumulative sums for blocks of ``width`` (and narrower) units."""
+        self._buffers["cumulative"][:width] = 0
+
+
+_THREAD = threading.local()
+
+
+def _scratch(n_leaves: int, n_nodes: int, width: int) -> _Scratch:
+    """This thread's scratch, grown when a view needs more than it holds."""
+    leaf_cells, node_cells = (n_leaves + 1) * width, n_nodes * width
+    scratch: _Scratch | None = getattr(_THREAD, "scratch", None)
+    if scratch is None or scratch.leaf_cells < leaf_cells or scratch.node_cells < node_cells:
+        scratch = _THREAD.scratch = _Scratch(leaf_cells, node_cells)
+    scratch.start_view(width)
+    return scratch
 
 
 def _screen_entries(
@@ -360,7 +380,7 @@ def numpy_view(
     any_missing = False
     has_na = bool(na.any())
     width = min(max(1, BLOCK_VALUES // max(n_leaves, 1)), max(n_units, 1))
-    scratch = _Scratch(n_leaves, n_nodes, width)
+    scratch = _scratch(n_leaves, n_nodes, width)
     fixed = Maxima(compiled.node_max, np.zeros((0, 1), dtype=np.int64), plan.no_rows)
     start, end = compiled.start, compiled.end
     mode = compiled.pack.rounding.mode
