@@ -72,6 +72,9 @@ def _document(basis: LegalBasis, lang: str) -> str:
     parts = [basis.number]
     if basis.date is not None:
         parts.append(text("output.basis_date", lang, date=basis.date.strftime("%d/%m/%Y")))
+    elif basis.year is not None:  # a source that gives only the month and year, or the year
+        key = "pack.basis_when_month" if basis.month is not None else "pack.basis_when_year"
+        parts.append(text(key, lang, when=basis.when()))
     if basis.issuer:
         parts.append(text("output.basis_issuer", lang, issuer=basis.issuer))
     return " ".join(parts)

@@ -46,7 +46,6 @@ from parindex.io.vocabulary import (
     NOT_APPLICABLE,
     SOURCES,
     STATUSES,
-    VocabularyError,
     read_choice,
     read_flag,
 )
@@ -225,7 +224,7 @@ class _CellProblems:
             return None
         try:
             return reader(raw)
-        except (EntryError, VocabularyError) as exc:
+        except EntryError as exc:
             self.add(exc.message, row, key, code)
         return None
 
@@ -261,7 +260,7 @@ def _provenances(row: Row, code: str, problems: _CellProblems) -> list[dict[str,
         if entry["status"]:
             try:
                 provenance["status"] = read_choice(STATUSES, entry["status"], "status").value
-            except VocabularyError as exc:
+            except EntryError as exc:
                 problems.add(exc.message, row, "status", code)
         for key, name in (("section", "section"), ("url", "url"), ("provenance_note", "note")):
             if entry[key]:
@@ -313,7 +312,7 @@ def _node_entry(
     if rule_class is not None:
         try:
             entry["rule"] = read_parameters(rule_class, parameters)
-        except VocabularyError as exc:
+        except EntryError as exc:
             problems.add(exc.message, row, "parameters", code)
     elif parameters and not row.text("rule"):
         problems.add(msg("authoring.parameters_without_rule"), row, "parameters", code)
@@ -399,7 +398,7 @@ def table_document(
         )
         try:
             read_info(key.key, cell, head)
-        except (EntryError, VocabularyError) as exc:
+        except EntryError as exc:
             problems.add(msg("authoring.in_info", key=key.vi, problem=exc.message), row, "")
     for name, value in overrides.items():
         values = [value] if isinstance(value, str) else list(value)
@@ -411,7 +410,7 @@ def table_document(
         for item in values:
             try:
                 read_info(name, item, head)
-            except (EntryError, VocabularyError) as exc:
+            except EntryError as exc:
                 problems.found.append(
                     Violation(
                         "",

@@ -10,10 +10,10 @@ from typing import Any
 
 from parindex.errors import ParIndexError
 from parindex.io.atomic import atomic_path
-from parindex.io.cells import column_letter
 from parindex.io.criteria_table import lint_table
 from parindex.io.info_rows import info_rows, number_text
 from parindex.io.rule_cells import kind_name, write_parameters
+from parindex.io.sheets import HEADER_FILL, fit_rows, grid, print_setup, set_widths
 from parindex.io.table_layout import COLUMN, COLUMNS, CORE
 from parindex.io.vocabulary import NOT_APPLICABLE, SOURCES, STATUSES, write_choice
 from parindex.model import NotApplicable, Pack
@@ -75,6 +75,18 @@ def _csv_text(rows: Sequence[Sequence[str]]) -> str:
     return "\ufeff" + buffer.getvalue()  # a BOM, so that Excel opens UTF-8
 
 
+#: Column widths (characters) of the written workbook; others are narrow.
+WIDTHS = {
+    "code": 16,
+    "title": 48,
+    "method": 42,
+    "parameters": 30,
+    "provenance": 30,
+    "gap": 30,
+    "url": 24,
+}
+
+
 def _xlsx(rows: Sequence[Sequence[str]], path: Path, lang: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -85,21 +97,18 @@ def _xlsx(rows: Sequence[Sequence[str]], path: Path, lang: str) -> None:
     sheet.title = "Tiêu chí" if lang == "vi" else "Criteria"
     for row in rows:
         sheet.append(list(row))
-    header = rows[0]
-    widths = {"title": 60, "method": 60, "parameters": 40, "provenance": 40, "gap": 40}
-    keys = [next(c.key for c in COLUMNS if c.header(lang) == name) for name in header]
-    for index, key in enumerate(keys):
-        sheet.column_dimensions[column_letter(index)].width = widths.get(key, 14)
+    keys = [next(c.key for c in COLUMNS if c.header(lang) == name) for name in rows[0]]
+    set_widths(sheet, [WIDTHS.get(key, 12) for key in keys])
     for cells in sheet.iter_rows():
         for cell in cells:
             cell.number_format = "@"  # text: "1.10" stays a code, "7,50" stays exact
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.freeze_panes = "C2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.print_title_rows = "1:1"
+        cell.fill = HEADER_FILL
+    grid(sheet, 1, len(rows), len(keys))
+    fit_rows(sheet, 1, len(rows))  # spreadsheets do not size wrapped rows when they open a file
+    print_setup(sheet, lang, landscape=True, title_rows=(1, 1), freeze="C2")
     book.save(path)
 
 

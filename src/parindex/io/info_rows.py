@@ -10,13 +10,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from parindex.grammar import check_text, number_from_value
+from parindex.grammar import EntryError, check_text, number_from_value
 from parindex.io.table_layout import INFO, ROUNDING_MODES, SEPARATOR, matches
 from parindex.io.vocabulary import (
     MAPPING_KINDS,
     STATUSES,
     UNIT_GROUPS,
-    VocabularyError,
     plain_key,
     read_choice,
     read_date,
@@ -40,7 +39,7 @@ def _parts(value: str, count: int) -> list[str]:
 def _int(raw: str) -> int:
     number = number_from_value(raw)
     if number != number.to_integral_value():
-        raise VocabularyError(msg("authoring.whole_number", name="", found=Found(raw)))
+        raise EntryError(msg("authoring.whole_number", name="", found=Found(raw)))
     return int(number)
 
 
@@ -48,7 +47,7 @@ def read_legal_basis(value: str) -> dict[str, Any]:
     """``số | ngày | cơ quan ban hành | trích yếu | url`` (the date may be a year or month/year)."""
     number, date, issuer, title, url = _parts(value, 5)
     if not number:
-        raise VocabularyError(msg("authoring.basis_without_number"))
+        raise EntryError(msg("authoring.basis_without_number"))
     basis: dict[str, Any] = {"number": number}
     if date:
         when = read_date(date)
@@ -76,7 +75,7 @@ def _read_classification(value: str) -> dict[str, Any]:
             continue
         words = bound.strip().split(None, 1)
         if len(words) != 2 or plain_key(words[0]) not in ("tu", "tren", ">=", "≥", ">"):
-            raise VocabularyError(msg("authoring.bad_class", found=Found(part.strip())))
+            raise EntryError(msg("authoring.bad_class", found=Found(part.strip())))
         grade: dict[str, Any] = {
             "label": label.strip(),
             "minimum": number_from_value(words[1].replace("%", "").strip()),
@@ -135,7 +134,7 @@ def read_info(key: str, value: str, head: dict[str, Any]) -> None:
             None,
         )
         if mode.strip() and found is None:
-            raise VocabularyError(msg("authoring.bad_rounding", found=Found(value)))
+            raise EntryError(msg("authoring.bad_rounding", found=Found(value)))
         head[key] = {"decimals": _int(decimals), "mode": found or "half_up"}
     elif key == "point_decimals":
         head[key] = _int(value)
@@ -184,6 +183,13 @@ def read_info(key: str, value: str, head: dict[str, Any]) -> None:
         head.pop("declared")
 
 
+def _joined(parts: list[str]) -> str:
+    """The parts of an information row, `` | ``-separated, without empty trailing ones."""
+    while parts and not parts[-1]:
+        parts.pop()
+    return SEPARATOR.join(parts)
+
+
 def number_text(value: Decimal, lang: str) -> str:
     """A decimal exactly as stored, with the language's separator; never ambiguous to read back."""
     text = format(value, "f")
@@ -213,9 +219,7 @@ def info_rows(pack: Pack, document: Mapping[str, Any], lang: str) -> list[tuple[
             basis.title,
             basis.url,
         ]
-        while parts and not parts[-1]:
-            parts.pop()
-        rows.append((key("legal_basis"), SEPARATOR.join(parts)))
+        rows.append((key("legal_basis"), _joined(parts)))
     if pack.classification.defined:
         rows.append((key("classification"), _write_classification(pack, lang)))
     for condition in pack.eligibility:
@@ -256,7 +260,7 @@ def info_rows(pack: Pack, document: Mapping[str, Any], lang: str) -> list[tuple[
             "" if counts.criteria is None else str(counts.criteria),
             "" if counts.sub_criteria is None else str(counts.sub_criteria),
         ]
-        rows.append((key("declared_field"), SEPARATOR.join(parts).rstrip(" |")))
+        rows.append((key("declared_field"), _joined(parts)))
     for provenance in declared.provenance:
         parts = [
             provenance.document,
@@ -265,9 +269,7 @@ def info_rows(pack: Pack, document: Mapping[str, Any], lang: str) -> list[tuple[
             provenance.url,
             provenance.note,
         ]
-        while parts and not parts[-1]:
-            parts.pop()
-        rows.append((key("declared_source"), SEPARATOR.join(parts)))
+        rows.append((key("declared_source"), _joined(parts)))
     if pack.stages != DEFAULT_STAGES:
         rows.append((key("stages"), ", ".join(write_stage(s, lang) for s in pack.stages)))
     if pack.stage_policy != DEFAULT_STAGE_POLICY:
@@ -292,9 +294,7 @@ def info_rows(pack: Pack, document: Mapping[str, Any], lang: str) -> list[tuple[
             " ".join(mapping.to_codes),
             mapping.note,
         ]
-        while parts and not parts[-1]:
-            parts.pop()
-        rows.append((key("mapping"), SEPARATOR.join(parts)))
+        rows.append((key("mapping"), _joined(parts)))
     return rows
 
 

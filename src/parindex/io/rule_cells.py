@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from parindex.grammar import EntryError, label_key, number_from_text
-from parindex.io.vocabulary import Choice, VocabularyError, plain_key
+from parindex.io.vocabulary import Choice, plain_key
 from parindex.messages import Found, msg
 from parindex.rules import Band, Bands, Level, Levels, Rule, fmt_number
 
@@ -85,16 +85,14 @@ def read_kind(raw: str, kinds: Mapping[str, type[Rule]]) -> type[Rule]:
         if _is(raw, choice) or label_key(raw) == kind:
             return rule_class
     accepted = [RULE_NAMES.get(kind, Choice(kind, kind)).vi for kind in kinds]
-    raise VocabularyError(msg("authoring.unknown_rule", found=Found(raw), accepted=accepted))
+    raise EntryError(msg("authoring.unknown_rule", found=Found(raw), accepted=accepted))
 
 
 def _number(raw: str, what: str) -> Decimal:
     try:
         return number_from_text(raw.strip(), percent=True)
     except EntryError as exc:
-        raise VocabularyError(
-            msg("authoring.bad_parameter", name=what, problem=exc.message)
-        ) from None
+        raise EntryError(msg("authoring.bad_parameter", name=what, problem=exc.message)) from None
 
 
 def _items(text: str) -> list[tuple[str, str]]:
@@ -104,9 +102,7 @@ def _items(text: str) -> list[tuple[str, str]]:
             continue
         key, colon, value = part.rpartition(":")
         if not colon:
-            raise VocabularyError(
-                msg("authoring.parameter_without_colon", found=Found(part.strip()))
-            )
+            raise EntryError(msg("authoring.parameter_without_colon", found=Found(part.strip())))
         items.append((key.strip(), value.strip()))
     return items
 
@@ -123,7 +119,7 @@ def _write_levels(rule: Levels, lang: str) -> str:
 def _read_levels(text: str) -> Levels:
     items = _items(text)
     if not items:
-        raise VocabularyError(msg("authoring.levels_empty"))
+        raise EntryError(msg("authoring.levels_empty"))
     return Levels(tuple(Level(label, _number(points, label)) for label, points in items))
 
 
@@ -160,11 +156,11 @@ def _read_bands(text: str) -> Bands:
         else:
             match = _BAND_KEY.fullmatch(key.strip())
             if match is None:
-                raise VocabularyError(msg("authoring.bad_band", found=Found(key)))
+                raise EntryError(msg("authoring.bad_band", found=Found(key)))
             inclusive = plain_key(match[1]) in ("tu", ">=", "≥")
             bands.append(Band(_number(match[2], key), _number(value, key), inclusive))
     if not bands:
-        raise VocabularyError(msg("authoring.bands_empty"))
+        raise EntryError(msg("authoring.bands_empty"))
     return Bands(tuple(bands), **extra)
 
 
@@ -227,7 +223,7 @@ def _read_value(name: str, hint: Any, raw: str) -> Any:
     if base is int:
         number = _number(raw, name)
         if number != number.to_integral_value():
-            raise VocabularyError(msg("authoring.whole_number", name=name, found=Found(raw)))
+            raise EntryError(msg("authoring.whole_number", name=name, found=Found(raw)))
         return int(number)
     if base is bool:
         from parindex.io.vocabulary import read_flag
@@ -255,7 +251,7 @@ def _read_named(rule_class: type[Rule], text: str) -> dict[str, Any]:
         )
         if name is None:
             accepted = [_parameter_name(field, "vi") for field in fields]
-            raise VocabularyError(
+            raise EntryError(
                 msg("authoring.unknown_parameter", found=Found(key), accepted=accepted or ["—"])
             )
         data[name] = _read_value(name, fields[name][1], value)
@@ -278,7 +274,7 @@ def write_parameters(rule: Rule, document: Mapping[str, Any], lang: str) -> str:
 def read_parameters(rule_class: type[Rule], text: str) -> dict[str, Any]:
     """The rule's document (``kind`` and parameters) from its parameters cell.
 
-    Raises :class:`VocabularyError` naming what cannot be read.
+    Raises :class:`EntryError` naming what cannot be read.
     """
     kind = rule_class.kind
     cell = text.strip()
@@ -286,9 +282,9 @@ def read_parameters(rule_class: type[Rule], text: str) -> dict[str, Any]:
         try:
             data = json.loads(cell, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            raise VocabularyError(msg("authoring.bad_json", column=exc.colno)) from None
+            raise EntryError(msg("authoring.bad_json", column=exc.colno)) from None
         if not isinstance(data, dict):
-            raise VocabularyError(msg("authoring.json_not_object"))
+            raise EntryError(msg("authoring.json_not_object"))
         return {"kind": kind, **data}
     if not cell:
         return {"kind": kind}

@@ -5,7 +5,7 @@ ngành", "điều tra xã hội học", "tính điểm tối đa", "2013", "12/2
 choice has one Vietnamese name written on export and accepts English ids and
 common variants on import; comparison ignores case, spacing and, as a last
 resort, diacritics ("so, ban, nganh"). Nothing here is guessed: an unknown word
-is an error naming the accepted ones.
+is an :class:`~parindex.grammar.EntryError` naming the accepted ones.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import TypeVar
 
 import attrs
 
-from parindex.grammar import label_key
-from parindex.messages import Found, Message, msg
+from parindex.grammar import EntryError, label_key
+from parindex.messages import Found, msg
 from parindex.model import (
     MappingKind,
     NotApplicable,
@@ -143,11 +143,11 @@ def _lookup(choices: Mapping[E, Choice], raw: str) -> E | None:
 
 
 def read_choice(choices: Mapping[E, Choice], raw: str, what: str) -> E:
-    """The choice ``raw`` names; :class:`VocabularyError` listing the accepted names otherwise."""
+    """The choice ``raw`` names; :class:`EntryError` listing the accepted names otherwise."""
     found = _lookup(choices, raw)
     if found is None:
         accepted = [f"{choice.vi} ({choice.en})" for choice in choices.values()]
-        raise VocabularyError(
+        raise EntryError(
             msg(
                 "authoring.unknown_choice",
                 what=msg(f"authoring.what_{what}"),
@@ -183,18 +183,7 @@ def read_flag(raw: str) -> bool:
         return True
     if key in NO or plain_key(raw) == "khong":
         return False
-    raise VocabularyError(msg("authoring.not_a_flag", found=Found(raw)))
-
-
-class VocabularyError(ValueError):
-    """A word, year or date that cannot be read; ``message`` says what is accepted."""
-
-    def __init__(self, message: Message) -> None:
-        self.message = message
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        return str(self.message)
+    raise EntryError(msg("authoring.not_a_flag", found=Found(raw)))
 
 
 # -- years and dates --------------------------------------------------------------------
@@ -203,7 +192,7 @@ def read_years(raw: str) -> YearRange:
     text = label_key(raw)
     match = re.fullmatch(r"(?:từ\s+)?(\d{4})(\s*(?:[-–—]|đến)\s*(\d{4})?|\s*trở đi)?", text)
     if match is None:
-        raise VocabularyError(msg("authoring.bad_years", found=Found(raw)))
+        raise EntryError(msg("authoring.bad_years", found=Found(raw)))
     first = int(match[1])
     if match[2] is None:
         return YearRange(first, first)
@@ -252,7 +241,7 @@ def read_date(raw: str) -> PartialDate:
         except ValueError:
             break
         return date
-    raise VocabularyError(msg("authoring.bad_date", found=Found(raw)))
+    raise EntryError(msg("authoring.bad_date", found=Found(raw)))
 
 
 def write_date(date: dt.date | None, year: int | None, month: int | None) -> str:
@@ -271,7 +260,6 @@ __all__ = [
     "UNIT_GROUPS",
     "Choice",
     "PartialDate",
-    "VocabularyError",
     "plain_key",
     "read_choice",
     "read_date",

@@ -182,7 +182,7 @@ class _Page:
                     x
                     for x in (
                         b.number,
-                        b.date.strftime("%d/%m/%Y") if b.date else "",
+                        b.when(),
                         b.issuer,
                         b.title,
                     )
