@@ -91,3 +91,10 @@ def test_a_complete_view_carries_no_line(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["score", "synthetic-commune", str(examples)]) == 0
     out = capsys.readouterr().out
     assert "Chưa đầy đủ" not in out and "Xếp loại" in out  # the synthetic set has classes
+
+
+def test_entry_template(tmp_path: Path) -> None:
+    out = tmp_path / "mau.xlsx"
+    assert main(["template", PACK, "-o", str(out)]) == 0
+    cells = [c.value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows(max_row=12) for c in row]
+    assert any(isinstance(v, str) and v.startswith("Chưa đầy đủ: chỉ gồm điểm tự đánh giá, thẩm định, 65/100 điểm") for v in cells)

@@ -153,7 +153,8 @@ def _unit_sheet(
         width=len(keys),
         title=document_title if heading.title else document_title.upper(),
         lines=[*lines, *([basis] if basis else [])],
-        notices=notices(pack, lang),
+        # issue 14: a partial pack's template says what the entries will cover
+        notices=notices(pack, lang) + [line for line in [compiled.coverage.line(lang)] if line],
     )
     for _key, names in UNIT_FIELDS.items():
         put(sheet, row, 1, names[li], font=BOLD)
