@@ -61,6 +61,24 @@ class EntryBuffer:
         self.entry.append(entry)
         self.place.append(place)
 
+    def extend(
+        self,
+        unit: object,
+        codes: Sequence[object],
+        values: Sequence[object],
+        stage: str,
+        places: Sequence[Hashable],
+        entry: str = "value",
+    ) -> None:
+        """Many entries of one unit, stage and kind at once."""
+        count = len(values)
+        self.unit += [unit] * count
+        self.code += codes
+        self.value += values
+        self.stage += [stage] * count
+        self.entry += [entry] * count
+        self.place += places
+
     def entries(self) -> Entries:
         return Entries(
             self.unit, self.code, self.value, self.stage, self.entry, self.place, self.locate

@@ -51,11 +51,15 @@ def split(
     body = np.arange(1, len(ends))
     body = body[ends[body] > starts[body]]
     commas = np.flatnonzero(raw == 44)
-    per_line = np.bincount(np.searchsorted(ends, commas), minlength=len(ends))
+    line_of_comma = np.searchsorted(ends, commas)
+    per_line = np.bincount(line_of_comma, minlength=len(ends))
     if not np.array_equal(per_line[body], np.full(len(body), width - 1)):
         return None
-    line_of_comma = np.searchsorted(ends, commas)
-    grid = commas[np.isin(line_of_comma, body)].reshape(len(body), width - 1)
+    del per_line
+    in_body = np.zeros(len(ends), dtype=bool)
+    in_body[body] = True
+    grid = commas[in_body[line_of_comma]].reshape(len(body), width - 1)
+    del commas, line_of_comma, in_body
     columns = []
     for column in wanted:
         first = starts[body] if column == 0 else grid[:, column - 1] + 1

@@ -231,10 +231,12 @@ def _collect(compiled: CompiledPack, path: Path, handle: Iterable[str], out: Col
 def _split_plain(path: Path, width: int, position: dict[str, int], columns: _Columns) -> bool:
     """Read a CSV without quotes as whole arrays (:mod:`parindex.io.csv_bytes`); False
     when the file needs the csv reader."""
-    data = path.read_bytes()
     names = list(columns.coders)
     result = csv_bytes.split_safely(
-        data, width, [position[name] for name in names], limits.current().max_field_chars
+        path.read_bytes(),
+        width,
+        [position[name] for name in names],
+        limits.current().max_field_chars,
     )
     if result is None:
         return False
@@ -243,7 +245,7 @@ def _split_plain(path: Path, width: int, position: dict[str, int], columns: _Col
         columns.parts[name] = [ids]
         columns.coders[name].distinct = list(texts)
     columns.lines = [lines]
-    advance(len(data))
+    advance(path.stat().st_size)
     return True
 
 

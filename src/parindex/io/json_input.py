@@ -85,6 +85,14 @@ def _pairs_hook(seen: list[bool]) -> Callable[[list[tuple[str, Any]]], dict[str,
     return hook
 
 
+def _path(place: str | tuple[str, str, str]) -> str:
+    """A value's JSON path from its place: the path itself, or (unit, block, code)."""
+    if isinstance(place, str):
+        return place
+    base, block, code = place
+    return f"{base}.{block}{_key_path('', code)}"
+
+
 def _key_path(base: str, key: str) -> str:
     return f"{base}[{json.dumps(key, ensure_ascii=False)}]"
 
@@ -249,7 +257,7 @@ def collect_json(compiled: CompiledPack, path: str | Path) -> Collected:
             walker.wrong_kind("units", units, expected)
         return out
     file_name = file.name
-    buffer = EntryBuffer(lambda place: Location(file_name, path=place))
+    buffer = EntryBuffer(lambda place: Location(file_name, path=_path(place)))
     appraisal = appraisal_stage(pack)
     first = pack.stages[0]
     for index, raw_entry in enumerate(units):
@@ -290,12 +298,18 @@ def _read_unit(
         values = walker.mapping(raw_values, f"{base}.{name_}")
         if values is None:
             continue
-        for code, value in values.items():
-            where = f"{base}.{name_}{_key_path('', code)}"
-            if isinstance(value, dict | list):
-                walker.wrong_kind(where, value, msg("json.value_expected"), unit_id)
-                continue
-            buffer.add(unit_id, code, value, stage, where, kind)
+        codes, raw = list(values), list(values.values())
+        if any(isinstance(value, dict | list) for value in raw):
+            for code, value in zip(codes, raw, strict=True):
+                if isinstance(value, dict | list):
+                    where = f"{base}.{name_}{_key_path('', code)}"
+                    walker.wrong_kind(where, value, msg("json.value_expected"), unit_id)
+            kept = [
+                (c, v) for c, v in zip(codes, raw, strict=True) if not isinstance(v, dict | list)
+            ]
+            codes, raw = [c for c, _ in kept], [v for _, v in kept]
+        # Paths are written out only for entries that turn out to have a problem.
+        buffer.extend(unit_id, codes, raw, stage, [(base, name_, code) for code in codes], kind)
     not_applicable = entry.get("not_applicable", [])
     if not isinstance(not_applicable, list):
         walker.wrong_kind(f"{base}.not_applicable", not_applicable, msg("json.codes_expected"))
