@@ -9,10 +9,10 @@ processed in blocks to bound memory; no Python loop runs per unit. Always
 available; the fused kernel (:mod:`parindex.engines.kernel`) computes the same
 arrays bit for bit.
 
-Two things keep it fast. Every block works in the same few arrays, allocated
-once per view (:class:`_Scratch`): fresh memory costs a page fault per page,
-and a block's temporaries allocated anew each time made the run time depend
-on how malloc happened to recycle memory. And per-unit maxima are kept only
+Two things keep it fast. Every block works in the same few arrays, kept per
+thread from call to call (:class:`_Scratch`): fresh memory costs a page fault
+per page, and a block's temporaries allocated anew each time made the run time
+depend on how malloc happened to recycle memory. And per-unit maxima are kept only
 for the nodes whose maximum can vary (above a leaf "không phát sinh" can
 exclude, :class:`Maxima`); every other node's maximum is the pack's.
 """
