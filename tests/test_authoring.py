@@ -177,3 +177,16 @@ def test_scaffolded_distribution_installs_and_is_discovered(tmp_path: Path) -> N
         cwd=dist, capture_output=True, text=True,
     )  # fmt: skip
     assert tests.returncode == 0, tests.stdout + tests.stderr
+
+
+def test_unreadable_files_are_named_without_parser_or_exception_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    toml = tmp_path / "goi.toml"
+    toml.write_text('id = "x"\ntitle = \n', encoding="utf-8")
+    book = tmp_path / "bang.xlsx"
+    book.write_bytes(b"not a workbook")
+    assert main(["pack-lint", str(toml)]) == 2
+    assert main(["pack-lint", str(book)]) == 2
+    err = capsys.readouterr().err
+    assert "goi.toml không phải TOML hợp lệ: lỗi cú pháp ở dòng 2, cột 9" in err
+    assert "không mở được bang.xlsx như một tệp Excel" in err
+    assert "Error" not in err and "Invalid" not in err and "Traceback" not in err

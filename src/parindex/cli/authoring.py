@@ -29,7 +29,7 @@ from parindex.cli.args import add_command
 from parindex.cli.packinfo import completeness
 from parindex.errors import Location, ParIndexError, Severity, Violation
 from parindex.io.criteria_table import TABLE_SUFFIXES, MethodRow, lint_document, lint_table
-from parindex.io.pack_files import pack_to_toml
+from parindex.io.pack_files import pack_to_toml, toml_error
 from parindex.io.vocabulary import STATUSES, UNIT_GROUPS, plain_key, write_choice
 from parindex.messages import current_lang, render, text
 from parindex.model import Pack, ProvenanceStatus
@@ -140,7 +140,7 @@ def _lint_pack_file(path: Path) -> tuple[Pack | None, list[Violation]]:
         try:
             document = tomllib.loads(text_, parse_float=Decimal)
         except tomllib.TOMLDecodeError as exc:
-            raise ParIndexError("authoring.bad_toml", file=path.name, problem=str(exc)) from None
+            raise toml_error(path, exc) from None
         places = _toml_places(path, len(document.get("nodes", [])))
     return lint_document(document, places, converter())
 

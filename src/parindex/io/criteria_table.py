@@ -92,10 +92,8 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
 
         try:
             book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:
-            raise ParIndexError(
-                "authoring.unreadable_workbook", file=path.name, kind=type(exc).__name__
-            ) from None
+        except Exception:
+            raise ParIndexError("authoring.unreadable_workbook", file=path.name) from None
         try:
             sheet = book.worksheets[0]
             for candidate in book.worksheets:

@@ -10,6 +10,7 @@ is exact or the export fails loudly; files are written atomically.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -55,6 +56,13 @@ def pack_to_toml(pack: Pack, plugins: Plugins | None = None) -> str:
     document = _toml_ready(pack_to_document(pack, converter))
     header = f"# Criteria pack {pack.id} ({pack.version}), written by parindex.\n"
     return header + tomli_w.dumps(document)
+
+
+def toml_error(file: Path, exc: tomllib.TOMLDecodeError) -> ParIndexError:
+    """A TOML syntax error at its line and column, in the reader's language."""
+    found = re.search(r"line (\d+), column (\d+)", str(exc))
+    line, column = (int(found[1]), int(found[2])) if found else (0, 0)
+    return ParIndexError("authoring.bad_toml", file=file.name, line=line, column=column)
 
 
 def _verify(pack: Pack, again: Pack, path: Path) -> None:
@@ -107,7 +115,7 @@ def import_pack(path: str | Path, plugins: Plugins | None = None) -> Pack:
         try:
             return read_pack_file(file, _plugins(plugins).converter)
         except tomllib.TOMLDecodeError as exc:
-            raise ParIndexError("authoring.bad_toml", file=file.name, problem=str(exc)) from None
+            raise toml_error(file, exc) from None
         except json.JSONDecodeError as exc:
             raise ParIndexError(
                 "authoring.bad_json_file", file=file.name, line=exc.lineno, problem=exc.msg
@@ -122,6 +130,7 @@ __all__ = [
     "export_pack",
     "import_pack",
     "pack_to_toml",
+    "toml_error",
     "write_pack_json",
     "write_pack_toml",
 ]
