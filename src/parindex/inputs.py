@@ -17,6 +17,7 @@ allocated per entry, and no object is built per entry unless it is a problem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -250,12 +251,21 @@ def _empty_stage(n_units: int, n_leaves: int, n_adjustable: int) -> StageData:
     )
 
 
+_SPACE: Final = re.compile(r"\s")
+
+
 def id_slips(ids: Iterable[tuple[str, Location | None]]) -> list[InputProblem]:
     """Two ids that differ only by case or spacing (``BDI`` and ``bdi``): almost always a
     typing slip, so an error naming both places. Ids themselves compare exactly."""
+    listed = list(ids)
+    names = [unit_id for unit_id, _ in listed]
+    # Plain ASCII ids without spaces: the key is the lower case; no clash, no slip.
+    plain = all(map(str.isascii, names)) and not any(map(_SPACE.search, names))
+    if plain and len(set(map(str.lower, names))) == len(set(names)):
+        return []
     problems = []
     first: dict[str, tuple[str, Location | None]] = {}
-    for unit_id, where in ids:
+    for unit_id, where in listed:
         key = grammar.id_key(unit_id)
         known = first.setdefault(key, (unit_id, where))
         if known[0] != unit_id:
