@@ -303,6 +303,18 @@ def test_python_dash_m_parindex_runs_the_cli() -> None:
     assert done.stdout.startswith("parindex ")
 
 
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_a_closed_pipe_ends_help_and_version_quietly(flag: str) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parindex", flag], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # gone before parindex writes a line: `| head -0`
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) in (0, 141)  # --help exits before its output is flushed
+    assert stderr == ""
+
+
 def test_json_output_of_packs_show_and_score(inputs: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "packs", "--json")
     packs = {entry["id"]: entry for entry in json.loads(out)}

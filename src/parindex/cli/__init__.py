@@ -179,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             parser = build_parser()
             args = parser.parse_args(words)
+        except BrokenPipeError:  # `parindex --help | head -1`
+            return _closed_pipe()
         except Exception as exc:  # a broken plugin, command module or help text: no raw traceback
             return _internal_error(exc, debug="--debug" in words)
     lang = getattr(args, "lang", None) or current_lang()
@@ -191,10 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(text("cli.error_prefix", message=exc.render()), file=sys.stderr)
             return EXIT_USER
         except BrokenPipeError:
-            # The reader went away (``parindex demo | head``): stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            return 141
+            return _closed_pipe()
         except OSError as exc:
             # The system refused a file operation (no permission, disk full, …):
             # the user's environment, not a bug.
@@ -206,6 +205,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as exc:
             return _internal_error(exc, debug=bool(getattr(args, "debug", False)))
     return result
+
+
+def _closed_pipe() -> int:
+    """The reader went away (``parindex demo | head``): stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
 
 
 def _internal_error(exc: Exception, *, debug: bool) -> int:
