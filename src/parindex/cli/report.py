@@ -16,7 +16,7 @@ from parindex.cli.args import (
     scored,
 )
 from parindex.cli.heading import add_heading, heading_from
-from parindex.cli.survey import add_survey_report, survey_report_of
+from parindex.cli.survey import add_survey_report, survey_files, survey_report_of
 from parindex.errors import ParIndexError
 from parindex.history.mapping import read_mapping
 from parindex.history.store import HistoryStore
@@ -101,7 +101,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         results,
         args.output,
         previous=_previous(args, results),
-        inputs=input_files(args.inputs)[0] if args.inputs else (),
+        inputs=[
+            *(input_files(args.inputs)[0] if args.inputs else ()),
+            *survey_files(args),
+        ],
         lang=args.lang,
         number_format=args.numbers,
         synthetic=True if args.demo is not None else None,

@@ -522,3 +522,10 @@ def survey_report_of(args: argparse.Namespace, results: Any) -> Any:
         resamples=args.survey_resamples,
         seed=args.survey_seed,
     )
+
+
+def survey_files(args: argparse.Namespace) -> list[Any]:
+    """The survey and satisfaction answer files read (named, with hashes, in the report)."""
+    from parindex.survey.readers import answer_files
+
+    return answer_files([*args.survey, *args.satisfaction])[0]

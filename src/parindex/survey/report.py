@@ -28,7 +28,7 @@ from parindex.survey.points import SurveyPoints, fraction_to_decimal
 from parindex.survey.uncertainty import LeafInterval, SurveyRanks, leaf_intervals, rank_bootstrap
 
 #: Above this many units the per-unit table is folded (it stays in the page, for search and print).
-FOLD_UNITS = 60
+FOLD_UNITS = 100
 
 
 @attrs.frozen(eq=False)
