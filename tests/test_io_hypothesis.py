@@ -3,6 +3,7 @@ succeeds or raises InputError with located problems, never another exception."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import json
@@ -213,8 +214,8 @@ def test_any_python_values_give_results_or_located_problems(entries: dict[object
 # --- the numpy path for plain CSV reads exactly what the csv module reads -------------
 
 plain_cell = st.one_of(
-    st.text(st.sampled_from(list("X01 .đạtkps%\t-9")), max_size=6),
-    st.sampled_from(["1.1.1", "2.3", "không phát sinh", "X01", "x01", ""]),
+    st.text(st.sampled_from(list("X01 .,đạtkps%\t-9\"")), max_size=6),
+    st.sampled_from(["1.1.1", "2.3", "không phát sinh", "X01", "x01", "", "87,5", '"0,5"']),
 )
 
 
@@ -247,16 +248,26 @@ def _collected_view(collected: object) -> tuple[object, ...]:
     rows=st.lists(st.lists(plain_cell, min_size=3, max_size=5), max_size=20),
     ending=st.sampled_from(["\n", "\r\n"]),
     final=st.booleans(),
+    quoting=st.sampled_from([None, csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
 )
 def test_plain_csv_fast_path_reads_what_the_csv_module_reads(
-    header: str, rows: list[list[str]], ending: str, final: bool
+    header: str, rows: list[list[str]], ending: str, final: bool, quoting: int | None
 ) -> None:
+    import io
+
     from parindex.io import csv_bytes
     from parindex.io.csv_long import collect_long_csv
 
     width = header.count(",") + 1
-    lines = [header] + [",".join((row + [""] * width)[:width]) for row in rows]
-    text = ending.join(lines) + (ending if final else "")
+    cells = [(row + [""] * width)[:width] for row in rows]
+    if quoting is None:  # joined as they are: stray quotes and commas make ragged rows
+        text = ending.join([header] + [",".join(row) for row in cells]) + (ending if final else "")
+    else:
+        buffer = io.StringIO()
+        csv.writer(buffer, quoting=quoting, lineterminator=ending).writerows(
+            [header.split(","), *cells]
+        )
+        text = buffer.getvalue() if final else buffer.getvalue().removesuffix(ending)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "in.csv"
         path.write_bytes(text.encode("utf-8"))
@@ -270,10 +281,13 @@ def test_plain_csv_fast_path_reads_what_the_csv_module_reads(
     assert _collected_view(fast) == _collected_view(slow)
 
 
-def test_the_fast_path_is_taken_for_plain_files_and_not_for_quoted_ones(tmp_path: Path) -> None:
+def test_the_fast_path_takes_plain_and_simply_quoted_files_only(tmp_path: Path) -> None:
     from parindex.io import csv_bytes
 
     assert csv_bytes.split(b"unit,code,value\nX,1.1,2\n\nY,1.1,3", 3, [0, 2], 100) is not None
-    assert csv_bytes.split(b'unit,code,value\nX,1.1,"0,5"\n', 3, [0], 100) is None
+    split = csv_bytes.split(b'unit,code,value\nX,1.1,"0,5"\n', 3, [2], 100)
+    assert split is not None and split[0][0][1] == ["0,5"]
+    assert csv_bytes.split(b'unit,code,value\nX,1.1,"0,""5"\n', 3, [0], 100) is None
+    assert csv_bytes.split(b'unit,code,value\nX,1.1,"0\n5"\n', 3, [0], 100) is None
     assert csv_bytes.split(b"unit,code,value\nX,1.1\n", 3, [0], 100) is None
     assert csv_bytes.split(b"unit,code,value\rX,1.1,2\r", 3, [0], 100) is None
