@@ -144,8 +144,9 @@ def test_the_commands_agree_on_the_figures(
 def test_report_takes_the_same_inputs(inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "report.html"
     code, _, err = run(capsys, "report", str(inputs["pack"]), *_all(inputs), "-o", str(out))
-    assert (code, err) == (0, "")
-    assert "SYN-6" in out.read_text(encoding="utf-8")
+    assert code == 0 and err.startswith(f"đã ghi {out} (") and err.count("\n") == 1
+    page = out.read_text(encoding="utf-8")
+    assert "SYN-6" in page and str(inputs["folder"] / "c.xlsx") in page  # the folder's file
 
 
 def test_a_folder_or_workbook_no_longer_breaks_the_analysis_commands(
@@ -340,6 +341,68 @@ def test_quiet_and_verbose(inputs: dict[str, Path], tmp_path: Path, capsys: pyte
     assert err.startswith("đã đọc và chấm 4 đơn vị trong ")
     _, _, err = run(capsys, "lost-points", PACK, str(inputs["csv"]), "-v", "-q")
     assert err == ""
+
+
+def test_lines_after_writing_are_notes_in_the_users_language(
+    inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """template, report and history say what they wrote on stderr, in the chosen language;
+    --quiet silences them, as it does score -o's."""
+    template = tmp_path / "mau.xlsx"
+    code, out, err = run(capsys, "template", PACK, "-o", str(template))
+    assert (code, out) == (0, "")
+    assert err == f"đã ghi {template} (mỗi đơn vị một sổ, 61 tiêu chí cần điền)\n"
+    code, out, err = run(capsys, "template", PACK, "-o", str(template), "--layout", "batch", "--lang", "en")
+    assert (code, out, err) == (0, "", f"wrote {template} (many units, one per row, 61 criteria to fill)\n")
+    assert run(capsys, "template", PACK, "-o", str(template), "-q") == (0, "", "")
+    page = tmp_path / "r.html"
+    code, out, err = run(capsys, "report", PACK, str(inputs["csv"]), "-o", str(page))
+    assert (code, out) == (0, "") and err.startswith(f"đã ghi {page} (") and err.endswith(" byte, 2 đơn vị)\n")
+    assert run(capsys, "report", PACK, str(inputs["csv"]), "-o", str(page), "-q") == (0, "", "")
+    lineage = tmp_path / "l.toml"
+    lineage.write_text(
+        '[[events]]\nkind = "merged"\ndate = 2025-07-01\npredecessors = ["a", "b"]\nsuccessors = ["ab"]\n',
+        encoding="utf-8",
+    )
+    store = ["--store", str(tmp_path / "h.sqlite")]
+    assert run(capsys, "history", "import", PACK, str(inputs["csv"]), "--year", "2024", *store, "-q") == (0, "", "")
+    code, out, err = run(capsys, "history", "lineage", str(lineage), *store, "--lang", "en")
+    assert (code, out, err) == (0, "", f"recorded 1 new lineage event(s) of 1 in {lineage}\n")
+
+
+#: Commands of cli/authoring.py and the ``pack`` group, whose owner converts them (in work).
+_AUTHORING = ("pack", "pack export", "pack import", "pack-lint", "new-pack")
+
+
+def _help_texts(lang: str) -> dict[tuple[str, str], str]:
+    from parindex.cli import _leaf_parsers
+    from parindex.messages import use_lang
+
+    with use_lang(lang):
+        parser = build_parser()
+    found: dict[tuple[str, str], str] = {}
+    for name, leaf in [("", parser), *_leaf_parsers(parser)]:
+        found[(name, "description")] = leaf.description or ""
+        for action in leaf._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    found[(f"{name} {choice.dest}".strip(), "help")] = choice.help or ""
+            elif not isinstance(action, argparse._HelpAction):  # argparse's own: translated apart
+                found[(name, "/".join(action.option_strings) or action.dest)] = action.help or ""
+    return found
+
+
+def test_help_texts_come_from_the_catalogue_in_both_languages() -> None:
+    vi, en = _help_texts("vi"), _help_texts("en")
+    assert vi.keys() == en.keys()
+    untranslated = [
+        (key, text)
+        for key, text in vi.items()
+        if text and text == en[key] and key[0] not in _AUTHORING
+    ]
+    assert untranslated == []
+    assert vi[("template", "--layout")] != en[("template", "--layout")]
+    assert vi[("report", "--numbers")].startswith("cách viết số")
 
 
 def test_internal_errors_ask_for_a_report_and_hide_the_traceback(

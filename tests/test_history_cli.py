@@ -19,7 +19,7 @@ def test_import_list_yoy_targets(tmp_path, capsys: pytest.CaptureFixture[str]) -
     assert main(["history", "import", published, *store]) == 0
     first = capsys.readouterr()
     assert first.err.startswith("đã tạo kho lịch sử mới tại ")
-    assert first.out.count("đã nhập #") == 13
+    assert first.err.count("đã nhập #") == 13 and first.out == ""  # notes, on stderr
     assert main(["history", "import", published, *store]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"parindex: lỗi: không nhập {published}: 13 vấn đề; kho lịch sử không thay đổi")
@@ -105,6 +105,59 @@ def test_an_import_stores_every_set_or_none(tmp_path: Path, capsys: pytest.Captu
     assert main(["history", "import", str(document), *args]) == 0
     with HistoryStore.open(store) as opened:
         assert sorted((i.year, i.label) for i in opened.sets()) == sorted([*before, (2024, ""), (2023, "again")])
+
+
+def _stored(path: Path) -> list[object]:
+    with HistoryStore.open(path) as opened:
+        return [opened.load(info.id) for info in opened.sets()]
+
+
+def test_import_pack_and_inputs_stores_what_score_then_import_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15 item 1: ``history import PACK INPUT...`` scores and stores in one go."""
+    monkeypatch.chdir(tmp_path)
+    inputs = [str(EXAMPLE / "don-vi")]  # three workbooks, one with an appraisal
+    options = ["--year", "2024", "--label", "vòng 1"]
+    assert main(["score", "synthetic-commune", *inputs, "-o", "kq.json"]) == 0
+    assert main(["history", "import", "kq.json", *options, "--store", "a.sqlite"]) == 0
+    capsys.readouterr()
+    assert main(["history", "import", "synthetic-commune", *inputs, *options, "--store", "b.sqlite"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("đã nhập #") == 3 and "scored/final, nhãn “vòng 1”: 3 đơn vị" in err
+    by_score, at_once = _stored(tmp_path / "a.sqlite"), _stored(tmp_path / "b.sqlite")
+    assert len(at_once) == 3 and at_once == by_score  # final, self, appraisal_1: identical sets
+    # --quiet silences the notes; a refused import (already stored) leaves the store as it was.
+    assert main(["history", "import", "synthetic-commune", *inputs, *options, "--store", "b.sqlite", "-q"]) == 2
+    assert "kho đã có bộ kết quả này (#1)" in capsys.readouterr().err
+    later = str(EXAMPLE / "don-vi-2025.csv")
+    assert main(["history", "import", "synthetic-commune", later, "--year", "2025", "--store", "b.sqlite", "-q"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert [(s.info.year, s.info.stage) for s in _stored(tmp_path / "b.sqlite")][3:] == [(2025, "final"), (2025, "self")]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["synthetic-commune"], ["goi.toml"], ["goi.xlsx", "--year", "2024"]],
+)
+def test_import_of_a_pack_without_inputs_says_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["history", "import", *argv]) == 2
+    err = capsys.readouterr().err
+    assert f"“{argv[0]}” là một gói tiêu chí, không phải tài liệu kết quả" in err
+    assert f"parindex history import {argv[0]} don-vi/ --year 2024" in err
+    assert not (tmp_path / "parindex-history.sqlite").exists()
+
+
+def test_import_of_a_missing_input_is_refused_before_any_store_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["history", "import", "synthetic-commune", "khong-co.csv", "--year", "2024"]) == 2
+    assert "khong-co.csv" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
 
 
 BAD_DOCUMENTS = {

@@ -105,7 +105,7 @@ def test_import_creates_a_store_and_says_so(tmp_path: Path, capsys: pytest.Captu
     document.write_text(document_to_json(ResultsDocument((_record(2024),))), encoding="utf-8")
     target = tmp_path / "h.sqlite"
     assert main(["history", "import", str(document), "--store", str(target)]) == 0
-    assert capsys.readouterr().err == f"đã tạo kho lịch sử mới tại {target}\n"
+    assert capsys.readouterr().err.startswith(f"đã tạo kho lịch sử mới tại {target}\nđã nhập #1 ")
     header = target.read_bytes()[:100]
     assert struct.unpack(">I", header[68:72]) == (APPLICATION_ID,)  # PRAGMA application_id
     assert struct.unpack(">I", header[60:64]) == (2,)  # PRAGMA user_version: the format version

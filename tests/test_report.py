@@ -16,8 +16,9 @@ import pytest
 import parindex
 from parindex.cli import main
 from parindex.compiled import CompiledPack
-from parindex.errors import ParIndexError
+from parindex.errors import InputError, ParIndexError
 from parindex.history.store import HistoryStore
+from parindex.io import read_input
 from parindex.report import compare_with_results, compare_with_store, render_html, write_html
 from parindex.report.numbers import NBSP, NumberFormat, Numbers
 from parindex.results import Results
@@ -177,6 +178,25 @@ def test_cli_demo_previous_store_and_size(
     argv = ["report", "bnv-province-1150-2019", "--demo", "5", "-o", str(demo_real_pack)]
     assert main(argv) == 0
     assert "DỮ LIỆU MÔ PHỎNG" in demo_real_pack.read_text(encoding="utf-8")
+
+
+def test_a_folder_among_the_inputs_lists_the_files_read(
+    commune: CompiledPack, tmp_path: Path
+) -> None:
+    folder = Path(__file__).resolve().parents[1] / "docs" / "examples" / "don-vi"
+    results = parindex.score(commune, read_input(commune, folder))
+    out = tmp_path / "r.html"
+    write_html(results, out, inputs=[folder], generated_at=WHEN)  # was IsADirectoryError
+    page = out.read_text(encoding="utf-8")
+    files = sorted(folder.glob("*.xlsx"))
+    assert len(files) == 3
+    for file in files:  # each file read, named with its hash, as parindex report lists them
+        assert str(file) in page and hashlib.sha256(file.read_bytes()).hexdigest() in page
+    assert f"<td>{folder}</td>" not in page
+    with pytest.raises(InputError) as missing:
+        render_html(results, inputs=[tmp_path / "khong-co"])
+    assert missing.value.problems[0].message.code == "input.no_such_file"
+    assert "khong-co" in missing.value.render()
 
 
 def test_write_html_is_atomic_and_complete(commune: CompiledPack, tmp_path: Path) -> None:

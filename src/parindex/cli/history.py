@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from parindex.cli.args import add_command, add_stage, note
+from parindex.cli.args import (
+    PACK_FILE_SUFFIXES,
+    add_command,
+    add_inputs,
+    add_scoring,
+    add_stage,
+    note,
+    scored,
+)
 from parindex.errors import ParIndexError
 from parindex.history.importing import prepare_records
 from parindex.history.lineage import read_lineage
 from parindex.history.mapping import VersionMapping, mapping_from_pack, read_mapping
-from parindex.history.records import Origin, read_document
+from parindex.history.records import Origin, ResultsDocument, read_document
 from parindex.history.store import HistoryStore
 from parindex.history.targets import Status, check_targets, read_plan
 from parindex.history.yoy import FINAL, Aggregate, Predecessor, year_over_year
@@ -29,6 +39,7 @@ DEFAULT_STORE = "parindex-history.sqlite"
 STORE_ENV = "PARINDEX_HISTORY"
 
 _IMPORT_EXAMPLES = (
+    "parindex history import synthetic-commune don-vi/ --year 2024",
     "parindex score synthetic-commune don-vi/ -o kq-2024.json",
     "parindex history import kq-2024.json --year 2024",
     "parindex history import kq-2024.json --year 2024 --label 'vòng 2'",
@@ -73,7 +84,11 @@ def register(commands: Any) -> None:
     sub = history.add_subparsers(dest="history_command", required=True, metavar="ACTION")
 
     imp = add_command(sub, "import", help=text("history.help_import"), examples=_IMPORT_EXAMPLES)
-    imp.add_argument("results", metavar="RESULTS", help=text("history.help_results"))
+    # One positional and nothing after it: a results document (score -o kq.json);
+    # more: PACK INPUT..., scored here exactly as score does (the shared argument layer).
+    imp.add_argument("pack", metavar="RESULTS|PACK", help=text("history.help_results"))
+    add_inputs(imp, required=False)
+    add_scoring(imp)
     imp.add_argument("--year", type=int, default=None, help=text("history.help_import_year"))
     imp.add_argument("--label", default=None, help=text("history.help_import_label"))
     imp.add_argument("--replace", action="store_true", help=text("history.help_replace"))
@@ -139,21 +154,36 @@ def register(commands: Any) -> None:
     targets.set_defaults(handler=cmd_targets)
 
 
+def _import_document(args: argparse.Namespace) -> tuple[ResultsDocument, str]:
+    """The sets to import and the file they come from ("" when scored here)."""
+    if args.inputs:  # PACK INPUT...: the document score -o kq.json would have written
+        from parindex.io.results_out import results_document
+
+        return results_document(scored(args)), ""
+    suffix = Path(args.pack).suffix.lower()
+    pack_file = suffix in PACK_FILE_SUFFIXES and suffix != ".json"  # results are JSON
+    if pack_file or (not Path(args.pack).exists() and args.pack in default_plugins().pack_ids()):
+        command = f"parindex history import {shlex.quote(args.pack)} don-vi/ --year 2024"
+        raise ParIndexError("history.import_no_inputs", pack=Found(args.pack), command=command)
+    return read_document(args.pack), args.pack
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    document = read_document(args.results)
+    document, source = _import_document(args)
     # Every set is checked before the store is opened: a refused import makes no store.
-    prepared = prepare_records(document.sets, year=args.year, label=args.label, file=args.results)
+    prepared = prepare_records(document.sets, year=args.year, label=args.label, file=source)
     with _open(args, create=True) as store:
         ids = store.add_prepared(prepared, replace=args.replace)
         infos = {info.id: info for info in store.sets()}
     for set_id, record in zip(ids, document.sets, strict=True):
-        print(
+        note(
+            args,
             text(
                 "history.imported",
                 set=infos[set_id].describe(),
                 units=len(record.units),
                 figures=len(record.figures),
-            )
+            ),
         )
     return 0
 
@@ -188,7 +218,10 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     lineage = read_lineage(args.file)
     with _open(args) as store:
         added = store.add_lineage(lineage.events)
-    print(text("history.recorded_events", added=added, total=len(lineage.events), file=args.file))
+    note(
+        args,
+        text("history.recorded_events", added=added, total=len(lineage.events), file=args.file),
+    )
     return 0
 
 

@@ -21,6 +21,7 @@ from parindex.errors import PackError, Severity
 from parindex.io.criteria_table import TABLE_SUFFIXES, lint_table
 from parindex.io.pack_files import PACK_FORMATS, export_pack
 from parindex.io.template import write_template
+from parindex.messages import text
 from parindex.validation import validate
 
 #: What ``pack export`` and ``pack import`` write.
@@ -31,7 +32,7 @@ def register(commands: Any) -> None:
     template = add_command(
         commands,
         "template",
-        help="write an Excel template for a pack",
+        help=text("cli.help_template"),
         examples=(
             "parindex template synthetic-commune -o mau.xlsx",
             "parindex template synthetic-commune -o nhap-lieu.xlsx --layout batch --rows 100",
@@ -39,19 +40,19 @@ def register(commands: Any) -> None:
         ),
     )
     add_pack(template)
-    add_output(template, (".xlsx",), required=True, help="the .xlsx file to write")
+    add_output(template, (".xlsx",), required=True, help=text("cli.help_template_output"))
     template.add_argument(
         "--layout",
         choices=("unit", "batch"),
         default="unit",
-        help="unit: one unit per workbook; batch: many units as rows, leaf codes as columns",
-    )
-    template.add_argument("--rows", type=int, default=500, help="batch layout: unit rows to unlock")
-    add_stage(
-        template, help="batch layout: the stage its values belong to (default: the pack's first)"
+        help=text("cli.help_template_layout"),
     )
     template.add_argument(
-        "--level", type=int, default=None, metavar="N", help="enter values at depth N"
+        "--rows", type=int, default=500, metavar="N", help=text("cli.help_template_rows")
+    )
+    add_stage(template, help=text("cli.help_template_stage"))
+    template.add_argument(
+        "--level", type=int, default=None, metavar="N", help=text("cli.help_template_level")
     )
     add_heading(template, signature=False)
     template.set_defaults(handler=cmd_template)
@@ -97,7 +98,8 @@ def cmd_template(args: argparse.Namespace) -> int:
         stage=args.stage,
         heading=heading_from(args),
     )
-    print(f"{path} ({args.layout}, {compiled.n_leaves} criteria to fill)")
+    layout = text(f"cli.template_layout_{args.layout}")
+    note(args, text("cli.template_written", path=str(path), layout=layout, count=compiled.n_leaves))
     return 0
 
 

@@ -13,6 +13,7 @@ from parindex.cli.args import (
     add_scoring,
     add_stage,
     check_output_args,
+    note,
     scored,
 )
 from parindex.cli.heading import add_heading, heading_from
@@ -21,7 +22,6 @@ from parindex.errors import ParIndexError
 from parindex.history.mapping import read_mapping
 from parindex.history.store import HistoryStore
 from parindex.history.yoy import Aggregate
-from parindex.io.readers import input_files
 from parindex.messages import text
 from parindex.report import PreviousYear, compare_with_store, write_html
 from parindex.results import Results
@@ -31,7 +31,7 @@ def register(commands: Any) -> None:
     report = add_command(
         commands,
         "report",
-        help="a self-contained HTML report with charts (Vietnamese by default)",
+        help=text("report.help_report"),
         examples=(
             "parindex report synthetic-commune --demo 200 -o report.html",
             "parindex report synthetic-commune don-vi/ ket-qua.csv -o report.html --lang en",
@@ -41,36 +41,36 @@ def register(commands: Any) -> None:
     )
     add_pack(report)
     add_inputs(report, required=False)
-    add_output(report, (".html",), required=True, help="the .html file to write")
+    add_output(report, (".html",), required=True, help=text("report.help_output"))
     add_scoring(report, demo=True)
     add_survey_report(report)
     report.add_argument(
         "--numbers",
         choices=("auto", "vi", "plain"),
         default="auto",
-        help="number format: vi (79,60 %%), plain (79.60%%), auto (by --lang)",
+        help=text("report.help_numbers"),
     )
     report.add_argument(
         "--previous",
         metavar="STORE",
-        help="history store (SQLite file or postgresql:// URL) holding last year's results",
+        help=text("report.help_previous"),
     )
     add_heading(report, signature=False)
     report.add_argument(
-        "--previous-year", type=int, help="year to compare with (default: --year minus 1)"
+        "--previous-year", type=int, metavar="YEAR", help=text("report.help_previous_year")
     )
     report.add_argument(
-        "--mapping", action="append", default=[], help="version mapping TOML (repeatable)"
+        "--mapping", action="append", default=[], metavar="FILE", help=text("history.help_mapping")
     )
     report.add_argument(
         "--aggregate",
         choices=[a.value for a in Aggregate],
         default="none",
-        help="previous figure of merged units (default: none, no change shown)",
+        help=text("report.help_aggregate"),
     )
-    add_stage(report, help="stage view to report: final (default), self, appraisal_1, …")
+    add_stage(report, help=text("report.help_stage"))
     report.add_argument(
-        "--expanded", type=int, default=20, help="units per group shown open (default 20)"
+        "--expanded", type=int, default=20, metavar="N", help=text("report.help_expanded")
     )
     report.set_defaults(handler=cmd_report)
 
@@ -101,10 +101,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         results,
         args.output,
         previous=_previous(args, results),
-        inputs=[
-            *(input_files(args.inputs)[0] if args.inputs else ()),
-            *survey_files(args),
-        ],
+        inputs=[*args.inputs, *survey_files(args)],
         lang=args.lang,
         number_format=args.numbers,
         synthetic=True if args.demo is not None else None,
@@ -114,5 +111,5 @@ def cmd_report(args: argparse.Namespace) -> int:
         survey=survey_report_of(args, results),
     )
     size = path.stat().st_size
-    print(text("report.written", path=str(path), size=size, units=len(results.units)))
+    note(args, text("report.written", path=str(path), size=size, units=len(results.units)))
     return 0

@@ -61,7 +61,8 @@ def render_html(
     ``previous``: last year's Results of the same pack (matched by unit id) or a
     :class:`PreviousYear` from :func:`compare_with_store`; without it the change
     columns are left out with a note. ``inputs``: the files the results were
-    read from (named with size and SHA-256). ``synthetic``: mark the data as
+    read from (named with size and SHA-256), a folder standing for the input files
+    in it, as :func:`parindex.io.read_input` reads them. ``synthetic``: mark the data as
     synthetic (default: when the pack is). ``number_format``: ``"vi"``
     (79,60 %), ``"plain"`` (79.60%) or ``"auto"`` (by ``lang``). The first
     ``expanded`` units of each group show their charts open; the rest are

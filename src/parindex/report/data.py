@@ -26,6 +26,8 @@ from parindex.analysis.lost_points import (
 from parindex.compiled import ROOT
 from parindex.coverage import Coverage
 from parindex.document import Heading
+from parindex.errors import InputError, InputProblem
+from parindex.io.readers import input_files
 from parindex.model import Pack
 from parindex.report.previous import PreviousYear, UnitChange, compare_with_results
 from parindex.results import NO_GRADE, UNRANKED, Results
@@ -100,6 +102,24 @@ class ReportData:
     @property
     def index_decimals(self) -> int:
         return self.pack.rounding.decimals
+
+
+def files_read(paths: Sequence[str | Path]) -> list[Path]:
+    """The files behind ``paths``: a file as it is, a folder as the input files in it that
+    :func:`parindex.io.read_input` reads (name order); what is not there is an error."""
+    files: list[Path] = []
+    problems: list[InputProblem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            files.append(path)
+        else:  # a folder, or nothing at all
+            found, missing = input_files([path])
+            files += found
+            problems += missing
+    if problems:
+        raise InputError(problems)
+    return files
 
 
 def input_file(path: str | Path) -> InputFile:
@@ -207,7 +227,7 @@ def assemble(
         fields=fields,
         grades=results.pack.classification.labels,
         groups=tuple(groups),
-        inputs=tuple(input_file(p) for p in inputs),
+        inputs=tuple(input_file(p) for p in files_read(inputs)),
         generated_at=generated_at or dt.datetime.now(dt.UTC).astimezone(),
         synthetic=results.pack.synthetic if synthetic is None else synthetic,
         previous=previous,
