@@ -39,6 +39,9 @@ class Limits:
     max_entries: int = 10_000_000
     #: Uncompressed size of one workbook (all its parts), checked before parsing.
     max_workbook_bytes: int = 200_000_000
+    #: Cells of one sheet from A1 to its last value (rows × columns), checked before the
+    #: sheet's cells are built.
+    max_sheet_cells: int = 20_000_000
     #: Size of one CSV or JSON input file.
     max_text_bytes: int = 500_000_000
     #: Characters in one CSV field.

@@ -204,6 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
         except Exception as exc:
             return _internal_error(exc, debug=bool(getattr(args, "debug", False)))
+        except BaseException as exc:  # a panic in compiled code (pyo3's PanicException)
+            if type(exc).__name__ != "PanicException":
+                raise
+            return _internal_error(exc, debug=bool(getattr(args, "debug", False)))
     return result
 
 
@@ -214,7 +218,7 @@ def _closed_pipe() -> int:
     return 141
 
 
-def _internal_error(exc: Exception, *, debug: bool) -> int:
+def _internal_error(exc: BaseException, *, debug: bool) -> int:
     """A bug: a short "please report" line; the traceback only with ``--debug``."""
     if debug:
         traceback.print_exc()

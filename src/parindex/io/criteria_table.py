@@ -90,19 +90,19 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        try:
+        try:  # a damaged part may show only when its rows are read (read-only mode)
             book = load_workbook(path, read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                for candidate in book.worksheets:
+                    if matches(candidate.title, ("tiêu chí", "criteria")):
+                        sheet = candidate
+                rows: list[list[object]] = [list(row) for row in sheet.iter_rows(values_only=True)]
+                name = sheet.title
+            finally:
+                book.close()
         except Exception:
             raise ParIndexError("authoring.unreadable_workbook", file=path.name) from None
-        try:
-            sheet = book.worksheets[0]
-            for candidate in book.worksheets:
-                if matches(candidate.title, ("tiêu chí", "criteria")):
-                    sheet = candidate
-            rows: list[list[object]] = [list(row) for row in sheet.iter_rows(values_only=True)]
-            name = sheet.title
-        finally:
-            book.close()
         return rows, name
     try:
         text = path.read_text(encoding="utf-8-sig")

@@ -105,7 +105,7 @@ def filled_entries(path: str | Path) -> int:
         header_row = int(meta.get("header_row", "1") or 1)
         data_row = int(meta.get("data_row", str(header_row + 1)) or header_row + 1)
         return _filled_cells(book[names[0]], meta["layout"], header_row, data_row)
-    except (ValueError, KeyError):
+    except Exception:  # a damaged part shows only when read (read-only mode): not an entry book
         return 0
     finally:
         book.close()

@@ -82,18 +82,48 @@ def _check_size(path: Path) -> None:
         raise _refuse(path, limits.over("max_workbook_bytes", size, cap))
 
 
+def reader_failed(exc: BaseException) -> bool:
+    """Whether calamine gave up on a damaged file: its assorted errors, or a panic of its
+    Rust code (pyo3's ``PanicException`` derives from BaseException, not Exception)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
 def _open(path: Path) -> Any:
     _check_size(path)
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception:  # the reader raises assorted errors on corrupt files
+    except BaseException as exc:
+        if not reader_failed(exc):  # Ctrl-C, exit
+            raise
         raise _refuse(path, msg("workbook.cannot_open"), msg("workbook.expected")) from None
 
 
 def _rows(book: Any, name: str) -> list[list[Any]]:
-    """The sheet's cells from A1 (empty cells as None), whatever the used area."""
-    sheet = book.get_sheet_by_name(name)
-    rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    """The sheet's cells from A1 (empty cells as None), whatever the used area.
+
+    The area from A1 to the last cell is checked against the cap before it is built:
+    one value typed far away (row 4,000,000,000) would otherwise cost gigabytes.
+    """
+    where = Location(Path(book.path).name, name)
+    try:
+        sheet = book.get_sheet_by_name(name)
+        last_row, last_column = sheet.end
+        cells = (last_row + 1) * (last_column + 1)
+        cap = limits.current().max_sheet_cells
+        if cells > cap:
+            raise InputError(
+                [InputProblem(limits.over("max_sheet_cells", cells, cap), location=where)]
+            )
+        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except BaseException as exc:
+        if not reader_failed(exc):
+            raise
+        problem = InputProblem(
+            msg("workbook.cannot_read_sheet"), location=where, expected=msg("workbook.expected")
+        )
+        raise InputError([problem]) from None
     return [[None if value == "" else value for value in row] for row in rows]
 
 
@@ -510,6 +540,9 @@ def _read_book(compiled: CompiledPack, file: Path, book: Any) -> Collected:
             return out
         name = names[0]
         rows = _rows(book, name)
+    except InputError as exc:  # a damaged sheet, or one too large, at its sheet
+        out.problems += exc.problems
+        return out
     except Exception:  # a corrupt sheet part
         out.problems.append(
             InputProblem(

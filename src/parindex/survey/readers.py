@@ -339,7 +339,7 @@ def _workbook_sheets(definition: SurveyDefinition, path: Path) -> list[tuple[str
     if META_SHEET in names:
         meta = {
             clean_text(row[0]): clean_text(row[1])
-            for row in xlsx_input._rows(book, META_SHEET)
+            for row in _sheet_rows(book, META_SHEET)
             if len(row) > 1
         }
         for key, wanted in (("survey", definition.id), ("version", definition.version)):
@@ -372,7 +372,15 @@ def _workbook_sheets(definition: SurveyDefinition, path: Path) -> list[tuple[str
                 expected=msg("workbook.formula_expected"),
             )
         )
-    return [(sheet_name, xlsx_input._rows(book, sheet_name))]
+    return [(sheet_name, _sheet_rows(book, sheet_name))]
+
+
+def _sheet_rows(book: Any, name: str) -> list[list[Any]]:
+    """A sheet's rows, or the located reason it cannot be read (damaged, too large)."""
+    try:
+        return xlsx_input._rows(book, name)
+    except InputError as exc:
+        raise _UnreadableError(exc.problems[0]) from None
 
 
 def answer_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputProblem]]:
