@@ -53,7 +53,7 @@ def test_lint_reports_every_problem_located_by_row_and_column(capsys: pytest.Cap
         ("[1.3] (criteria-bad.csv, ô G5)", "cột “na”: cách tính khi không phát sinh “sometimes”"),
         ("[3.1] (criteria-bad.csv, dòng 6)", "chưa có mục cha 3; hãy thêm dòng 3 hoặc sửa mã"),
         ("[1.1] (criteria-bad.csv, dòng 3)", "chưa có tên"),
-        ("[1.3] (criteria-bad.csv, dòng 5)", "khoảng cao nhất cho 1 điểm, không phải điểm tối đa 2"),
+        ("[1.3] (criteria-bad.csv, dòng 5)", "không khoảng nào cho đủ điểm tối đa 2: nhiều nhất 1 điểm"),
     ]
     for place, what in expected:
         assert any(place in line and what in line for line in out.splitlines()), (place, out)
@@ -190,3 +190,77 @@ def test_unreadable_files_are_named_without_parser_or_exception_names(tmp_path: 
     assert "goi.toml không phải TOML hợp lệ: lỗi cú pháp ở dòng 2, cột 9" in err
     assert "không mở được bang.xlsx như một tệp Excel" in err
     assert "Error" not in err and "Invalid" not in err and "Traceback" not in err
+
+
+RATES_TABLE = """mã,tên,điểm tối đa,nguồn điểm,phương pháp đánh giá
+#mã gói,mo-phong-ty-le-2024
+#tên bộ chỉ số,Bộ chỉ số mô phỏng: đạt/không đạt và tỷ lệ trễ hạn
+#phiên bản,mô phỏng
+#nhóm đơn vị,UBND cấp xã
+#năm áp dụng,2024
+#căn cứ pháp lý,000/QĐ-MP | 2024
+#mô phỏng,có
+1,Lĩnh vực mô phỏng,3,tự đánh giá,
+1.1,Kế hoạch mô phỏng,1,,Không đạt: 0 điểm; Đạt: 1 điểm
+1.2,Báo cáo mô phỏng,"0,5",,"Đạt: 0,5 điểm; chưa đạt: 0 điểm"
+1.3,Hồ sơ trễ hạn mô phỏng,1,,"Tỷ lệ hồ sơ trễ hạn dưới 2 %: 1 điểm; từ 2 % đến dưới 5 %: 0,5 điểm; từ 5 % trở lên: 0 điểm"
+1.4,Sai sót mô phỏng,"0,5",,"Dưới 5 %: 0,5 điểm; từ 5 % trở lên: 0 điểm"
+"""
+
+
+def test_pass_fail_and_error_rate_wording_score_through_the_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pass/fail wording becomes an achieved rule: its drop-down offers đạt / không đạt and
+    x, 1/0, có/không are read too; rates where lower is better are read into bands."""
+    import openpyxl
+    from io_support import unit_layout
+
+    from parindex.io.layout import UNIT_COLUMNS
+    from parindex.rules import Achieved, Bands
+
+    table = tmp_path / "tieu-chi.csv"
+    table.write_text(RATES_TABLE, encoding="utf-8")
+    pack = read_criteria_table(table)
+    assert isinstance(pack.node("1.1").rule, Achieved) and isinstance(pack.node("1.2").rule, Achieved)
+    late = pack.node("1.3").rule
+    assert isinstance(late, Bands) and not late.monotone
+    assert main(["pack-lint", str(table)]) == 0
+    out = capsys.readouterr().out
+    assert "đọc là:   Đạt: 1 điểm; không đạt: 0 điểm" in out
+    assert "đọc là:   Dưới 2 %: 1 điểm; từ 2 % đến dưới 5 %: 0,5 điểm; từ 5 % trở lên: 0 điểm" in out
+
+    blank = tmp_path / "mau.xlsx"
+    assert main(["template", str(table), "-o", str(blank)]) == 0
+    book = openpyxl.load_workbook(blank)
+    sheet = book.worksheets[0]
+    _, header_row = unit_layout(book)
+    header = [cell.value for cell in sheet[header_row]]
+    column = {key: header.index(names[0]) + 1 for key, names in UNIT_COLUMNS.items()}
+    rows = {sheet.cell(row=r, column=column["code"]).value: r for r in range(header_row + 1, sheet.max_row + 1)}
+    lists = book["lists"]
+    for code in ("1.1", "1.2"):
+        cell = f"{openpyxl.utils.get_column_letter(column['self'])}{rows[code]}"
+        (validation,) = [v for v in sheet.data_validations.dataValidation if cell in v.sqref]
+        sheet_name, _, cells = validation.formula1.lstrip("=").partition("!")
+        first, _, last = cells.replace("$", "").partition(":")
+        choices = [c.value for row in lists[first:last] for c in row]
+        assert (sheet_name, choices) == ("lists", ["đạt", "không đạt"])
+    assert "1.3" not in {v.formula1 for v in sheet.data_validations.dataValidation}
+
+    units = {  # unit: entries for 1.1, 1.2, 1.3, 1.4 and the points they earn
+        "XA-01": (("x", "có", 0, "4,99"), Decimal("3")),
+        "XA-02": ((1, "không", "1,99", 5), Decimal("2")),
+        "XA-03": (("Đạt", "chưa đạt", 2, 0), Decimal("2")),
+        "XA-04": (("không đạt", 0, 5, "100 %"), Decimal("0")),
+    }
+    folder = tmp_path / "don-vi"
+    folder.mkdir()
+    for unit, (entries, _) in units.items():
+        book = openpyxl.load_workbook(blank)
+        sheet = book.worksheets[0]
+        unit_row, _ = unit_layout(book)
+        sheet.cell(row=unit_row, column=2, value=unit)
+        for code, value in zip(("1.1", "1.2", "1.3", "1.4"), entries, strict=True):
+            sheet.cell(row=rows[code], column=column["self"], value=value)
+        book.save(folder / f"{unit}.xlsx")
+    results = parindex.score(parindex.compile_pack(pack), parindex.io.read_input(parindex.compile_pack(pack), folder))
+    assert {unit: results.points(unit) for unit in units} == {unit: points for unit, (_, points) in units.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -47,7 +48,31 @@ def test_cli_table(entries: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_explain(entries: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", PACK, str(entries), "--unit", "BDI"]) == 0
-    assert capsys.readouterr().out.rstrip().endswith(LINE_VI)
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(LINE_VI)
+    # No classification in this set: no empty "Xếp loại:" beside the index and rank.
+    assert "Chỉ số (%): 91,83 · Hạng: 1" in out and "Xếp loại" not in out
+
+
+def test_explain_json(entries: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for lang, line in (("vi", LINE_VI), ("en", LINE_EN)):
+        assert main(["explain", PACK, str(entries), "--unit", "BDI", "--json", "--lang", lang]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        assert (printed["is_partial"], printed["coverage_line"], printed["graded"]) == (True, line, False)
+        coverage = printed["coverage"]
+        assert (Decimal(coverage["covered"]), Decimal(coverage["total"])) == (65, 100)
+        assert coverage["missing_sources"] == ["survey"] and coverage["appraisal_missing"] is True
+        assert coverage["whole_level"] == 1 and printed["grade"] is None
+
+
+def test_explain_of_a_complete_view_with_classes(capsys: pytest.CaptureFixture[str]) -> None:
+    examples = Path(__file__).parents[1] / "docs" / "examples" / "don-vi"
+    assert main(["explain", "synthetic-commune", str(examples), "--unit", "XA-02"]) == 0
+    out = capsys.readouterr().out
+    assert "· Xếp loại: A · Hạng: 1" in out and "Chưa đầy đủ" not in out
+    assert main(["explain", "synthetic-commune", str(examples), "--unit", "XA-02", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["is_partial"], printed["coverage_line"], printed["coverage"], printed["graded"]) == (False, "", None, True)
 
 
 def test_results_workbook(entries: Path, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from parindex.inputs import ScoringInput
 from parindex.model import Node, Pack
 from parindex.reference import reference_score
 from parindex.results import NO_GRADE, Results
-from parindex.rules import Levels, PerItemDeduction
+from parindex.rules import Bands, Levels, PerItemDeduction
 from parindex.validation import effective_maximum
 from parindex.scoring import stage_views
 
@@ -140,6 +140,17 @@ def _raise_one(pack: Pack, compiled: CompiledPack, values: np.ndarray, row: int,
     if isinstance(rule, PerItemDeduction):
         return float(current - 1) if current >= 1 else None  # fewer items counted is better
     maximum = ticks_to_decimal(int(compiled.leaf_max[column]), pack.point_decimals)
+    if isinstance(rule, Bands) and not rule.monotone:
+        # Lower values may earn more: "better" is a value in a band that earns more.
+        now = rule.reference_points(Decimal(str(current)), maximum, None)
+        for interval in rule.intervals():
+            low = rule.lower if interval.low is None else interval.low
+            candidate = low if interval.low is None or interval.low_inclusive else low + Decimal("0.01")
+            if interval.points > now and rule.accepts(candidate, maximum):
+                assert rule.reference_points(candidate, maximum, None) == interval.points
+                return float(candidate)
+        return None
+    assert rule.monotone, rule
     for step in (Decimal("0.01"), Decimal(1), Decimal(10)):
         candidate = Decimal(str(current)) + step
         if rule.accepts(candidate, maximum):
@@ -305,6 +316,7 @@ def test_invalid_packs_are_rejected_naming_the_code(pack: Pack) -> None:
 def test_the_strategies_cover_every_rule_kind_and_deep_trees() -> None:
     seen: set[str] = set()
     depths: set[int] = set()
+    bands_seen: set[bool] = set()
 
     @given(pt.packs(max_depth=4))
     def collect(pack: Pack) -> None:
@@ -312,7 +324,10 @@ def test_the_strategies_cover_every_rule_kind_and_deep_trees() -> None:
             depths.add(depth)
             if isinstance(node, Node) and node.rule is not None:
                 seen.add(node.rule.kind)
+                if isinstance(node.rule, Bands):
+                    bands_seen.add(node.rule.monotone)
 
     collect()
     assert seen == set(pt.RULE_KINDS)
+    assert bands_seen == {True, False}  # bands where higher values earn more, and lower
     assert max(depths) >= 3

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import parindex
+from engine_support import ENGINES
 from parindex.messages import render
 from parindex.model import Node, Pack, PointsSource, UnitGroup, YearRange
 from parindex.rules import (
@@ -74,6 +75,10 @@ CAMAU_LEVELS = Levels(
 # Cà Mau QĐ 1880/QĐ-UBND (2013), 1.1.4: "Thực hiện trên 90% kế hoạch: 2;
 # từ 70% - 90% kế hoạch: 1; dưới 70% kế hoạch: 0" — exactly 90 % scores 1.
 CAMAU_BANDS = Bands((Band(D(90), D(2), inclusive=False), Band(D(70), D(1), inclusive=True)))
+# A late-files rate, lower is better: "dưới 2 %: 1; từ 2 % đến dưới 5 %: 0,5; từ 5 % trở lên: 0".
+LATE_BANDS = Bands((Band(D(5), D(0)), Band(D(2), D("0.5"))), otherwise=D(1))
+# The best band between two others: "dưới 40: 0; từ 40 đến 60: 2; trên 60: 1".
+MIDDLE_BANDS = Bands((Band(D(60), D(1), inclusive=False), Band(D(40), D(2))), otherwise=D(0))
 
 
 @pytest.mark.parametrize(
@@ -91,6 +96,16 @@ CAMAU_BANDS = Bands((Band(D(90), D(2), inclusive=False), Band(D(70), D(1), inclu
         (CAMAU_BANDS, "2", "90", "1"),
         (CAMAU_BANDS, "2", "70", "1"),
         (CAMAU_BANDS, "2", "69.99", "0"),
+        (LATE_BANDS, "1", "0", "1"),
+        (LATE_BANDS, "1", "1.999999", "1"),
+        (LATE_BANDS, "1", "2", "0.5"),
+        (LATE_BANDS, "1", "4.999999", "0.5"),
+        (LATE_BANDS, "1", "5", "0"),
+        (LATE_BANDS, "1", "100", "0"),
+        (MIDDLE_BANDS, "2", "39.99", "0"),
+        (MIDDLE_BANDS, "2", "40", "2"),
+        (MIDDLE_BANDS, "2", "60", "2"),
+        (MIDDLE_BANDS, "2", "60.000001", "1"),
         (Proportional(), "2", "87.5", "1.75"),
         (Proportional(), "3", "33.333333", "1"),  # 0.99999999 rounds half-up at 1e-4
         (Proportional(floor=D(50)), "2", "49.99", "0"),
@@ -107,6 +122,28 @@ CAMAU_BANDS = Bands((Band(D(90), D(2), inclusive=False), Band(D(70), D(1), inclu
 def test_rule_points(rule: Rule, maximum: str, value: str, expected: str) -> None:
     assert reference(rule, maximum, value) == D(expected)
     assert vector_points(rule, maximum, [float(value)]) == [D(expected)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("rule", [LATE_BANDS, MIDDLE_BANDS], ids=["lower-is-better", "middle-best"])
+def test_bands_in_any_order_of_points_score_as_the_reference_in_every_engine(rule: Bands, engine: str) -> None:
+    maximum = "2" if rule is MIDDLE_BANDS else "1"
+    edges = [v for band in rule.bands for v in (band.threshold - D("0.000001"), band.threshold, band.threshold + D("0.000001"))]
+    values = [D(0), *edges, D(100)]
+    compiled = parindex.compile_pack(one_leaf_pack(rule, maximum))
+    units = [f"u{i}" for i in range(len(values))]
+    data = parindex.from_array(compiled, units, np.array([float(v) for v in values])[:, None])
+    results = parindex.score(compiled, data, engine=engine)
+    assert [results.points(u, "1.1") for u in units] == [reference(rule, maximum, str(v)) for v in values]
+    assert not rule.monotone and CAMAU_BANDS.monotone
+
+
+def test_bands_where_lower_values_earn_more_are_described_from_the_lowest_values() -> None:
+    assert LATE_BANDS.describe(D(1)) == "dưới 2: 1; từ 2 đến dưới 5: 0,5; từ 5 trở lên: 0"
+    assert LATE_BANDS.describe(D(1), "en") == "< 2: 1; ≥ 2 and < 5: 0.5; ≥ 5: 0"
+    assert MIDDLE_BANDS.describe(D(2)) == "dưới 40: 0; từ 40 đến 60: 2; trên 60: 1"
+    assert LATE_BANDS.expected(D(1), "en") == CAMAU_BANDS.expected(D(2), "en")
+    assert LATE_BANDS.parameter_problems(D(1)) == []
 
 
 def test_relative_to_best_uses_the_groups_best_value() -> None:
@@ -182,7 +219,8 @@ def test_descriptions_print_vietnamese_decimal_commas() -> None:
         (Levels((Level("a", D(1)), Level("A", D(0)))), "1", "distinct"),
         (Levels((Level("a", D("0.5")), Level("b", D(0)))), "1", "no level reaches"),
         (Bands((Band(D(70), D(1)), Band(D(90), D(2)))), "2", "highest to lowest"),
-        (Bands((Band(D(90), D(1)),)), "2", "not the maximum"),
+        (Bands((Band(D(90), D(1)),)), "2", "no band gives the maximum 2"),
+        (Bands((Band(D(5), D(1)),), otherwise=D("0.5")), "2", "no band gives the maximum 2: at most 1"),
         (Proportional(full_at=D(0)), "1", "full_at must be positive"),
         (CappedCount(per_item=D(3)), "2", "per_item"),
         (SurveyScale(scale_min=D(5), scale_max=D(1)), "1", "empty"),

@@ -80,6 +80,8 @@ def test_exactly_90_percent_is_in_the_70_to_90_band() -> None:
 
 
 RATE_BANDS = Bands((Band(D(90), D(2)), Band(D(70), D(1))), otherwise=D(0))
+LOW_5 = Bands((Band(D(5), D(0)),), otherwise=D(1))
+LATE = Bands((Band(D(5), D(0)), Band(D(2), D("0.5"))), otherwise=D(1))
 CORPUS: list[tuple[str, Decimal, Rule | None, NotApplicable | None]] = [
     # The forms of the issue and the domain brief.
     ("Ban hành đúng thời hạn: 0,5 điểm; ban hành chậm: 0,25 điểm; không ban hành: 0 điểm", D("0.5"),
@@ -111,6 +113,29 @@ CORPUS: list[tuple[str, Decimal, Rule | None, NotApplicable | None]] = [
     ("Đạt: 1 điểm; Không đạt: 0 điểm; Không phát sinh: không tính điểm", D(1), Achieved(), NotApplicable.EXCLUDED),
     ("Mỗi cuộc kiểm tra được 0,5 điểm, tối đa 2 điểm", D(2), CappedCount(D("0.5")), None),
     ("Mỗi văn bản trái quy định bị trừ 0,5 điểm", D(1), PerItemDeduction(D("0.5"), None, "văn bản trái quy định"), None),
+    # Pass/fail in any order and wording an official uses: achieved (entries x, 1/0, có/không).
+    ("Không đạt: 0 điểm; Đạt: 1 điểm", D(1), Achieved(), None),
+    ("Đạt: 0,5 điểm; chưa đạt: 0 điểm", D("0.5"), Achieved(), None),
+    ("- Đạt yêu cầu: 1 điểm.\n- Chưa đạt yêu cầu: 0 điểm.", D(1), Achieved(), None),
+    ("Có: 1 điểm; Không có: 0 điểm", D(1), Achieved(), None),
+    ("Dat: 1 diem; khong dat: 0 diem", D(1), Achieved(), None),
+    # Not exactly pass/fail: named levels (their labels are what units enter).
+    ("Đạt: 1 điểm; không đạt: 0,5 điểm", D(1), Levels((Level("Đạt", D(1)), Level("không đạt", D("0.5")))), None),
+    ("Đạt: 1 điểm; không đạt: 0 điểm", D(2), Levels((Level("Đạt", D(1)), Level("không đạt", D(0)))), None),
+    ("Hoàn thành: 1 điểm; không hoàn thành: 0 điểm", D(1),
+     Levels((Level("Hoàn thành", D(1)), Level("không hoàn thành", D(0)))), None),
+    # Lower values earn more (error and late rates), in either order, with or without diacritics.
+    ("Dưới 5 %: 1 điểm; từ 5 % trở lên: 0 điểm", D(1), LOW_5, None),
+    ("Từ 5% trở lên: 0 điểm; dưới 5%: 1 điểm", D(1), LOW_5, None),
+    ("Tỷ lệ hồ sơ trễ hạn dưới 2 %: 1 điểm; từ 2 % đến dưới 5 %: 0,5 điểm; từ 5 % trở lên: 0 điểm", D(1), LATE, None),
+    ("Ty le ho so tre han duoi 2%: 1 diem; tu 2% den duoi 5%: 0.5 diem; tu 5% tro len: 0 diem", D(1), LATE, None),
+    ("Tỷ lệ sai sót từ 2 % trở xuống: 1 điểm; trên 2 % đến 5 %: 0,5 điểm; trên 5 %: 0 điểm", D(1),
+     Bands((Band(D(5), D(0), False), Band(D(2), D("0.5"), False)), otherwise=D(1)), None),
+    ("Bằng 0 %: 1 điểm; trên 0 % đến dưới 5 %: 0,5 điểm; từ 5 % trở lên: 0 điểm", D(1),
+     Bands((Band(D(5), D(0)), Band(D(0), D("0.5"), False)), otherwise=D(1)), None),
+    # The best band between two others.
+    ("Dưới 40 %: 0 điểm; từ 40 % đến 60 %: 2 điểm; trên 60 %: 1 điểm", D(2),
+     Bands((Band(D(60), D(1), False), Band(D(40), D(2))), otherwise=D(0)), None),
 ]  # fmt: skip
 
 
@@ -125,8 +150,9 @@ def test_corpus(text: str, maximum: Decimal, rule: Rule | None, policy: NotAppli
 
 
 UNREADABLE = [
-    # Lower values earn more: not a bands rule; no silent guess.
-    ("Dưới 5%: 1 điểm; từ 5% trở lên: 0 điểm", "lower values earn more"),
+    # "(0 %)" in a label is not a threshold: no silent guess.
+    ("Không có hồ sơ trễ hạn (0 %): 1 điểm; trên 0 % đến dưới 5 %: 0,5 điểm; từ 5 % trở lên: 0 điểm",
+     "neither levels nor bands"),
     # Bands that leave 90 % itself out.
     ("Trên 90%: 2 điểm; từ 70% đến dưới 90%: 1 điểm; dưới 70%: 0 điểm", "does not meet"),
     # What a value below 70 % earns is not said.
@@ -161,12 +187,15 @@ def levels(draw: st.DrawFn, maximum: Decimal) -> Levels:
 @st.composite
 def bands(draw: st.DrawFn, maximum: Decimal) -> Bands:
     thresholds = sorted(draw(st.sets(st.integers(1, 99), min_size=1, max_size=4)), reverse=True)
-    points = [maximum, *sorted((draw(amounts.filter(lambda a: a <= maximum)) for _ in thresholds[1:]), reverse=True)]
-    otherwise = draw(amounts.filter(lambda a: a <= points[-1]))
+    # One point figure per band and one for "otherwise", the maximum among them, in any
+    # order: higher values earn more, lower values do (error rates), or the best lies between.
+    points = [maximum, *(draw(amounts.filter(lambda a: a <= maximum)) for _ in thresholds)]
+    order = draw(st.sampled_from(["higher", "lower", "any"]))
+    points = draw(st.permutations(points)) if order == "any" else sorted(points, reverse=order == "higher")
     rate = draw(st.booleans())
     return Bands(
-        tuple(Band(D(t), p, draw(st.booleans())) for t, p in zip(thresholds, points, strict=True)),
-        otherwise=otherwise,
+        tuple(Band(D(t), p, draw(st.booleans())) for t, p in zip(thresholds, points, strict=False)),
+        otherwise=points[-1],
         upper=D(100) if rate else draw(st.sampled_from([None, D(1000)])),
         lower=D(0) if rate else draw(st.sampled_from([D(0), D(1)])),
     )

@@ -124,18 +124,19 @@ def rules_for(draw: Draw, maximum: Decimal, point_decimals: int, kind: str | Non
         thresholds = sorted(
             set(draw(st.lists(st.integers(1, 99), min_size=1, max_size=3))), reverse=True
         )
-        points = [
-            maximum,
-            *sorted(
-                (_fraction_of(draw, maximum, point_decimals) for _ in thresholds[1:]), reverse=True
-            ),
-        ]
-        otherwise = _fraction_of(draw, points[-1], point_decimals)
+        # Points of each band from the top, then ``otherwise``; one of them is the
+        # maximum. Higher values earn more, or lower values do (error rates), or neither.
+        points = [maximum, *(_fraction_of(draw, maximum, point_decimals) for _ in thresholds)]
+        order = draw(st.sampled_from(("higher_is_better", "lower_is_better", "any")))
+        if order == "any":
+            points = draw(st.permutations(points))
+        else:
+            points.sort(reverse=order == "higher_is_better")
         bands = tuple(
             Band(Decimal(t), p, draw(st.booleans()))
-            for t, p in zip(thresholds, points, strict=True)
+            for t, p in zip(thresholds, points, strict=False)
         )
-        return Bands(bands, otherwise=otherwise)
+        return Bands(bands, otherwise=points[-1])
     if chosen == "proportional":
         full_at = Decimal(draw(st.sampled_from((100, 50, 80, 10))))
         floor = draw(st.one_of(st.none(), st.integers(0, int(full_at)).map(Decimal)))

@@ -10,7 +10,9 @@ with decimal commas:
 - banded rates: "Từ 90 % trở lên: 2 điểm; từ 70 % đến dưới 90 %: 1 điểm; dưới
   70 %: 0 điểm" (:class:`~parindex.rules.Bands`), where "từ … trở lên", "trên",
   "từ … đến dưới", "từ … đến", "dưới" and "từ … trở xuống" give exact inclusive
-  and exclusive bounds, and the bands must meet without gap or overlap;
+  and exclusive bounds, and the bands must meet without gap or overlap; the
+  points may fall as the values rise ("Dưới 2 %: 1 điểm; từ 2 % đến dưới 5 %:
+  0,5 điểm; từ 5 % trở lên: 0 điểm", an error or late rate);
 - "Tỷ lệ % × điểm tối đa" (:class:`~parindex.rules.Proportional`); the value of
   the unit over the best unit's (:class:`~parindex.rules.RelativeToBest`);
 - "Mỗi ứng dụng 1 điểm, tổng không quá 5 điểm" (:class:`~parindex.rules.CappedCount`);
@@ -39,11 +41,14 @@ import attrs
 from parindex.messages import Found, Message, msg
 from parindex.model import NotApplicable
 from parindex.rules import (
+    ACHIEVED_WORDS,
+    NOT_ACHIEVED_WORDS,
     Achieved,
     Band,
     Bands,
     CappedCount,
     Direct,
+    Interval,
     Level,
     Levels,
     PerItemDeduction,
@@ -221,7 +226,15 @@ def _condition(plain: str) -> _Interval | None:
     return None
 
 
-def _bands(items: Sequence[_Item], intervals: Sequence[_Interval | None]) -> Bands:
+def _at_zero(interval: _Interval | None) -> _Interval | None:
+    """ "Bằng 0 %" is the lowest band: values are never below 0, so "= 0" is "≤ 0"."""
+    if interval is not None and interval.low == interval.high == ZERO:
+        return attrs.evolve(interval, low=None, low_inclusive=False)
+    return interval
+
+
+def _bands(items: Sequence[_Item], found: Sequence[_Interval | None]) -> Bands:
+    intervals = [_at_zero(interval) for interval in found]
     rate = any(interval is not None and interval.rate for interval in intervals)
     upper = HUNDRED if rate else None
     banded = sorted(
@@ -261,27 +274,32 @@ def _bands(items: Sequence[_Item], intervals: Sequence[_Interval | None]) -> Ban
         otherwise = ZERO  # nothing lies below the lowest band
     else:
         raise _UnreadableError(msg("wording.bands_below_unsaid", low=last.low or ZERO))
-    points = [item.points for _, item in banded] + [otherwise]
-    if points != sorted(points, reverse=True):
-        raise _UnreadableError(msg("wording.bands_lower_is_better"))
     bands = tuple(
         Band(interval.low or ZERO, item.points, interval.low_inclusive) for interval, item in banded
     )
     return Bands(bands, otherwise=otherwise, lower=ZERO, upper=upper)
 
 
-_YES = frozenset({"dat", "dat yeu cau", "co", "dung"})
-_NO = frozenset({"khong dat", "khong dat yeu cau", "khong", "khong co"})
+#: Labels (lower case, without diacritics) of the two cases of a pass/fail criterion:
+#: the words the achieved rule itself takes as entries.
+_YES = frozenset(_plain(word) for word in ACHIEVED_WORDS)
+_NO = frozenset(_plain(word) for word in NOT_ACHIEVED_WORDS)
 
 
 def _levels(items: Sequence[_Item], maximum: Decimal | None) -> Rule:
+    """Named levels; exactly "đạt: maximum; không đạt: 0" (either order) is achieved.
+
+    An achieved rule takes what an official types for pass/fail (đạt / không đạt,
+    x, 1 / 0, có / không), where named levels take their labels only.
+    """
     if len(items) == 2:
-        (top, bottom) = items
+        yes = [item for item in items if item.plain.strip() in _YES]
+        no = [item for item in items if item.plain.strip() in _NO]
         if (
-            top.plain.strip().lower() in _YES
-            and bottom.plain.strip().lower() in _NO
-            and bottom.points == ZERO
-            and (maximum is None or top.points == maximum)
+            len(yes) == len(no) == 1
+            and no[0].points == ZERO
+            and yes[0].points > ZERO
+            and (maximum is None or yes[0].points == maximum)
         ):
             return Achieved()
     return Levels(tuple(Level(item.label, item.points) for item in items))
@@ -490,12 +508,44 @@ def _n(value: Decimal, lang: str) -> str:
 
 
 def _pts(value: Decimal, lang: str) -> str:
-    return f"{_n(value, lang)} điểm" if lang == "vi" else f"{_n(value, lang)} points"
+    if lang == "vi":
+        return f"{_n(value, lang)} điểm"
+    return f"{_n(value, lang)} point" + ("" if value == 1 else "s")
+
+
+def _interval_words(interval: Interval, pct: str, lang: str) -> str:
+    """One band, lowest values first: "dưới 2 %", "từ 2 % đến dưới 5 %", "từ 5 % trở lên"."""
+    vi = lang == "vi"
+    low = None if interval.low is None else f"{_n(interval.low, lang)}{pct}"
+    high = None if interval.high is None else f"{_n(interval.high, lang)}{pct}"
+    if low is None:
+        assert high is not None  # a rule has at least one band
+        if vi:
+            return f"từ {high} trở xuống" if interval.high_inclusive else f"dưới {high}"
+        return f"{high} or less" if interval.high_inclusive else f"below {high}"
+    if high is None:
+        if vi:
+            return f"từ {low} trở lên" if interval.low_inclusive else f"trên {low}"
+        return f"{low} or more" if interval.low_inclusive else f"above {low}"
+    if vi:
+        start = "từ" if interval.low_inclusive else "trên"
+        return f"{start} {low} {'đến' if interval.high_inclusive else 'đến dưới'} {high}"
+    start = "from" if interval.low_inclusive else "above"
+    return f"{start} {low} {'to' if interval.high_inclusive else 'to below'} {high}"
 
 
 def _bands_words(rule: Bands, lang: str) -> Iterator[str]:
     pct = " %" if rule.upper is not None and rule.upper == HUNDRED and rule.lower == ZERO else ""
     vi = lang == "vi"
+    if not rule.monotone:
+        # Lower values earn more (or the best band lies between): from the lowest values
+        # up, as appendices word error and late rates.
+        for number, interval in enumerate(rule.intervals()):
+            words = _interval_words(interval, pct, lang)
+            words = words[:1].upper() + words[1:] if number == 0 else words
+            yield f"{words}: {_pts(interval.points, lang)}"
+        yield from _range_words(rule, lang)
+        return
     previous: Band | None = None
     for band in rule.bands:
         t = f"{_n(band.threshold, lang)}{pct}"
@@ -523,6 +573,12 @@ def _bands_words(rule: Bands, lang: str) -> Iterator[str]:
         else:
             cond = f"below {t}" if previous.inclusive else f"{t} or less"
         yield f"{cond}: {_pts(rule.otherwise, lang)}"
+    yield from _range_words(rule, lang)
+
+
+def _range_words(rule: Bands, lang: str) -> Iterator[str]:
+    """The values accepted, when they are not 0–100 (a rate) or from 0 up (a count)."""
+    vi = lang == "vi"
     default = (rule.lower, rule.upper) in ((ZERO, HUNDRED), (ZERO, None))
     if not default:
         low = _n(rule.lower, lang)

@@ -26,6 +26,7 @@ from parindex.analysis._common import (
 )
 from parindex.analysis._engine import group_best, resolve_stage, view_inputs
 from parindex.compiled import ROOT
+from parindex.coverage import Coverage
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import decimal_to_ticks, micro_to_decimal, quantize_value, ticks_to_decimal
 from parindex.messages import Found, text
@@ -86,6 +87,14 @@ class Explanation:
     grade: str | None
     rank: int | None
     nodes: tuple[ExplainedNode, ...]
+    #: Whether the pack has a classification; without one there is no class to show.
+    graded: bool = True
+    #: What the figures cover of the official index (issue 14): ``is_partial``, the one
+    #: line every output carries ("" when complete, in the explanation's language) and
+    #: its structure (None when complete).
+    is_partial: bool = False
+    coverage_line: str = ""
+    coverage: Coverage | None = None
 
 
 def _value_text(rule: object, value: Decimal, lang: str) -> str:
@@ -280,6 +289,7 @@ def explain(
             )
         )
     info = results.units[row]
+    coverage = results.coverage
     return Explanation(
         pack=pack.id,
         unit=unit,
@@ -293,6 +303,10 @@ def explain(
         grade=grade_label(results, int(scores.grade[row, ROOT])),
         rank=rank_value(int(scores.rank[row])),
         nodes=tuple(nodes),
+        graded=pack.classification.defined,
+        is_partial=coverage.is_partial,
+        coverage_line=coverage.line(lang),
+        coverage=coverage if coverage.is_partial else None,
     )
 
 
@@ -328,9 +342,15 @@ def render_explanation(
             if e.compare_stage
             else ""
         ),
-        f"{label('points', lang)}: {fmt(e.points, 4, lang)} / {fmt(e.maximum, 4, lang)}"
-        f" · {label('index', lang)}: {fmt(e.index, decimals, lang)}"
-        f" · {label('grade', lang)}: {e.grade or ''} · {label('rank', lang)}: {e.rank or ''}",
+        " · ".join(
+            [
+                f"{label('points', lang)}: {fmt(e.points, 4, lang)} / {fmt(e.maximum, 4, lang)}",
+                f"{label('index', lang)}: {fmt(e.index, decimals, lang)}",
+                # A pack without a classification has no class to show (issue 14).
+                *([f"{label('grade', lang)}: {e.grade or '—'}"] if e.graded else []),
+                f"{label('rank', lang)}: {e.rank or '—'}",
+            ]
+        ),
     ]
     headers = [
         label("code", lang),
@@ -397,4 +417,5 @@ def render_explanation(
         for n in surveyed:
             assert n.survey is not None
             tail += render_survey_detail(n.code, n.survey, lang)
-    return "\n".join([*head, format_table(headers, rows, right=right), *tail, *notes])
+    coverage = [e.coverage_line] if e.coverage_line else []
+    return "\n".join([*head, format_table(headers, rows, right=right), *tail, *notes, *coverage])

@@ -180,8 +180,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
                 max_depth=args.depth,
             )
         )
-        if results.is_partial:  # coverage (issue 14): what these figures cover
-            print(results.coverage.line(args.lang))
     return 0
 
 

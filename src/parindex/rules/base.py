@@ -58,10 +58,18 @@ class Rule(abc.ABC):
     """Base of every rule kind (a tagged union member)."""
 
     kind: ClassVar[str]
-    #: A higher value never gives the unit fewer points.
-    monotone: ClassVar[bool] = True
     #: Points depend on the best value in the unit's group (relative rules).
     uses_group_best: ClassVar[bool] = False
+
+    @property
+    def monotone(self) -> bool:
+        """Whether a higher value never gives the unit fewer points.
+
+        True for most kinds; False for named levels, per-item deductions and
+        bands where lower values earn more (error or late rates). Code that
+        "improves" an entry by raising it must check this first.
+        """
+        return True
 
     @abc.abstractmethod
     def parameter_problems(self, maximum: Decimal) -> list[str | Message]:

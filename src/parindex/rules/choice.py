@@ -13,8 +13,19 @@ from parindex.fixedpoint import VALUE_SCALE, BoolArray, Int64Array, decimal_to_t
 from parindex.messages import Found, Message, msg, text
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number, normalise_label
 
-_YES = frozenset({"1", "đạt", "có", "x", "yes", "true", "achieved", "đạt yêu cầu"})
-_NO = frozenset({"0", "không đạt", "không", "no", "false", "not achieved", "không đạt yêu cầu"})
+#: How appendices name the two cases of a pass/fail criterion; the wording reader
+#: (:mod:`parindex.wording`) makes an achieved rule of exactly these.
+ACHIEVED_WORDS = ("đạt", "đạt yêu cầu", "có")
+NOT_ACHIEVED_WORDS = (
+    "không đạt",
+    "không đạt yêu cầu",
+    "chưa đạt",
+    "chưa đạt yêu cầu",
+    "không",
+    "không có",
+)
+_YES = frozenset({"1", "x", "yes", "true", "achieved", *ACHIEVED_WORDS})
+_NO = frozenset({"0", "no", "false", "not achieved", *NOT_ACHIEVED_WORDS})
 
 
 @attrs.frozen
@@ -87,9 +98,12 @@ class Levels(Rule):
     """
 
     kind: ClassVar[str] = "levels"
-    monotone: ClassVar[bool] = False
 
     levels: tuple[Level, ...]
+
+    @property
+    def monotone(self) -> bool:
+        return False  # the input is a level's position, not a measure
 
     def parameter_problems(self, maximum: Decimal) -> list[str | Message]:
         problems: list[str | Message] = []

@@ -25,11 +25,14 @@ class PerItemDeduction(Rule):
     """
 
     kind: ClassVar[str] = "per_item_deduction"
-    monotone: ClassVar[bool] = False
 
     per_item: Decimal
     cap: Decimal | None = None
     item: str = ""
+
+    @property
+    def monotone(self) -> bool:
+        return False  # more items counted, fewer points
 
     def lowest(self, maximum: Decimal) -> Decimal:
         """The fewest points the rule gives."""

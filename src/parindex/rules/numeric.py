@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import ClassVar
@@ -42,6 +43,26 @@ def _range_expected(low: Decimal, high: Decimal | None, lang: str) -> str:
     return text(
         "rules.between_expected", lang, low=fmt_number(low, lang), high=fmt_number(high, lang)
     )
+
+
+def _interval_words(interval: Interval, lang: str) -> str:
+    """An interval as a table prints it: "dưới 2", "từ 2 đến dưới 5", "từ 5 trở lên"."""
+    low = None if interval.low is None else fmt_number(interval.low, lang)
+    high = None if interval.high is None else fmt_number(interval.high, lang)
+    if lang == "vi":
+        start = "" if low is None else ("từ " if interval.low_inclusive else "trên ") + low
+        if high is None:
+            return f"{start} trở lên" if interval.low_inclusive else start
+        end = f"đến {high}" if interval.high_inclusive else f"đến dưới {high}"
+        if low is None:
+            return f"từ {high} trở xuống" if interval.high_inclusive else f"dưới {high}"
+        return f"{start} {end}"
+    ends = []
+    if low is not None:
+        ends.append(("≥ " if interval.low_inclusive else "> ") + low)
+    if high is not None:
+        ends.append(("≤ " if interval.high_inclusive else "< ") + high)
+    return " and ".join(ends)
 
 
 def _max_micro(maxima: Int64Array, ticks_per_point: int) -> Int64Array:
@@ -112,12 +133,31 @@ class Band:
 
 
 @attrs.frozen
+class Interval:
+    """The values one band of a :class:`Bands` rule covers, and the points they earn.
+
+    ``low``/``high`` are None where the interval is open (below the lowest
+    threshold, above the highest); the flags say whether each end is included.
+    """
+
+    low: Decimal | None
+    low_inclusive: bool
+    high: Decimal | None
+    high_inclusive: bool
+    points: Decimal
+
+
+@attrs.frozen
 class Bands(Rule):
-    """Rate thresholds, e.g. "trên 90 %: 2; từ 70 % đến 90 %: 1; dưới 70 %: 0".
+    """Thresholds on a rate or a count: "trên 90 %: 2; từ 70 % đến 90 %: 1; dưới 70 %: 0".
 
     Bands are listed from the highest threshold down; the first band the value
     satisfies gives the points, otherwise ``otherwise``. Each band says whether
-    its bound is inclusive ("từ 90 %") or not ("trên 90 %").
+    its bound is inclusive ("từ 90 %") or not ("trên 90 %"), so the bands cover
+    every value without gap or overlap. Points may lie in any order: where lower
+    values earn more (error or late rates: "dưới 2 %: 1; từ 2 % đến dưới 5 %: 0,5;
+    từ 5 % trở lên: 0") the rule is not :attr:`monotone`. Some band (or
+    ``otherwise``) gives the leaf's maximum.
     """
 
     kind: ClassVar[str] = "bands"
@@ -126,6 +166,25 @@ class Bands(Rule):
     otherwise: Decimal = Decimal(0)
     lower: Decimal = Decimal(0)
     upper: Decimal | None = HUNDRED
+
+    @property
+    def monotone(self) -> bool:
+        """Whether points never fall as the value rises (higher bands earn at least as much)."""
+        points = [band.points for band in self.bands] + [self.otherwise]
+        return all(a >= b for a, b in itertools.pairwise(points))
+
+    def intervals(self) -> tuple[Interval, ...]:
+        """The bands as intervals of values with both ends, from the lowest values up."""
+        found = []
+        high: Decimal | None = None
+        high_inclusive = False
+        for band in self.bands:
+            found.append(
+                Interval(band.threshold, band.inclusive, high, high_inclusive, band.points)
+            )
+            high, high_inclusive = band.threshold, not band.inclusive
+        found.append(Interval(None, False, high, high_inclusive, self.otherwise))
+        return tuple(reversed(found))
 
     def takes_rate(self) -> bool:
         return True
@@ -140,13 +199,11 @@ class Bands(Rule):
         ):
             problems.append(msg("pack.bands_order"))
         points = [band.points for band in self.bands] + [self.otherwise]
-        if points != sorted(points, reverse=True):
-            problems.append(msg("pack.bands_points_order"))
         for value in points:
             if not Decimal(0) <= value <= maximum:
                 problems.append(msg("pack.band_points_outside", points=value, maximum=maximum))
-        if self.bands and self.bands[0].points != maximum:
-            problems.append(msg("pack.bands_top", points=self.bands[0].points, maximum=maximum))
+        if self.bands and max(points) != maximum:
+            problems.append(msg("pack.bands_top", points=max(points), maximum=maximum))
         if self.upper is not None and self.upper < self.lower:
             problems.append(msg("pack.bands_bounds", upper=self.upper, lower=self.lower))
         for band in self.bands:
@@ -154,6 +211,11 @@ class Bands(Rule):
         return problems
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
+        if not self.monotone:
+            return "; ".join(
+                f"{_interval_words(interval, lang)}: {fmt_number(interval.points, lang)}"
+                for interval in self.intervals()
+            )
         parts = []
         for band in self.bands:
             if lang == "vi":
@@ -210,7 +272,8 @@ class Bands(Rule):
 
         # Values are whole micro units, so "≥ t" is "> t − 1": one comparison per
         # band. Thresholds fall strictly, so hits are nested and the points are
-        # ``otherwise`` plus the steps of every band reached.
+        # ``otherwise`` plus the steps of every band reached (a step is negative
+        # where a higher band earns less: lower-is-better rates).
         strict = thresholds - inclusive
         below = np.vstack([points[1:], np.zeros((1, len(typed)), dtype=np.int64)])
         for column, rule in enumerate(typed):

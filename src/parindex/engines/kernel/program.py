@@ -111,7 +111,11 @@ def _levels(rule: Rule, maximum: int, ticks_per_point: int) -> LeafCode:
 
 
 def _bands(rule: Rule, maximum: int, ticks_per_point: int) -> LeafCode:
-    """Thresholds fall strictly, so points are ``otherwise`` plus every band's step reached."""
+    """Thresholds fall strictly, so points are ``otherwise`` plus every band's step reached.
+
+    A step is negative where a higher band earns less (lower-is-better rates); the
+    sums stay whole numbers of ticks, exact in float64.
+    """
     assert isinstance(rule, Bands)
     otherwise = _ticks(rule.otherwise, ticks_per_point)
     points = [_ticks(band.points, ticks_per_point) for band in rule.bands]
