@@ -19,7 +19,6 @@ from typing import Any, NoReturn
 
 from parindex.cli import analysis, authoring, basic, history, io_commands, report, survey
 from parindex.cli.args import common_parser
-from parindex.cli.examples import EXAMPLES
 from parindex.errors import ParIndexError
 from parindex.messages import LANGS, current_lang, shorten, text, use_lang
 
@@ -95,13 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         module.register(commands)
     _escape_percent(parser)
-    for name, leaf in _leaf_parsers(parser):
+    for _, leaf in _leaf_parsers(parser):
         _add_common(leaf)
-        if leaf.epilog is None and name in EXAMPLES:
-            leaf.epilog = (
-                text("cli.examples") + "\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
-            )
-            leaf.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 

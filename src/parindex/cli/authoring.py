@@ -42,51 +42,66 @@ def register(commands: Any) -> None:
     lint = add_command(
         commands,
         "pack-lint",
-        help="check a criteria table (.csv/.xlsx) or a pack file (.toml/.json)",
+        help=text("authoring.help_lint"),
         examples=(
             "parindex pack-lint tieu-chi.csv",
             "parindex pack-lint tieu-chi.xlsx --years 2013 --basis '1880/QĐ-UBND:2013'",
+            "parindex pack-lint tieu-chi.csv --id haugiang-department-2024 "
+            "--basis 892/QĐ-BNV:05/12/2024",
             "parindex pack-lint goi.toml --lang en",
         ),
     )
-    lint.add_argument("file", metavar="FILE")
+    lint.add_argument("file", metavar="FILE", help=text("authoring.help_lint_file"))
     _meta_options(lint)
     lint.set_defaults(handler=cmd_lint)
 
     new = add_command(
         commands,
         "new-pack",
-        help="scaffold an installable pack distribution from a criteria table",
+        help=text("authoring.help_new_pack"),
         examples=(
             "parindex new-pack parindex-pack-ca-mau --from tieu-chi.csv",
             "parindex new-pack parindex-pack-ca-mau --from tieu-chi.csv --years 2013 -o goi/",
+            "parindex new-pack parindex-pack-hau-giang --from tieu-chi.xlsx "
+            "--id haugiang-department-2024 --unit-group 'sở, ban, ngành'",
         ),
     )
-    new.add_argument("name", help="distribution name, e.g. parindex-pack-ca-mau")
-    new.add_argument("--from", dest="source", required=True, help="criteria table or pack file")
-    new.add_argument("-o", "--output", default=".", help="folder to create the distribution in")
+    new.add_argument("name", metavar="NAME", help=text("authoring.help_new_pack_name"))
+    new.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="TABLE",
+        help=text("authoring.help_new_pack_from"),
+    )
+    new.add_argument(
+        "-o",
+        "--output",
+        default=".",
+        metavar="FOLDER",
+        help=text("authoring.help_new_pack_output"),
+    )
     _meta_options(new)
     new.set_defaults(handler=cmd_new_pack)
 
 
 def _meta_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("pack information (instead of, or over, the table's # rows)")
-    group.add_argument("--id", help="pack id, e.g. camau-department-2013")
-    group.add_argument("--title", help="official title of the index")
-    group.add_argument("--version", help="version, usually the decision number and date")
-    group.add_argument(
-        "--unit-group",
-        help="the units scored: sở, ban, ngành; UBND cấp huyện; UBND cấp xã; "
-        "đơn vị sự nghiệp công lập; cơ quan Trung ương đặt tại tỉnh; UBND cấp tỉnh "
-        "(or province, department, district, commune, …)",
-    )
-    group.add_argument("--years", help="years it applies to: 2013, 2013-2015 or 2013-")
+    group = parser.add_argument_group(text("authoring.group_pack_information"))
+    for option, metavar in (
+        ("id", "ID"),
+        ("title", "TITLE"),
+        ("version", "VERSION"),
+        ("unit-group", "GROUP"),
+        ("years", "YEARS"),
+    ):
+        key = option.replace("-", "_")
+        group.add_argument(f"--{option}", metavar=metavar, help=text(f"authoring.help_meta_{key}"))
     group.add_argument(
         "--basis",
         action="append",
         default=[],
-        help="legal basis NUMBER:DATE[:TITLE], the date as 30/12/2019, 12/2019 or 2019 "
-        "(or 2019-12-30), repeatable; or 'number | date | issuer | title | url'",
+        metavar="BASIS",
+        help=text("authoring.help_meta_basis"),
     )
 
 

@@ -80,7 +80,16 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> HistoryStore:
 
 
 def register(commands: Any) -> None:
-    history = commands.add_parser("history", help=text("history.help_history"))
+    history = add_command(
+        commands,
+        "history",
+        help=text("history.help_history"),
+        examples=(
+            _IMPORT_EXAMPLES[0],
+            "parindex history list",
+            "parindex history lineage docs/examples/sap-nhap-2025.toml",
+        ),
+    )
     sub = history.add_subparsers(dest="history_command", required=True, metavar="ACTION")
 
     imp = add_command(sub, "import", help=text("history.help_import"), examples=_IMPORT_EXAMPLES)

@@ -57,31 +57,50 @@ def register(commands: Any) -> None:
     add_heading(template, signature=False)
     template.set_defaults(handler=cmd_template)
 
-    pack = commands.add_parser("pack", help="export or import criteria packs")
+    pack = add_command(
+        commands,
+        "pack",
+        help=text("authoring.help_pack"),
+        examples=(
+            "parindex pack export bnv-province-1150-2019 -o tieu-chi.xlsx",
+            "parindex pack import tieu-chi.xlsx -o goi.toml",
+        ),
+    )
     actions = pack.add_subparsers(dest="pack_command", required=True, metavar="ACTION")
+    formats = ", ".join(PACK_OUTPUTS)
     export = add_command(
         actions,
         "export",
-        help="write a pack (installed or a file) as a criteria table (.xlsx, .csv), .toml, .json",
+        help=text("authoring.help_pack_export"),
         examples=(
             "parindex pack export bnv-province-1150-2019 -o tieu-chi.xlsx",
             "parindex pack export synthetic-commune -o tieu-chi.csv --lang en",
+            "parindex pack export bnv-province-1150-2019 -o bnv-1150.toml",
         ),
     )
     add_pack(export)
     add_output(
-        export, PACK_OUTPUTS, required=True, help="the file to write: " + ", ".join(PACK_OUTPUTS)
+        export,
+        PACK_OUTPUTS,
+        required=True,
+        help=text("authoring.help_pack_output", formats=formats),
     )
     export.set_defaults(handler=cmd_pack_export)
     imported = add_command(
         actions,
         "import",
-        help="read a criteria table (.xlsx, .csv) or a pack file and write it as .toml or .json",
-        examples=("parindex pack import tieu-chi.xlsx -o goi.toml",),
+        help=text("authoring.help_pack_import"),
+        examples=(
+            "parindex pack import tieu-chi.xlsx -o goi.toml",
+            "parindex pack import tieu-chi.csv -o goi.json",
+        ),
     )
-    imported.add_argument("pack", metavar="FILE", help="a criteria table or pack file")
+    imported.add_argument("pack", metavar="FILE", help=text("authoring.help_import_file"))
     add_output(
-        imported, PACK_OUTPUTS, required=True, help="the file to write: " + ", ".join(PACK_OUTPUTS)
+        imported,
+        PACK_OUTPUTS,
+        required=True,
+        help=text("authoring.help_pack_output", formats=formats),
     )
     imported.set_defaults(handler=cmd_pack_import)
 
