@@ -19,7 +19,13 @@ from parindex.compiled import ROOT, CompiledPack
 from parindex.coverage import Coverage
 from parindex.engines.grades import NO_GRADE as NO_GRADE  # noqa: PLC0414 (re-exported)
 from parindex.errors import ParIndexError
-from parindex.fixedpoint import BoolArray, Int64Array, quantize_decimal, ticks_to_decimal
+from parindex.fixedpoint import (
+    BoolArray,
+    Int64Array,
+    div_round,
+    quantize_decimal,
+    ticks_to_decimal,
+)
 from parindex.inputs import Override, ScoringInput, Unit
 from parindex.messages import Found
 from parindex.model import Pack
@@ -76,6 +82,14 @@ class StageScores:
             self.node_maximum, self.varying_nodes, self.varying_maximum, node, len(self.rank)
         )
 
+    def maxima(self, start: int, stop: int) -> Int64Array:
+        """The maxima of units ``start:stop`` (rows) and every node, without the full array."""
+        block = np.empty((stop - start, self.node_maximum.size), dtype=np.int64)
+        block[...] = self.node_maximum
+        if self.varying_maximum is not None and self.varying_nodes.size:
+            block[:, self.varying_nodes] = self.varying_maximum[start:stop]
+        return block
+
 
 def maximum_column(
     node_maximum: Int64Array,
@@ -90,6 +104,20 @@ def maximum_column(
         if found.size:
             return varying_maximum[:, int(found[0])]
     return np.broadcast_to(node_maximum[node], (n_units,))
+
+
+def round_ticks(ticks: npt.NDArray[np.signedinteger[Any]], pack: Pack) -> Int64Array:
+    """Points in ticks rounded by the pack's rule, scaled by 10**decimals of that rule.
+
+    The same figures as :meth:`Results.rounded_points` (exact integer rounding, no
+    Decimal per value); the sign of a negative value that rounds to 0 is the caller's.
+    """
+    shift = pack.point_decimals - pack.rounding.decimals
+    values: Int64Array = np.asarray(ticks, dtype=np.int64)
+    if shift <= 0:
+        scaled: Int64Array = values * 10**-shift
+        return scaled
+    return div_round(values, 10**shift, pack.rounding.mode)
 
 
 @attrs.frozen
@@ -208,15 +236,33 @@ class Results:
         return None if value == NO_GRADE else self.pack.classification.grades[value].label
 
     # -- tables -------------------------------------------------------------------
-    def ranking(self, stage: str | None = None) -> list[NodeResult]:
-        """Total rows of every unit, by group then rank (ties in input order)."""
+    def ranking(self, stage: str | None = None, top: int | None = None) -> list[NodeResult]:
+        """Total rows of every unit, by group then rank (ties in input order); ``top``: the
+        first so many of them."""
+        scores = self.scores(stage)
+        order = self.ranking_order(stage)[:top]
+        return [self._row(int(i), ROOT, scores) for i in order]
+
+    def ranking_order(self, stage: str | None = None) -> Int64Array:
+        """Unit positions in ranking order: by group, then rank (unranked last), then input."""
         scores = self.scores(stage)
         unranked_last = np.where(scores.rank == UNRANKED, np.iinfo(np.int64).max, scores.rank)
-        order = sorted(
-            range(len(self.units)),
-            key=lambda i: (self.units[i].group, int(unranked_last[i]), i),
-        )
-        return [self._row(i, ROOT, scores) for i in order]
+        groups = [unit.group for unit in self.units]
+        named = sorted(set(groups))
+        if len(named) == 1:
+            return np.argsort(unranked_last, kind="stable").astype(np.int64)
+        number = {group: i for i, group in enumerate(named)}
+        group_keys = np.array([number[group] for group in groups], dtype=np.int64)
+        return np.lexsort((unranked_last, group_keys)).astype(np.int64)
+
+    def ranked_of(self, stage: str | None = None) -> Int64Array:
+        """Per unit, how many units of its group are ranked (the "of 63" of "18/63")."""
+        ranked = self.scores(stage).rank != UNRANKED
+        groups = [unit.group for unit in self.units]
+        counts: dict[str, int] = {}
+        for group, is_ranked in zip(groups, ranked.tolist(), strict=True):
+            counts[group] = counts.get(group, 0) + int(is_ranked)
+        return np.array([counts[group] for group in groups], dtype=np.int64)
 
     def rows(self, stage: str | None = None, max_depth: int | None = None) -> list[NodeResult]:
         scores = self.scores(stage)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import sys
 import time
 from decimal import Decimal
 from typing import Any
@@ -25,7 +27,7 @@ from parindex.cli.heading import add_decimal_comma, add_heading, heading_from
 from parindex.cli.packinfo import completeness
 from parindex.compiled import compile_pack
 from parindex.labels import format_decimal, label
-from parindex.messages import text
+from parindex.messages import Found, text
 from parindex.plugins import converter, default_plugins
 from parindex.results import Results
 from parindex.rules import fmt_number
@@ -83,7 +85,9 @@ def register(commands: Any) -> None:
         default=None,
         help=text("cli.help_unit_sheets"),
     )
-    score_cmd.add_argument("--top", type=int, default=None, help=text("cli.help_score_top"))
+    score_cmd.add_argument(
+        "--top", type=_top, default=None, metavar="N", help=text("cli.help_score_top")
+    )
     score_cmd.add_argument(
         "--json",
         action="store_true",
@@ -195,12 +199,42 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_ranking(results: Results, lang: str, top: int | None = None, fields: bool = True) -> None:
+#: Above this many units the screen shows the first ``SCREEN_TOP`` of the ranking (the
+#: results file has them all): a province's 63, its departments or its communes are shown
+#: whole, 10⁴ communes are not (printing them took longer than scoring them).
+SCREEN_UNITS = 200
+SCREEN_TOP = 20
+#: ``--top all``.
+ALL = sys.maxsize
+
+
+def _top(value: str) -> int:
+    """``--top N`` (N ≥ 1) or ``--top all``."""
+    if value.strip().casefold() == "all":
+        return ALL
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(text("cli.top_expected", found=Found(value)))
+    return number
+
+
+def print_ranking(
+    results: Results,
+    lang: str,
+    top: int | None = None,
+    fields: bool = True,
+    rest: str | None = None,
+) -> None:
+    """The ranking table (``top``: its first rows; ``rest``: a line after them), then the
+    coverage line of a partial pack or view."""
     rows = []
     decimals = results.pack.rounding.decimals
     field_codes = [f.code for f in results.compiled.tree] if fields else []
     graded = results.pack.classification.defined  # no classification: index and rank only
-    for row in results.ranking()[: top if top is not None else None]:
+    for row in results.ranking(top=top):
         cells: list[object] = [
             row.rank,
             row.unit,
@@ -219,9 +253,23 @@ def print_ranking(results: Results, lang: str, top: int | None = None, fields: b
     headers += [f"{label('field', lang)} {code}" for code in field_codes]
     first = len(keys)
     print(format_table(headers, rows, right=(0, 3, 4, *range(first, first + len(field_codes)))))
+    if rest:
+        print(rest)
     # Coverage (issue 14): a partial pack or view says what its figures cover.
     if results.is_partial:
         print(results.coverage.line(lang))
+
+
+def screen_ranking(results: Results, lang: str, top: int | None, output: str | None) -> None:
+    """The ranking on screen: ``--top N`` rows, else all of them up to ``SCREEN_UNITS``
+    units and the first ``SCREEN_TOP`` above, with a line saying where the others are."""
+    count = len(results.units)
+    shown = top if top is not None else count if count <= SCREEN_UNITS else SCREEN_TOP
+    rest = None
+    if top is None and shown < count:
+        where = text("cli.ranking_rest_file", lang, path=output) if output else ""
+        rest = text("cli.ranking_rest", lang, shown=shown, hidden=count - shown, where=where)
+    print_ranking(results, lang, shown, rest=rest)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -230,14 +278,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     check_output_args(args)
     results = scored(args)
     if args.json:
-        from parindex.history.records import document_to_json
-        from parindex.io.results_out import results_document
-
-        print(document_to_json(results_document(results, args.year)), end="")
+        _print_document(results, args.year)
     else:
         print(f"{results.pack.title} ({results.pack.id})")
-        print_ranking(results, args.lang, args.top)
+        screen_ranking(results, args.lang, args.top, args.output)
     if args.output:
+        _note_unit_sheets(args, results)
         path = write_results(
             results,
             args.output,
@@ -248,6 +294,31 @@ def cmd_score(args: argparse.Namespace) -> int:
         )
         note(args, text("cli.wrote", path=str(path)))
     return 0
+
+
+def _print_document(results: Results, year: int | None) -> None:
+    """The results document on stdout as UTF-8, streamed (10⁵ units make gigabytes)."""
+    from parindex.io.results_out import write_results_document
+
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # a text-only stdout (redirected in a program)
+        buffer = io.BytesIO()
+        write_results_document(results, buffer, year)
+        sys.stdout.write(buffer.getvalue().decode())
+        return
+    sys.stdout.flush()
+    write_results_document(results, stream, year)
+    stream.flush()
+
+
+def _note_unit_sheets(args: argparse.Namespace, results: Results) -> None:
+    """Say so when a workbook will have no sheet per unit because there are many units."""
+    from parindex.io.results_out import UNIT_SHEETS_LIMIT
+
+    is_workbook = str(args.output).lower().endswith(".xlsx")
+    if is_workbook and args.unit_sheets is None and len(results.units) > UNIT_SHEETS_LIMIT:
+        limit = UNIT_SHEETS_LIMIT
+        note(args, text("cli.unit_sheets_left_out", units=len(results.units), limit=limit))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -18,38 +18,49 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import numpy as np
+import numpy.typing as npt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parindex import __version__
 from parindex.compiled import ROOT
 from parindex.document import Heading, legal_basis, notices, title
+from parindex.engines.grades import NO_GRADE
 from parindex.errors import ParIndexError
-from parindex.fixedpoint import BoolArray, FloatArray
+from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round
 from parindex.history.records import (
+    CONVERTER,
+    FORMAT,
+    FigureRecord,
     Origin,
     ResultsDocument,
     ResultSetRecord,
-    document_to_json,
+    UnitRecord,
 )
 from parindex.history.store import records_from_results
-from parindex.io.atomic import atomic_path, write_text_atomic
+from parindex.io import text_columns
+from parindex.io.atomic import atomic_path
 from parindex.io.sheets import (
     BOLD,
+    GRID,
     LINE_HEIGHT,
     csv_text,
     fit_rows,
-    grid,
     header_row,
     heading_block,
+    looks_like_formula,
     number_format,
     print_setup,
     put,
@@ -58,9 +69,9 @@ from parindex.io.sheets import (
     wrapped_lines,
 )
 from parindex.labels import label, stages_label
-from parindex.messages import format_number, text
-from parindex.model import NotApplicable
-from parindex.results import Results, StageScores
+from parindex.messages import text
+from parindex.model import NotApplicable, Pack
+from parindex.results import UNRANKED, Results, StageScores, round_ticks
 from parindex.rules import Achieved, Levels, Rule
 from parindex.scoring import effective_entries
 
@@ -72,6 +83,8 @@ RATE = 'General" %"'
 LANDSCAPE_WIDTH = 150
 
 TOP = Alignment(vertical="top")
+#: Unit sheet columns whose text wraps.
+_WRAPPED = ("na", "self_entered", "final_entered", "evidence", "note")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _NA_EFFECT = {
     NotApplicable.FULL_POINTS: "na_full_points",
@@ -147,6 +160,116 @@ class _Book:
         return label(key, self.lang)
 
 
+class _Cells:
+    """Cells written as :func:`~parindex.io.sheets.put` writes them, each distinct style
+    set once and copied to the next cells that share it.
+
+    openpyxl hashes every font, alignment and border on each assignment, which was most
+    of the time of a 10⁴-unit workbook; a style's openpyxl record (``StyleArray``, as
+    openpyxl's own sheet copier copies it) is looked up here by the identity of the
+    style objects, which the cache keeps alive so that no identity is reused.
+    """
+
+    def __init__(self) -> None:
+        self._styles: dict[tuple[object, ...], tuple[Any, tuple[object, ...]]] = {}
+
+    def put(
+        self,
+        sheet: Worksheet,
+        row: int,
+        column: int,
+        value: Any,
+        *,
+        number: str | None = None,
+        font: Font | None = None,
+        align: Alignment | None = None,
+        border: Border | None = None,
+    ) -> None:
+        is_text = isinstance(value, str)
+        formula_like = is_text and looks_like_formula(value)
+        shown = number if value is not None and not is_text else None
+        key = (shown, id(font), id(align), id(border), formula_like)
+        found = self._styles.get(key)
+        if found is None:
+            cell = put(sheet, row, column, value, number=number, font=font, align=align)
+            if border is not None:
+                cell.border = border
+            self._styles[key] = (copy(cell._style), (font, align, border))  # type: ignore[attr-defined]
+            return
+        target = sheet.cell(row=row, column=column)
+        assert isinstance(target, Cell), "parindex never writes into a merged cell's hidden part"
+        if is_text:
+            target.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+            target.data_type = "s"
+        else:
+            target.value = value
+        target._style = copy(found[0])  # type: ignore[attr-defined]
+
+
+def _figures(ticks: npt.NDArray[np.signedinteger[Any]], decimals: int) -> list[float]:
+    """Fixed-point figures as the floats ``float(Decimal)`` gives (exact ints, one division)."""
+    return (np.asarray(ticks, dtype=np.int64) / 10**decimals).tolist()  # type: ignore[no-any-return]
+
+
+class _Published:
+    """Published figures (rounded points, maxima, index, class) of a row or column of the
+    results, as cells take them: the floats ``float(Decimal)`` gives, None where empty."""
+
+    def __init__(
+        self,
+        pack: Pack,
+        points: npt.NDArray[np.signedinteger[Any]],
+        maxima: npt.NDArray[np.signedinteger[Any]],
+        index: npt.NDArray[np.signedinteger[Any]],
+        grade: npt.NDArray[np.int8],
+    ) -> None:
+        self.rounded = round_ticks(points, pack)
+        # float(Decimal("-0.00")) is -0.0: a small negative total keeps its sign
+        self.points = np.copysign(_figures(self.rounded, pack.rounding.decimals), points).tolist()
+        self.maximum = _figures(maxima, pack.point_decimals)
+        shown = _figures(index, pack.rounding.decimals)
+        self.index = [None if m == 0 else i for i, m in zip(shown, maxima.tolist(), strict=True)]
+        labels = pack.classification.labels
+        self.grade = [None if g == NO_GRADE else labels[g] for g in grade.tolist()]
+
+    @classmethod
+    def of_node(cls, results: Results, order: Int64Array, node: int) -> _Published:
+        """One node of every unit, in ``order``."""
+        scores = results.final
+        return cls(
+            results.pack,
+            scores.points[order, node],
+            scores.maximum_of(node)[order],
+            scores.index[order, node],
+            scores.grade[order, node],
+        )
+
+    @classmethod
+    def of_unit(cls, results: Results, scores: StageScores, position: int) -> _Published:
+        """Every node of one unit."""
+        return cls(
+            results.pack,
+            scores.points[position],
+            scores.maxima(position, position + 1)[0],
+            scores.index[position],
+            scores.grade[position],
+        )
+
+
+def _lost(results: Results, published: _Published, maxima: Int64Array) -> list[float]:
+    """Points lost per node: max(maximum - rounded points, 0) at the rounding rule's
+    places, halves to even (Decimal's default context, as the sheets have shown it)."""
+    pack = results.pack
+    point_decimals, decimals = pack.point_decimals, pack.rounding.decimals
+    finest = max(point_decimals, decimals)
+    lost = np.maximum(
+        maxima * 10 ** (finest - point_decimals) - published.rounded * 10 ** (finest - decimals), 0
+    )
+    if finest > decimals:
+        lost = div_round(lost, 10 ** (finest - decimals), "half_even")
+    return _figures(lost, decimals)
+
+
 def _ranking(out: _Book) -> None:
     results, lang = out.results, out.lang
     grouped = any(unit.group for unit in results.units)
@@ -154,27 +277,32 @@ def _ranking(out: _Book) -> None:
     keys += ["index", *(["grade"] if out.graded else [])]
     widths = {"rank": 6, "unit": 11, "name": 32, "group": 14, "grade": 8}
     numeric = {"points": out.fmt, "maximum": out.max_fmt, "index": out.fmt}
-    width = len(keys)
     sheet, row = out.sheet(text("output.sheet_ranking", lang), [widths.get(k, 10) for k in keys])
     header_row(sheet, row, [out.label(k) for k in keys])
     first = row + 1
-    for offset, result in enumerate(results.ranking()):
-        values = {
-            "rank": result.rank,
-            "unit": result.unit,
-            "name": result.name,
-            "group": result.group,
-            "points": _number(result.points),
-            "maximum": _number(result.maximum),
-            "index": _number(result.index),
-            "grade": result.grade,
-        }
-        for column, key in enumerate(keys, start=1):
-            align = Alignment(horizontal="center") if key in ("rank", "grade") else None
-            put(sheet, first + offset, column, values[key], number=numeric.get(key), align=align)
+    order = results.ranking_order()
+    totals = _Published.of_node(results, order, ROOT)
+    units = [results.units[i] for i in order.tolist()]
+    ranks = results.final.rank[order].tolist()
+    columns: dict[str, list[Any]] = {
+        "rank": [None if rank == UNRANKED else rank for rank in ranks],
+        "unit": [unit.id for unit in units],
+        "name": [unit.name for unit in units],
+        "group": [unit.group for unit in units],
+        "points": totals.points,
+        "maximum": totals.maximum,
+        "index": totals.index,
+        "grade": totals.grade,
+    }
+    centre = Alignment(horizontal="center")
+    cells = _Cells()
+    for column, key in enumerate(keys, start=1):
+        align = centre if key in ("rank", "grade") else None
+        number = numeric.get(key)
+        for offset, value in enumerate(columns[key]):
+            cells.put(sheet, first + offset, column, value, number=number, align=align, border=GRID)
     last = first + len(results.units) - 1
-    grid(sheet, first, last, width)
-    signature_block(sheet, last + 1, out.heading, lang, width)
+    signature_block(sheet, last + 1, out.heading, lang, len(keys))
     print_setup(sheet, lang, landscape=False, title_rows=(row, row), freeze=f"D{first}")
 
 
@@ -205,31 +333,36 @@ def _components(out: _Book) -> None:
     # Field titles wrap over their narrow columns.
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
     first = row + 2
-    centre = Alignment(horizontal="center")
-    for offset, result in enumerate(results.ranking()):
-        cells: list[tuple[Any, bool]] = [
-            (result.rank, False),
-            (result.unit, False),
-            (result.name, False),
-            (_number(result.index), True),
-        ]
+    order = results.ranking_order()
+    units = [results.units[i] for i in order.tolist()]
+    ranks = results.final.rank[order].tolist()
+    total = _Published.of_node(results, order, ROOT)
+    table: list[tuple[list[Any], bool]] = [
+        ([None if rank == UNRANKED else rank for rank in ranks], False),
+        ([unit.id for unit in units], False),
+        ([unit.name for unit in units], False),
+        (total.index, True),
+    ]
+    if out.graded:
+        table.append((total.grade, False))
+    for field in fields:
+        figures = _Published.of_node(results, order, field)
+        table.append((figures.index, True))
         if out.graded:
-            cells.append((result.grade, False))
-        for field in fields:
-            code = compiled.codes[field]
-            cells.append((_number(results.index(result.unit, code)), True))
-            if out.graded:
-                cells.append((results.grade(result.unit, code), False))
-        for column, (value, numeric) in enumerate(cells, start=1):
-            put(
+            table.append((figures.grade, False))
+    centre = Alignment(horizontal="center")
+    cells = _Cells()
+    for column, (values, numeric) in enumerate(table, start=1):
+        for offset, value in enumerate(values):
+            cells.put(
                 sheet,
                 first + offset,
                 column,
                 value,
                 number=out.fmt if numeric else None,
                 align=centre if column == 1 or (isinstance(value, str) and column > 3) else None,
+                border=GRID,
             )
-    grid(sheet, first, first + len(results.units) - 1, len(widths))
     # Landscape only where the table is wide (fields with classes): one page wide either way.
     landscape = sum(widths) > LANDSCAPE_WIDTH
     print_setup(sheet, lang, landscape=landscape, title_rows=(row, row + 1), freeze=f"D{first}")
@@ -280,7 +413,6 @@ def _unit_sheets(out: _Book) -> None:
     notes = results.input.notes
     columns = _unit_columns(with_self, bool(notes), out.graded)
     keys = [key for key, _ in columns]
-    width = len(columns)
     labels = [
         text(f"output.{key}", lang) if key.startswith("final_") else out.label(key) for key in keys
     ]
@@ -289,7 +421,6 @@ def _unit_sheets(out: _Book) -> None:
         _entries(results, self_scores, final=False) if with_self and self_scores else (None, None)
     )
     leaf_of = {int(node): i for i, node in enumerate(compiled.leaf_nodes.tolist())}
-    rounding = Decimal(1).scaleb(-results.pack.rounding.decimals)
     lang_na = {na: label(key, lang) for na, key in _NA_EFFECT.items()}
 
     def leaf_entry(values: FloatArray, na: BoolArray, row: int, leaf: int) -> str | float:
@@ -304,6 +435,24 @@ def _unit_sheets(out: _Book) -> None:
         "lost": out.fmt,
         "index": out.fmt,
     }
+    # The same objects for every cell, so that the style cache finds them.
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    aligns: dict[str, Alignment] = {key: wrapped for key in _WRAPPED}
+    aligns["grade"] = Alignment(horizontal="center", vertical="top")
+    titles = {
+        depth: Alignment(indent=max(depth - 1, 0), wrap_text=True, vertical="top")
+        for depth in set(compiled.depth.tolist())
+    }
+    numbers: list[dict[str, str]] = []
+    for node in range(compiled.n_nodes):
+        numeric = dict(figures)
+        leaf = leaf_of.get(node)
+        if leaf is not None:
+            # a rate is shown as typed, "85 %" (the cell keeps the number 85)
+            rate = compiled.leaf_rules[leaf].takes_rate()
+            numeric["self_entered"] = numeric["final_entered"] = RATE if rate else "General"
+        numbers.append(numeric)
+    cells_out = _Cells()
     for position, unit in enumerate(results.units):
         rank = results.rank(unit.id)
         unit_line = " · ".join(
@@ -319,22 +468,24 @@ def _unit_sheets(out: _Book) -> None:
         )
         header_row(sheet, row, labels)
         first = row + 1
-        for offset, node in enumerate(range(compiled.n_nodes)):
+        final = _Published.of_unit(results, results.final, position)
+        lost = _lost(results, final, results.final.maxima(position, position + 1)[0])
+        own = None
+        if with_self and self_scores is not None:
+            own = _Published.of_unit(results, self_scores, position)
+        for node in range(compiled.n_nodes):
             code = compiled.codes[node]
-            points = results.rounded_points(unit.id, code)
-            maximum = results.maximum(unit.id, code)
-            lost = max(maximum - points, Decimal(0)).quantize(rounding)
             cells: dict[str, Any] = {
                 "code": code or label("total", lang),
                 "title": compiled.titles[node],
-                "maximum": _number(maximum),
-                "final_points": _number(points),
-                "lost": _number(lost),
-                "index": _number(results.index(unit.id, code)),
-                "grade": results.grade(unit.id, code),
+                "maximum": final.maximum[node],
+                "final_points": final.points[node],
+                "lost": lost[node],
+                "index": final.index[node],
+                "grade": final.grade[node],
             }
-            if with_self:
-                cells["self_points"] = _number(results.rounded_points(unit.id, code, "self"))
+            if own is not None:
+                cells["self_points"] = own.points[node]
             leaf = leaf_of.get(node)
             if leaf is not None:
                 cells["final_entered"] = leaf_entry(final_values, final_na, position, leaf)
@@ -346,32 +497,20 @@ def _unit_sheets(out: _Book) -> None:
                 if annotation is not None:
                     cells["evidence"] = annotation.evidence or None
                     cells["note"] = annotation.note or None
-            numeric = dict(figures)
-            if leaf is not None:
-                # a rate is shown as typed, "85 %" (the cell keeps the number 85)
-                rate = compiled.leaf_rules[leaf].takes_rate()
-                numeric["self_entered"] = numeric["final_entered"] = RATE if rate else "General"
             depth = int(compiled.depth[node])
             strong = node == ROOT or depth == 1
             for column, key in enumerate(keys, start=1):
-                align = TOP
-                if key == "title":
-                    align = Alignment(indent=max(depth - 1, 0), wrap_text=True, vertical="top")
-                elif key in ("na", "self_entered", "final_entered", "evidence", "note"):
-                    align = Alignment(wrap_text=True, vertical="top")
-                elif key == "grade":
-                    align = Alignment(horizontal="center", vertical="top")
-                put(
+                cells_out.put(
                     sheet,
-                    first + offset,
+                    first + node,
                     column,
                     cells.get(key),
-                    number=numeric.get(key),
+                    number=numbers[node].get(key),
                     font=BOLD if strong else None,
-                    align=align,
+                    align=titles[depth] if key == "title" else aligns.get(key, TOP),
+                    border=GRID,
                 )
         last = first + compiled.n_nodes - 1
-        grid(sheet, first, last, width)
         fit_rows(sheet, first, last)
         print_setup(sheet, lang, landscape=False, title_rows=(row, row), freeze=f"C{first}")
 
@@ -416,22 +555,99 @@ CSV_FIELDS = (
     "grade",
     "rank",
 )
-#: Fields holding text from data (unit, pack): written formula-safe.
-_CSV_TEXT = frozenset({"unit", "name", "group", "code", "title", "grade"})
 
 
-def _places(value: Decimal, decimals: int) -> Decimal:
-    """``value`` with ``decimals`` places, or more where it has them (a maximum of 0.125)."""
-    fixed = value.quantize(Decimal(1).scaleb(-decimals))
-    return fixed if fixed == value else value.normalize()
+#: Units whose lines are built at once: about 64,000 lines of a 150-node pack.
+BLOCK_LINES = 1 << 16
 
 
-def _csv_value(value: object, comma: bool) -> str:
-    if value is None:
+def _csv_field(value: str, delimiter: str) -> str:
+    """One field as :mod:`csv` writes it (quoted where it holds a delimiter, quote or
+    line break; quotes doubled)."""
+    if not value:
         return ""
-    if isinstance(value, Decimal):
-        return format_number(value, "vi" if comma else "en")
-    return str(value)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow([value])
+    return buffer.getvalue()[: -len("\r\n")]
+
+
+def _unit_blocks(results: Results) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges of unit positions, each about ``BLOCK_LINES`` lines of nodes."""
+    step = max(1, BLOCK_LINES // max(results.compiled.n_nodes, 1))
+    for start in range(0, len(results.units), step):
+        yield start, min(start + step, len(results.units))
+
+
+def _csv_lines(results: Results, delimiter: str, point: bytes) -> Iterator[bytes]:
+    """The CSV lines of every unit and node (after the header), a block of units at a time."""
+    compiled, pack, scores = results.compiled, results.pack, results.final
+    n_nodes = compiled.n_nodes
+    decimals, point_decimals = pack.rounding.decimals, pack.point_decimals
+    sep = delimiter.encode()
+
+    def field(value: str) -> str:
+        return _csv_field(csv_text(value), delimiter)
+
+    unit_part = text_columns.texts(
+        [
+            delimiter.join((field(u.id), field(u.name), field(u.group), "")).encode()
+            for u in results.units
+        ]
+    )
+    node_part = text_columns.texts(
+        [
+            delimiter.join((field(code), field(title), str(int(depth)), "")).encode()
+            for code, title, depth in zip(
+                compiled.codes, compiled.titles, compiled.depth, strict=True
+            )
+        ]
+    )
+    labels = pack.classification.labels
+    # grade codes index this table: the labels, then "" for no grade (NO_GRADE = -1)
+    grade_part = text_columns.texts([(field(g) + delimiter).encode() for g in labels] + [sep])
+    coverage = [results.coverage.line()] if results.is_partial else []
+    tail = "".join(delimiter + _csv_field(line, delimiter) for line in coverage) + "\r\n"
+    is_root = np.zeros(n_nodes, dtype=bool)
+    is_root[ROOT] = True
+    for start, stop in _unit_blocks(results):
+        lines = (stop - start) * n_nodes
+        points = scores.points[start:stop].reshape(-1)
+        maxima = scores.maxima(start, stop).reshape(-1)
+        index = scores.index[start:stop].reshape(-1)
+        # a maximum shows the rounding rule's places, or more where it has them (0.125)
+        places = np.maximum(
+            decimals, point_decimals - text_columns.trailing_zeros(maxima, point_decimals)
+        )
+        shown_decimals = max(decimals, point_decimals)
+        maximum_text = text_columns.decimals_text(
+            maxima * 10 ** (shown_decimals - point_decimals),
+            shown_decimals,
+            places=places,
+            point=point,
+        )
+        index_text = text_columns.decimals_text(index, decimals, point=point)
+        index_text[maxima == 0] = text_columns.PAD
+        ranks = np.where(is_root[None, :], scores.rank[start:stop, None], UNRANKED).reshape(-1)
+        rank_text = text_columns.decimals_text(ranks, 0)
+        rank_text[ranks == UNRANKED] = text_columns.PAD
+        separator = text_columns.constant(sep, lines)
+        yield text_columns.join(
+            (
+                np.repeat(unit_part[start:stop], n_nodes, axis=0),
+                np.tile(node_part, (stop - start, 1)),
+                text_columns.decimals_text(
+                    round_ticks(points, pack), decimals, negative=points < 0, point=point
+                ),
+                separator,
+                maximum_text,
+                separator,
+                index_text,
+                separator,
+                grade_part[scores.grade[start:stop].reshape(-1)],
+                rank_text,
+                text_columns.constant(tail.encode(), lines),
+            )
+        )
 
 
 def write_results_csv(results: Results, path: str | Path, *, decimal_comma: bool = False) -> Path:
@@ -439,59 +655,167 @@ def write_results_csv(results: Results, path: str | Path, *, decimal_comma: bool
 
     ``decimal_comma``: numbers as Vietnamese-locale Excel reads them (``85,30``), with
     ``;`` between fields; otherwise ``85.30`` and ``,``. Text fields that a spreadsheet
-    would take for a formula start with an apostrophe.
+    would take for a formula start with an apostrophe. Lines are built from the result
+    arrays a block of units at a time and streamed to the file.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
+    delimiter = ";" if decimal_comma else ","
     # A partial pack or view (issue 14): a last column says what the figures cover.
-    coverage = [results.coverage.line()] if results.is_partial else []
-    writer.writerow((*CSV_FIELDS, "coverage") if coverage else CSV_FIELDS)
-    decimals = results.pack.rounding.decimals
-    for record in results.rows():
-        row = []
-        for name in CSV_FIELDS:
-            value = getattr(record, name)
-            if name == "maximum":
-                value = _places(value, decimals)
-            cell = _csv_value(value, decimal_comma)
-            row.append(csv_text(cell) if name in _CSV_TEXT else cell)
-        writer.writerow(row + coverage)
-    write_text_atomic(path, "\ufeff" + buffer.getvalue())
+    fields = (*CSV_FIELDS, "coverage") if results.is_partial else CSV_FIELDS
+    header = delimiter.join(_csv_field(name, delimiter) for name in fields) + "\r\n"
+    with atomic_path(path) as temporary, temporary.open("wb") as handle:
+        handle.write(("\ufeff" + header).encode())
+        for block in _csv_lines(results, delimiter, b"," if decimal_comma else b"."):
+            handle.write(block)
     return Path(path)
+
+
+def _set_record(
+    results: Results,
+    stage: str,
+    year: int | None,
+    units: tuple[UnitRecord, ...] = (),
+    figures: tuple[FigureRecord, ...] = (),
+) -> ResultSetRecord:
+    pack = results.pack
+    note = "SYNTHETIC pack: not an official result" if pack.synthetic else ""
+    if results.is_partial:  # issue 14: what the figures cover travels with them
+        note = "; ".join(part for part in (note, results.coverage.line()) if part)
+    return ResultSetRecord(
+        pack=pack.id,
+        version=pack.version,
+        origin=Origin.SCORED,
+        year=year,
+        stage=stage,
+        source=f"parindex {__version__}",
+        note=note,
+        point_decimals=pack.point_decimals,
+        index_decimals=pack.rounding.decimals,
+        rounding_mode=pack.rounding.mode,
+        units=units,
+        figures=figures,
+    )
+
+
+def _stages(results: Results) -> tuple[str, ...]:
+    """The result sets of a document: the final scores, then each stage view in pack order."""
+    return ("final", *sorted(results.stages, key=results.pack.stages.index))
 
 
 def results_document(results: Results, year: int | None = None) -> ResultsDocument:
     """The results as a history results document: one set for the final scores and one
     per stage view, exact figures as decimal text. ``parindex history import`` reads it.
     """
-    pack = results.pack
-    note = "SYNTHETIC pack: not an official result" if pack.synthetic else ""
-    if results.is_partial:  # issue 14: what the figures cover travels with them
-        note = "; ".join(part for part in (note, results.coverage.line()) if part)
     sets = []
-    for stage in ("final", *sorted(results.stages, key=pack.stages.index)):
+    for stage in _stages(results):
         units, figures = records_from_results(results, None if stage == "final" else stage)
-        sets.append(
-            ResultSetRecord(
-                pack=pack.id,
-                version=pack.version,
-                origin=Origin.SCORED,
-                year=year,
-                stage=stage,
-                source=f"parindex {__version__}",
-                note=note,
-                point_decimals=pack.point_decimals,
-                index_decimals=pack.rounding.decimals,
-                rounding_mode=pack.rounding.mode,
-                units=units,
-                figures=figures,
-            )
-        )
+        sets.append(_set_record(results, stage, year, units, figures))
     return ResultsDocument(sets=tuple(sets))
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+#: Indentation of a set's keys, of a unit or figure record, and of its keys (``indent=1``).
+_SET, _RECORD, _KEY = "\n   ", "\n    ", "\n     "
+
+
+def _json_figure(key: str, figures: Int64Array, places: int) -> text_columns.ByteMatrix:
+    """``,"key": "12.50"`` on every line: an exact figure as decimal text in quotes."""
+    lead = f',{_KEY}{_json(key)}: "'.encode()
+    return np.concatenate(
+        (
+            text_columns.constant(lead, figures.size),
+            text_columns.decimals_text(figures, places),
+            text_columns.constant(b'"', figures.size),
+        ),
+        axis=1,
+    )
+
+
+def _json_figures(results: Results, stage: str | None) -> Iterator[bytes]:
+    """The figure records of one set, each led by a comma (the caller drops the first)."""
+    compiled, pack = results.compiled, results.pack
+    scores = results.scores(stage)
+    n_nodes = compiled.n_nodes
+    point_decimals, decimals = pack.point_decimals, pack.rounding.decimals
+    unit_part = text_columns.texts(
+        [f",{_RECORD}{{{_KEY}{_json('unit')}: {_json(u.id)}".encode() for u in results.units]
+    )
+    node_part = text_columns.texts(
+        [f",{_KEY}{_json('code')}: {_json(c)}".encode() if c else b"" for c in compiled.codes]
+    )
+    labels = pack.classification.labels
+    grade_part = text_columns.texts(
+        [f",{_KEY}{_json('grade')}: {_json(g)}".encode() for g in labels] + [b""]
+    )
+    ranked_of = results.ranked_of(stage)
+    is_root = np.zeros(n_nodes, dtype=bool)
+    is_root[ROOT] = True
+    for start, stop in _unit_blocks(results):
+        lines = (stop - start) * n_nodes
+        maxima = scores.maxima(start, stop).reshape(-1)
+        index = _json_figure("index", scores.index[start:stop].reshape(-1), decimals)
+        index[maxima == 0] = text_columns.PAD
+        ranks = np.where(is_root[None, :], scores.rank[start:stop, None], UNRANKED).reshape(-1)
+        rank = np.concatenate(
+            (
+                text_columns.constant(f",{_KEY}{_json('rank')}: ".encode(), lines),
+                text_columns.decimals_text(ranks, 0),
+                text_columns.constant(f",{_KEY}{_json('ranked_of')}: ".encode(), lines),
+                text_columns.decimals_text(np.repeat(ranked_of[start:stop], n_nodes), 0),
+            ),
+            axis=1,
+        )
+        rank[ranks == UNRANKED] = text_columns.PAD
+        yield text_columns.join(
+            (
+                np.repeat(unit_part[start:stop], n_nodes, axis=0),
+                np.tile(node_part, (stop - start, 1)),
+                _json_figure("points", scores.points[start:stop].reshape(-1), point_decimals),
+                _json_figure("maximum", maxima, point_decimals),
+                index,
+                grade_part[scores.grade[start:stop].reshape(-1)],
+                rank,
+                text_columns.constant(f"{_RECORD}}}".encode(), lines),
+            )
+        )
+
+
+def _json_document(results: Results, year: int | None) -> Iterator[bytes]:
+    """The text of :func:`results_document` as ``json.dumps(indent=1)`` writes it, in blocks."""
+    yield f"{{\n {_json('format')}: {_json(FORMAT)},\n {_json('sets')}: [".encode()
+    for number, stage in enumerate(_stages(results)):
+        head = CONVERTER.unstructure(_set_record(results, stage, year))
+        keys = ",".join(f"{_SET}{_json(key)}: {_json(value)}" for key, value in head.items())
+        yield f"{',' if number else ''}\n  {{{keys}".encode()
+        if results.units:
+            records = []
+            for unit in results.units:
+                fields = [f"{_json('id')}: {_json(unit.id)}"]
+                fields += [f"{_json('name')}: {_json(unit.name)}"] if unit.name else []
+                fields += [f"{_json('group')}: {_json(unit.group)}"] if unit.group else []
+                records.append(f"{_RECORD}{{{_KEY}{f',{_KEY}'.join(fields)}{_RECORD}}}")
+            yield f",{_SET}{_json('units')}: [{','.join(records)}{_SET}]".encode()
+            yield f",{_SET}{_json('figures')}: [".encode()
+            blocks = _json_figures(results, None if stage == "final" else stage)
+            yield next(blocks)[1:]  # the first record has no comma before it
+            yield from blocks
+            yield _SET.encode() + b"]"
+        yield b"\n  }"
+    yield b"\n ]\n}\n"
+
+
+def write_results_document(results: Results, handle: BinaryIO, year: int | None = None) -> None:
+    """Write the results document (:func:`results_document`) as UTF-8 JSON to ``handle``,
+    a block of units at a time: the same text as ``document_to_json`` gives."""
+    for block in _json_document(results, year):
+        handle.write(block)
+
+
 def write_results_json(results: Results, path: str | Path, year: int | None = None) -> Path:
-    write_text_atomic(path, document_to_json(results_document(results, year)))
+    with atomic_path(path) as temporary, temporary.open("wb") as handle:
+        write_results_document(results, handle, year)
     return Path(path)
 
 
