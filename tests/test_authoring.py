@@ -244,7 +244,8 @@ def test_pass_fail_and_error_rate_wording_score_through_the_template(tmp_path: P
         first, _, last = cells.replace("$", "").partition(":")
         choices = [c.value for row in lists[first:last] for c in row]
         assert (sheet_name, choices) == ("lists", ["đạt", "không đạt"])
-    assert "1.3" not in {v.formula1 for v in sheet.data_validations.dataValidation}
+        allowed = sheet.cell(row=rows[code], column=column["allowed"]).value
+        assert allowed == "đạt; không đạt (hoặc x, 1 / 0, có / không, chưa đạt)"
 
     units = {  # unit: entries for 1.1, 1.2, 1.3, 1.4 and the points they earn
         "XA-01": (("x", "có", 0, "4,99"), Decimal("3")),
@@ -264,3 +265,102 @@ def test_pass_fail_and_error_rate_wording_score_through_the_template(tmp_path: P
         book.save(folder / f"{unit}.xlsx")
     results = parindex.score(parindex.compile_pack(pack), parindex.io.read_input(parindex.compile_pack(pack), folder))
     assert {unit: results.points(unit) for unit in units} == {unit: points for unit, (_, points) in units.items()}
+
+
+# -- the authoring trial repeated from the docs (issue 14, again): what it found -------------
+
+
+def test_a_template_for_another_level_is_one_clear_problem_per_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Scoring field-level templates without --level (or the reverse) says so once per file."""
+    import openpyxl
+    from io_support import unit_layout
+
+    blank = tmp_path / "mau-cap1.xlsx"
+    assert main(["template", str(CAMAU), "--level", "1", "-o", str(blank)]) == 0
+    folder = tmp_path / "cap1"
+    folder.mkdir()
+    for unit, points in (("SO-A", 18), ("SO-B", "12,5")):
+        book = openpyxl.load_workbook(blank)
+        unit_row, header = unit_layout(book)
+        book.worksheets[0].cell(row=unit_row, column=2, value=unit)
+        book.worksheets[0].cell(row=header + 1, column=7, value=points)
+        book.save(folder / f"{unit}.xlsx")
+    capsys.readouterr()
+    assert main(["score", str(CAMAU), str(folder), "--level", "1"]) == 0
+    assert "18,00" in capsys.readouterr().out
+    assert main(["score", str(CAMAU), str(folder)]) == 2
+    err = capsys.readouterr().err
+    made_for = "sổ tính là mẫu nhập điểm ở cấp 1 (--level 1), còn lệnh này chấm ở cấp sâu nhất của gói (không có --level)"
+    assert err.count(made_for) == 2 and "thiếu dòng" not in err and "chấm với đúng --level của mẫu" in err
+
+
+def test_a_table_whose_utf8_text_was_opened_as_windows_1252_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Excel opens a CSV without a byte-order mark as Windows-1252: "mã" becomes "mÃ£"."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in CAMAU.read_text(encoding="utf-8").splitlines()[:3]:
+        book.active.append([cell.encode("utf-8").decode("cp1252", errors="replace") for cell in row.split(",")])
+    book.save(tmp_path / "tieu-chi.xlsx")
+    assert main(["pack-lint", str(tmp_path / "tieu-chi.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "tieu-chi.xlsx, ô A1: chữ tiếng Việt bị hỏng mã: “mÃ£” là “mã” bị đọc sai" in err
+    assert "hãy mở lại tệp CSV gốc với mã UTF-8" in err
+
+
+@pytest.mark.parametrize("name", ["Gói Cà Mau", "goi ca mau", "1-goi", "goi-ca-mau-"])
+def test_new_pack_refuses_a_name_pip_would_refuse(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new-pack", name, "--from", str(CAMAU), "-o", str(tmp_path)]) == 2
+    assert "không dùng được làm tên bản phân phối" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_authoring_commands_name_a_missing_table_as_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["pack-lint", "khong-co.csv"], ["new-pack", "goi", "--from", "khong-co.csv", "-o", str(tmp_path)]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "không có tệp khong-co.csv: hãy cho đường dẫn tới một bảng tiêu chí (.csv, .xlsx) hoặc một tệp gói" in err
+
+
+def test_show_and_packs_speak_the_users_language_and_print_one_year_as_one_year(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", str(CAMAU)]) == 0
+    assert "camau-1880-2013-linh-vuc-1 · 1880/QĐ-UBND (2013), bản trích · sở, ban, ngành · 2013\n" in capsys.readouterr().out
+    assert main(["show", str(CAMAU), "--lang", "en"]) == 0
+    assert " · department · 2013\n" in capsys.readouterr().out
+    assert main(["packs"]) == 0
+    line = next(row for row in capsys.readouterr().out.splitlines() if row.startswith("bnv-province-1150-2019"))
+    assert " 2019 " in line and "UBND cấp tỉnh" in line and " province " not in line
+
+
+def test_rule_problems_name_the_rule_as_the_table_does(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META]) == 1
+    assert "cách chấm “khoảng”: không khoảng nào cho đủ điểm tối đa 2" in capsys.readouterr().out
+    from parindex.io.rule_cells import RULE_NAMES
+    from parindex.messages import text
+
+    for kind, choice in RULE_NAMES.items():  # the catalogue and the table use the same names
+        assert (text(f"rules.kind_{kind}", "vi"), text(f"rules.kind_{kind}", "en")) == (choice.vi, choice.en)
+
+
+def test_what_if_and_targets_show_no_class_for_a_pack_without_classification(capsys: pytest.CaptureFixture[str]) -> None:
+    units = CAMAU.parent / "don-vi.csv"
+    assert main(["what-if", str(CAMAU), str(units), "--set", "SO-B:1.1.4=95"]) == 0
+    out = capsys.readouterr().out
+    assert "Xếp loại" not in out and "Hạng Trước" in out
+    assert main(["what-if", str(CAMAU), str(units), "--unit", "SO-C", "--target-rank", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Xếp loại" not in out and "Hạng 3\n" in out
+    examples = Path(__file__).parents[1] / "docs" / "examples" / "don-vi"
+    assert main(["what-if", "synthetic-commune", str(examples), "--unit", "XA-03", "--target-rank", "1"]) == 0
+    assert "Xếp loại A" in capsys.readouterr().out  # a pack with classes still shows them
+
+
+def test_the_report_of_a_pack_without_classification_shows_index_and_rank_only(tmp_path: Path) -> None:
+    out = tmp_path / "bao-cao.html"
+    assert main(["report", str(CAMAU), str(CAMAU.parent / "don-vi.csv"), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "không xếp loại" not in html and "<th>Xếp loại</th>" not in html and "Chỉ số (%)" in html
+    graded = tmp_path / "graded.html"
+    examples = Path(__file__).parents[1] / "docs" / "examples" / "don-vi"
+    assert main(["report", "synthetic-commune", str(examples), "-o", str(graded)]) == 0
+    assert "<th>Xếp loại</th>" in graded.read_text(encoding="utf-8")

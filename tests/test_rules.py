@@ -208,7 +208,7 @@ def test_descriptions_print_vietnamese_decimal_commas() -> None:
     assert CAMAU_LEVELS.describe(D(1)) == (
         "Ban hành kịp thời: 1; Ban hành không kịp thời: 0,5; Không ban hành: 0"
     )
-    assert CAMAU_BANDS.describe(D(2)) == "trên 90: 2; từ 70: 1; còn lại: 0"
+    assert CAMAU_BANDS.describe(D(2)) == "trên 90: 2; từ 70 đến 90: 1; dưới 70: 0"
     assert "≥ 70" in CAMAU_BANDS.describe(D(2), "en")
 
 

@@ -110,6 +110,9 @@ class YearRange:
         )
 
     def __str__(self) -> str:
+        """As a decision states it: "2013" (one year), "2013–2015", "2013–" (from 2013 on)."""
+        if self.last == self.first:
+            return str(self.first)
         return f"{self.first}–{self.last}" if self.last is not None else f"{self.first}–"
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import decimal_to_ticks
-from parindex.messages import Found, Message, msg
+from parindex.messages import Found, Message, catalogue, msg
 from parindex.model import (
     MAPPING_ARITY,
     Node,
@@ -27,6 +27,7 @@ from parindex.model import (
     known_maximum,
     scorable_level,
 )
+from parindex.rules import Rule
 
 __all__ = [
     "CODE_PATTERN",
@@ -146,12 +147,18 @@ def _check_leaf(node: Node, source: PointsSource | None, pack: Pack) -> Iterator
                 code,
                 ERROR,
                 "rule-parameters",
-                msg("pack.rule_parameters", kind=node.rule.kind, problem=problem),
+                msg("pack.rule_parameters", kind=rule_kind_name(node.rule), problem=problem),
             )
         if not problems:
             yield from _rule_precision(node, pack.point_decimals)
     if source is None and not node.gap:
         yield Violation(code, ERROR, "missing-source", msg("pack.missing_source"))
+
+
+def rule_kind_name(rule: Rule) -> Message | str:
+    """A rule's kind as the user's language names it ("khoảng"); a plugin's kind by its id."""
+    code = f"rules.kind_{rule.kind}"
+    return msg(code) if code in catalogue() else rule.kind
 
 
 _UNKNOWN = {
@@ -216,7 +223,7 @@ def _rule_precision(node: Node, point_decimals: int) -> Iterator[Violation]:
             node.code,
             ERROR,
             "rule-precision",
-            msg("pack.rule_precision", kind=node.rule.kind, decimals=point_decimals),
+            msg("pack.rule_precision", kind=rule_kind_name(node.rule), decimals=point_decimals),
         )
 
 

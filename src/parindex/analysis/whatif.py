@@ -102,6 +102,8 @@ class WhatIf:
     best_moved: tuple[str, ...]
     #: Every unit whose points, class or rank changed.
     outcomes: tuple[UnitOutcome, ...]
+    #: Whether the pack has a classification (without one, no class is shown).
+    graded: bool = True
 
 
 @attrs.frozen(eq=False)
@@ -271,7 +273,14 @@ def what_if(
     )
     # Units whose own points changed first, then the others by their new rank.
     outcomes.sort(key=lambda o: (o.points_after == o.points_before, o.rank_after or 0, o.unit))
-    return WhatIf(name, applied, int(after.rescored.size), after.best_moved, tuple(outcomes))
+    return WhatIf(
+        name,
+        applied,
+        int(after.rescored.size),
+        after.best_moved,
+        tuple(outcomes),
+        graded=results.pack.classification.defined,
+    )
 
 
 # -- targets ----------------------------------------------------------------------
@@ -300,6 +309,8 @@ class TargetPlan:
     #: How the plan was found: ``greedy`` (largest exact gain in total points first,
     #: other units held fixed); rendered from the catalogue (``analysis.method_greedy``).
     method: str = "greedy"
+    #: Whether the pack has a classification (without one, no class is shown).
+    graded: bool = True
 
 
 @attrs.frozen(eq=False)
@@ -419,6 +430,7 @@ def plan_target(
         rank_before=rank_value(int(scores.rank[row])),
         grade_before=grade_label(results, int(scores.grade[row, ROOT])),
         steps=tuple(steps),
+        graded=results.pack.classification.defined,
     )
 
 
@@ -460,6 +472,7 @@ def exhaustive_target(
 
 
 def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> str:
+    graded = result.graded  # a pack without a classification has no class to show
     rows = [
         (
             o.unit,
@@ -468,8 +481,7 @@ def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> st
             fmt(o.points_after, 4, lang),
             fmt(o.index_before, decimals, lang),
             fmt(o.index_after, decimals, lang),
-            o.grade_before or "",
-            o.grade_after or "",
+            *((o.grade_before or "", o.grade_after or "") if graded else ()),
             o.rank_before or "",
             o.rank_after or "",
         )
@@ -483,8 +495,7 @@ def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> st
         f"{label('points', lang)} {a}",
         f"{label('index', lang)} {b}",
         f"{label('index', lang)} {a}",
-        f"{label('grade', lang)} {b}",
-        f"{label('grade', lang)} {a}",
+        *((f"{label('grade', lang)} {b}", f"{label('grade', lang)} {a}") if graded else ()),
         f"{label('rank', lang)} {b}",
         f"{label('rank', lang)} {a}",
     ]
@@ -492,22 +503,25 @@ def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> st
     head = f"{result.stage}: {changes}"
     if result.best_moved:
         head += "\n" + text("analysis.best_moved", lang, codes=result.best_moved)
-    return head + "\n" + format_table(headers, rows, right=(2, 3, 4, 5, 8, 9))
+    ranks = (8, 9) if graded else (6, 7)
+    return head + "\n" + format_table(headers, rows, right=(2, 3, 4, 5, *ranks))
 
 
 def render_target(plan: TargetPlan, *, lang: str = "vi", decimals: int = 2) -> str:
+    graded = plan.graded  # a pack without a classification has no class to show
     goal = []
     if plan.target_rank is not None:
         goal.append(f"{label('rank', lang)} ≤ {plan.target_rank}")
     if plan.target_grade is not None:
         goal.append(f"{label('grade', lang)} {plan.target_grade}")
     status = text("analysis.reached" if plan.reached else "analysis.not_reached", lang)
-    head = (
-        f"{plan.unit}: {' & '.join(goal)} · {status} · "
-        f"{label('index', lang)} {fmt(plan.index_before, decimals, lang)}, "
-        f"{label('rank', lang)} {plan.rank_before or ''}, "
-        f"{label('grade', lang)} {plan.grade_before or ''}\n"
-        + text(f"analysis.method_{plan.method}", lang)
+    before = [
+        f"{label('index', lang)} {fmt(plan.index_before, decimals, lang)}",
+        f"{label('rank', lang)} {plan.rank_before or ''}",
+        *([f"{label('grade', lang)} {plan.grade_before or ''}"] if graded else []),
+    ]
+    head = f"{plan.unit}: {' & '.join(goal)} · {status} · {', '.join(before)}\n" + text(
+        f"analysis.method_{plan.method}", lang
     )
     rows = [
         (
@@ -516,7 +530,7 @@ def render_target(plan: TargetPlan, *, lang: str = "vi", decimals: int = 2) -> s
             s.title,
             fmt(s.points_gained, 4, lang, signed=True),
             fmt(s.index_after, decimals, lang),
-            s.grade_after or "",
+            *((s.grade_after or "",) if graded else ()),
             s.rank_after or "",
         )
         for i, s in enumerate(plan.steps, start=1)
@@ -527,10 +541,10 @@ def render_target(plan: TargetPlan, *, lang: str = "vi", decimals: int = 2) -> s
         label("title", lang),
         label("points", lang),
         label("index", lang),
-        label("grade", lang),
+        *((label("grade", lang),) if graded else ()),
         label("rank", lang),
     ]
-    return head + "\n" + format_table(headers, rows, right=(0, 3, 4, 6))
+    return head + "\n" + format_table(headers, rows, right=(0, 3, 4, 6 if graded else 5))
 
 
 __all__ = [

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from parindex.cli.args import add_command
-from parindex.cli.packinfo import completeness
+from parindex.cli.packinfo import completeness, pack_line
 from parindex.errors import Location, ParIndexError, Severity, Violation
 from parindex.io.criteria_table import TABLE_SUFFIXES, MethodRow, lint_document, lint_table
 from parindex.io.pack_files import pack_to_toml, toml_error
-from parindex.io.vocabulary import STATUSES, UNIT_GROUPS, plain_key, write_choice
-from parindex.messages import current_lang, render, text
+from parindex.io.vocabulary import STATUSES, plain_key, write_choice
+from parindex.messages import Found, current_lang, render, text
 from parindex.model import Pack, ProvenanceStatus
 from parindex.plugins import converter
 from parindex.rules import fmt_number
@@ -165,7 +165,7 @@ def lint_file(
 ) -> tuple[Pack | None, list[Violation], tuple[MethodRow, ...]]:
     """Every problem of a criteria table or pack file, located by row or line; method readings."""
     if not path.is_file():
-        raise ParIndexError("cli.no_pack_file", path=str(path))
+        raise ParIndexError("authoring.no_table_file", path=str(path))
     if path.suffix.lower() in TABLE_SUFFIXES:
         result = lint_table(path, overrides=table_options(args))
         return result.pack, list(result.violations), result.methods
@@ -241,8 +241,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
 def print_gaps(pack: Pack, lang: str | None = None) -> None:
     """What the sources do not give, and why; where each known figure comes from."""
     chosen = lang or current_lang()
-    group = write_choice(UNIT_GROUPS, pack.unit_group, chosen)
-    print(f"{pack.title}\n{pack.id} · {pack.version} · {group} · {pack.years}")
+    print(f"{pack.title}\n{pack_line(pack, chosen)}")
     print(text("authoring.gaps_completeness", chosen, state=completeness(pack, chosen)))
     declared = pack.declared
     counts = [
@@ -276,10 +275,14 @@ def print_gaps(pack: Pack, lang: str | None = None) -> None:
     print("\n".join(lines) if lines else text("authoring.gaps_none", chosen))
 
 
+#: A distribution name pip accepts (PEP 508): ASCII letters and digits, with . _ - inside.
+_DISTRIBUTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
 def _module_name(name: str) -> str:
     module = re.sub(r"[^0-9a-z]+", "_", plain_key(name)).strip("_")
-    if not module or module[0].isdigit():
-        raise ParIndexError("authoring.bad_distribution_name", name=name)
+    if not _DISTRIBUTION.fullmatch(name) or not module or module[0].isdigit():
+        raise ParIndexError("authoring.bad_distribution_name", name=Found(name))
     return module
 
 

@@ -24,7 +24,7 @@ from parindex.cli.args import (
     scored,
 )
 from parindex.cli.heading import add_decimal_comma, add_heading, heading_from
-from parindex.cli.packinfo import completeness
+from parindex.cli.packinfo import completeness, pack_line, unit_group_name
 from parindex.compiled import compile_pack
 from parindex.labels import format_decimal, label
 from parindex.messages import Found, text
@@ -131,7 +131,7 @@ def cmd_packs(args: argparse.Namespace) -> int:
             pack.id,
             pack.version,
             str(pack.years),
-            pack.unit_group.value,
+            unit_group_name(pack, args.lang),
             completeness(pack, args.lang),
             plugins.origin(pack.id),
         )
@@ -159,7 +159,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         print_gaps(pack)
         return 0
-    print(f"{pack.title}\n{pack.id} · {pack.version} · {pack.unit_group.value} · {pack.years}")
+    print(f"{pack.title}\n{pack_line(pack, args.lang)}")
     for basis in pack.legal_basis:
         date = f" ({basis.when()})" if basis.when() else ""
         print("  " + text("cli.legal_basis", number=basis.number, date=date))

@@ -10,6 +10,19 @@ from parindex.messages import text
 from parindex.model import Pack
 
 
+def pack_line(pack: Pack, lang: str | None = None) -> str:
+    """The line under a pack's title: id · version · unit group (in ``lang``) · years."""
+    return f"{pack.id} · {pack.version} · {unit_group_name(pack, lang)} · {pack.years}"
+
+
+def unit_group_name(pack: Pack, lang: str | None = None) -> str:
+    """The pack's unit group as the user's language names it ("sở, ban, ngành")."""
+    from parindex.io.vocabulary import UNIT_GROUPS, write_choice
+    from parindex.messages import current_lang
+
+    return write_choice(UNIT_GROUPS, pack.unit_group, lang or current_lang())
+
+
 def completeness(pack: Pack, lang: str | None = None) -> str:
     """How deep a pack can be scored, in words for the pack list."""
     if pack.synthetic:

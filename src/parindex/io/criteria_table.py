@@ -113,6 +113,39 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
     return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)], ""
 
 
+def _mangled(text: str) -> str | None:
+    """``text`` as it was before UTF-8 bytes were read as Windows-1252 ("mÃ£" → "mã"), if it was."""
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            repaired = text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        if repaired != text:
+            return repaired
+    return None
+
+
+def _check_encoding(file: Path, header: Sequence[object]) -> None:
+    """Refuse a table whose UTF-8 text was opened as Windows-1252 before it was saved.
+
+    Excel opens a CSV without a byte-order mark that way: every Vietnamese letter
+    becomes two or three others, and no header, title or method can be read.
+    """
+    for index, name in enumerate(header):
+        text = clean_text(name)
+        repaired = _mangled(text) if text else None
+        if repaired is not None and any(
+            matches(repaired, (c.vi, c.en, c.key, *c.also)) for c in COLUMNS
+        ):
+            raise ParIndexError(
+                "authoring.mangled_text",
+                file=file.name,
+                cell=f"{column_letter(index)}1",
+                found=Found(text),
+                repaired=Found(repaired),
+            )
+
+
 def read_table(path: str | Path) -> Table:
     """The rows of a criteria table (the first sheet of a workbook, or one named "Tiêu chí")."""
     file = Path(path)
@@ -121,6 +154,7 @@ def read_table(path: str | Path) -> Table:
     if not raw:
         raise ParIndexError("authoring.empty_table", file=file.name)
     header, body = raw[0], raw[1:]
+    _check_encoding(file, header)
     columns: dict[int, str] = {}
     problems: list[Violation] = []
     for index, name in enumerate(header):

@@ -89,6 +89,8 @@ def _choices(rule: Rule, lang: str) -> tuple[str, ...] | None:
 def _allowed(rule: Rule, maximum: Decimal, na: NotApplicable, lang: str) -> str:
     choices = _choices(rule, lang)
     allowed = "; ".join(choices) if choices else rule.expected(maximum, lang)
+    if isinstance(rule, Achieved):  # the drop-down's two words, and the marks typed for them
+        allowed = text("rules.achieved_allowed", lang, choices=allowed)
     if na is not NotApplicable.NOT_ALLOWED:
         return text("output.allowed_or_na", lang, allowed=allowed)
     return allowed

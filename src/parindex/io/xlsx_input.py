@@ -41,7 +41,7 @@ from parindex.io.layout import (
     UNIT_FIELDS,
     header_lookup,
 )
-from parindex.messages import Found, msg
+from parindex.messages import Found, Message, msg
 
 Row = Sequence[Any]
 #: Rows searched for a plain sheet's header (those above it are titles).
@@ -174,16 +174,40 @@ def _meta(book: Any) -> dict[str, tuple[str, int]]:
     return meta
 
 
-def _check_meta(compiled: CompiledPack, meta: dict[str, tuple[str, int]], out: Collected) -> None:
+def _level_words(level: str) -> Message:
+    return msg("workbook.level_at", level=level) if level else msg("workbook.level_leaves")
+
+
+def _check_meta(compiled: CompiledPack, meta: dict[str, tuple[str, int]], out: Collected) -> bool:
+    """Whether the workbook was made for this pack and view; each difference is a problem.
+
+    A template made for another ``--level`` is one problem, said in those words;
+    its cells are not read (every row would be another problem).
+    """
     pack = compiled.pack
     wanted = {
         "pack": pack.id,
         "version": pack.version,
         "level": "" if compiled.level is None else str(compiled.level),
     }
+    fits = True
     for key, value in wanted.items():
         found, row = meta.get(key, ("", 0))
-        if found != value:
+        where = Location(out.source, META_SHEET, row or None, "B" if row else "")
+        if key == "level" and found != value and fits:
+            fits = False
+            out.problems.append(
+                InputProblem(
+                    msg(
+                        "workbook.other_level",
+                        made=_level_words(found),
+                        scoring=_level_words(value),
+                    ),
+                    location=where,
+                    expected=msg("workbook.other_level_expected"),
+                )
+            )
+        elif found != value:
             out.problems.append(
                 InputProblem(
                     msg("workbook.other_pack", key=key, found=Found(found)),
@@ -191,6 +215,7 @@ def _check_meta(compiled: CompiledPack, meta: dict[str, tuple[str, int]], out: C
                     expected=msg("workbook.other_pack_expected", key=key, wanted=Found(value)),
                 )
             )
+    return fits
 
 
 def _int(meta: dict[str, tuple[str, int]], key: str, default: int) -> int:
@@ -566,7 +591,8 @@ def _read_book(compiled: CompiledPack, file: Path, book: Any) -> Collected:
     layout = meta.get("layout", ("", 0))[0]
     header = _int(meta, "header_row", 1)
     if meta:
-        _check_meta(compiled, meta, out)
+        if not _check_meta(compiled, meta, out):
+            return out
     elif (header := _plain_header(rows)) > 0:
         layout = "plain-batch"
     if layout == "unit":

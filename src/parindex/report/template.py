@@ -109,6 +109,9 @@ class _Page:
         survey: SurveyReport | None = None,
     ) -> None:
         self.data, self.lang, self.numbers, self.expanded = data, lang, numbers, expanded
+        #: Whether the pack has a classification: without one, the report shows the
+        #: index and rank only (no class column, badge, legend or distribution).
+        self.graded = data.pack.classification.defined
         self.survey = survey
         self.d = data.index_decimals
         self.lost_head = ""
@@ -119,7 +122,13 @@ class _Page:
     def pct(self, cell: Cell) -> str:
         return escape(self.numbers.percent(cell.index, self.d))
 
+    def note(self, key: str) -> str:
+        """A note's key: its ``_ungraded`` form (no word of classes) for a pack without them."""
+        return key if self.graded else f"{key}_ungraded"
+
     def grade(self, cell: Cell) -> str:
+        if not self.graded:
+            return ""
         if cell.grade < 0:
             return f'<span class="sw sn">{self.t("no_class")}</span>'
         return f'<span class="sw s{cell.grade}">{escape(self.data.grades[cell.grade])}</span>'
@@ -268,17 +277,16 @@ class _Page:
                 f"<h3>{self.group_name(group)} — {self.t('group_avg')}: "
                 f"{escape(self.numbers.percent(group.total_average, self.d))}</h3>"
             )
-            parts.append(
-                svg.stacked_counts(
-                    group.grade_counts,
-                    data.grades,
-                    label=f"{text('distribution', self.lang)}: {group.name}",
+            if self.graded:
+                parts.append(
+                    svg.stacked_counts(
+                        group.grade_counts,
+                        data.grades,
+                        label=f"{text('distribution', self.lang)}: {group.name}",
+                    )
                 )
-            )
-            head = [
-                label(key, self.lang)
-                for key in ("rank", "unit", "name", "points", "maximum", "index", "grade")
-            ]
+            keys = ("rank", "unit", "name", "points", "maximum", "index")
+            head = [label(key, self.lang) for key in (*keys, *(("grade",) if self.graded else ()))]
             if previous is not None:
                 head += [text("change_index", self.lang), text("change_rank", self.lang)]
             ths = "".join(f"<th>{escape(h)}</th>" for h in head)
@@ -290,7 +298,8 @@ class _Page:
                     f"<td>{escape(row.id)}</td><td>{escape(row.name)}</td>"
                     f'<td class="n">{escape(self.numbers.number(row.points, self.d))}</td>'
                     f'<td class="n">{escape(self.numbers.number(row.maximum, self.d))}</td>'
-                    f'<td class="n">{self.pct(row.total)}</td><td>{self.grade(row.total)}</td>'
+                    f'<td class="n">{self.pct(row.total)}</td>'
+                    + (f"<td>{self.grade(row.total)}</td>" if self.graded else "")
                 )
                 if previous is not None:
                     cells += self.change_cells(row)
@@ -328,9 +337,10 @@ class _Page:
                 rule = f"{sign}{NBSP}{escape(self.numbers.percent(g.minimum, 0))}"
             spans.append(f'<span><span class="sw s{k}">{escape(g.label)}</span> {rule}</span>')
         max_label = escape(label("maximum", self.lang))
+        classes = f'<p class="legend"><b>{self.t("classes")}:</b> {"".join(spans)}</p>'
         return (
-            f'<p class="legend"><b>{self.t("classes")}:</b> {"".join(spans)}</p>'
-            f"<table><thead><tr><th>#</th><th>{self.t('fields')}</th><th>{max_label}</th>"
+            (classes if self.graded else "")
+            + f"<table><thead><tr><th>#</th><th>{self.t('fields')}</th><th>{max_label}</th>"
             f"</tr></thead><tbody>{fields}</tbody></table>"
         )
 
@@ -351,7 +361,7 @@ class _Page:
         ]
         parts = [
             f'<section id="heatmap"><h2>{self.t("heatmap")}</h2>',
-            f'<p class="note">{self.t("heatmap_note")}</p>',
+            f'<p class="note">{self.t(self.note("heatmap_note"))}</p>',
             self.legends(),
         ]
         for group in self.data.groups:
@@ -451,7 +461,7 @@ class _Page:
         )
         parts = [
             f'<section id="units"><h2>{self.t("units")}</h2>',
-            f'<p class="note">{self.t("units_note")}</p>',
+            f'<p class="note">{self.t(self.note("units_note"))}</p>',
             self.frames(),
         ]
         if any(len(g.rows) > self.expanded for g in self.data.groups):

@@ -211,24 +211,13 @@ class Bands(Rule):
         return problems
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
-        if not self.monotone:
-            return "; ".join(
-                f"{_interval_words(interval, lang)}: {fmt_number(interval.points, lang)}"
-                for interval in self.intervals()
-            )
-        parts = []
-        for band in self.bands:
-            if lang == "vi":
-                word = "từ" if band.inclusive else "trên"
-            else:
-                word = "≥" if band.inclusive else ">"
-            parts.append(
-                f"{word} {fmt_number(band.threshold, lang)}: {fmt_number(band.points, lang)}"
-            )
-        parts.append(
-            ("còn lại: " if lang == "vi" else "otherwise: ") + fmt_number(self.otherwise, lang)
+        """Each band with both its ends ("trên 90: 2; từ 70 đến 90: 1; dưới 70: 0"), the
+        best band first where higher values earn more, the lowest values first otherwise."""
+        intervals = self.intervals()
+        return "; ".join(
+            f"{_interval_words(interval, lang)}: {fmt_number(interval.points, lang)}"
+            for interval in (reversed(intervals) if self.monotone else intervals)
         )
-        return "; ".join(parts)
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
         return _range_expected(self.lower, self.upper, lang)
