@@ -8,11 +8,40 @@ its facts), rendered in the reader's language when shown. Applications match on
 from __future__ import annotations
 
 import enum
+import errno
 from collections.abc import Sequence
 
 import attrs
 
 from parindex.messages import Found, Message, current_lang, msg, render, text
+
+#: Refusals of the operating system said in the reader's words (catalogue ``system.*``).
+_OS_REASONS = {
+    errno.EACCES: "eacces",
+    errno.EPERM: "eacces",
+    errno.ENOENT: "enoent",
+    errno.EISDIR: "eisdir",
+    errno.ENOTDIR: "enotdir",
+    errno.ENOSPC: "enospc",
+    errno.EDQUOT: "edquot",
+    errno.EROFS: "erofs",
+    errno.EEXIST: "eexist",
+    errno.EBUSY: "ebusy",
+    errno.EMFILE: "emfile",
+    errno.ENAMETOOLONG: "enametoolong",
+    errno.ELOOP: "eloop",
+    errno.EIO: "eio",
+}
+
+
+def os_reason(error: OSError) -> Text:
+    """Why the system refused a file operation, in the reader's language where known
+    (the C library's English ``strerror`` otherwise)."""
+    key = _OS_REASONS.get(error.errno) if error.errno is not None else None
+    if key is not None:
+        return msg(f"system.{key}")
+    return error.strerror or type(error).__name__
+
 
 #: How many problems an exception message lists before summarising the rest.
 MESSAGE_LIMIT = 25
@@ -196,4 +225,5 @@ __all__ = [
     "as_message",
     "current_lang",
     "msg",
+    "os_reason",
 ]

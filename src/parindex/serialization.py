@@ -201,6 +201,11 @@ def pack_from_document(
     places: dict[str, Location | str] = {}
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         code = str(entry.get("code", "")) if isinstance(entry, Mapping) else ""
+        if isinstance(entry, Mapping) and "code" in entry and not code.strip():
+            # "" is the root's code: a node given it would be its own parent.
+            problem = msg("pack.malformed_code", found=Found(code))
+            violations.append(Violation(code, Severity.ERROR, "structure", problem, where(index)))
+            continue
         if code and code in places:
             violations.append(
                 Violation(

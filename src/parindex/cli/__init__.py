@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 from parindex.cli import analysis, authoring, basic, history, io_commands, report, survey
 from parindex.cli.args import common_parser
-from parindex.errors import ParIndexError
+from parindex.errors import ParIndexError, os_reason
 from parindex.messages import LANGS, current_lang, shorten, text, use_lang
 
 #: Modules contributing commands; each has ``register(subparsers)``.
@@ -222,7 +222,7 @@ def _internal_error(exc: BaseException, *, debug: bool) -> int:
 
 
 def _os_error(exc: OSError) -> str:
-    reason = exc.strerror or type(exc).__name__
+    reason = os_reason(exc)
     if exc.filename is not None:
         return text("cli.os_error_file", path=str(exc.filename), reason=reason)
     return text("cli.os_error", reason=reason)

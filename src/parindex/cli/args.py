@@ -109,11 +109,22 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
     )
 
 
+def positive(value: str) -> int:
+    """A whole number from 1 up (``--level``, ``--rows``, ``--communes``), or a usage error."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(text("cli.positive_expected", found=Found(value)))
+    return number
+
+
 def add_scoring(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
     """``--level`` and ``--allow-missing`` (how inputs are scored), and ``--demo N``."""
     parser.add_argument(
         "--level",
-        type=int,
+        type=positive,
         default=None,
         metavar="N",
         help=text("cli.help_level"),

@@ -21,6 +21,7 @@ from parindex.cli.args import (
     check_output_args,
     load_pack,
     note,
+    positive,
     scored,
 )
 from parindex.cli.heading import add_decimal_comma, add_heading, heading_from
@@ -101,7 +102,9 @@ def register(commands: Any) -> None:
         help=text("cli.help_demo_cmd"),
         examples=("parindex demo", "parindex demo --communes 1000"),
     )
-    demo.add_argument("--communes", type=int, default=10_000, help=text("cli.help_communes"))
+    demo.add_argument(
+        "--communes", type=positive, default=10_000, metavar="N", help=text("cli.help_communes")
+    )
     demo.set_defaults(handler=cmd_demo)
 
 

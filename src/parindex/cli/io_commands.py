@@ -14,14 +14,15 @@ from parindex.cli.args import (
     check_output_args,
     load_pack,
     note,
+    positive,
 )
 from parindex.cli.heading import add_heading, heading_from
 from parindex.compiled import compile_pack
-from parindex.errors import PackError, Severity
+from parindex.errors import PackError, ParIndexError, Severity
 from parindex.io.criteria_table import TABLE_SUFFIXES, lint_table
 from parindex.io.pack_files import PACK_FORMATS, export_pack
 from parindex.io.template import write_template
-from parindex.messages import text
+from parindex.messages import Found, text
 from parindex.validation import validate
 
 #: What ``pack export`` and ``pack import`` write.
@@ -48,11 +49,11 @@ def register(commands: Any) -> None:
         help=text("cli.help_template_layout"),
     )
     template.add_argument(
-        "--rows", type=int, default=500, metavar="N", help=text("cli.help_template_rows")
+        "--rows", type=positive, default=500, metavar="N", help=text("cli.help_template_rows")
     )
     add_stage(template, help=text("cli.help_template_stage"))
     template.add_argument(
-        "--level", type=int, default=None, metavar="N", help=text("cli.help_template_level")
+        "--level", type=positive, default=None, metavar="N", help=text("cli.help_template_level")
     )
     add_heading(template, signature=False)
     template.set_defaults(handler=cmd_template)
@@ -108,6 +109,11 @@ def register(commands: Any) -> None:
 def cmd_template(args: argparse.Namespace) -> int:
     check_output_args(args)
     compiled = compile_pack(load_pack(args.pack), level=args.level)
+    stages = compiled.pack.stages
+    if args.stage is not None and args.stage not in stages:
+        raise ParIndexError(
+            "cli.unknown_stage", pack=compiled.pack.id, found=Found(args.stage), stages=list(stages)
+        )
     path = write_template(
         compiled,
         args.output,

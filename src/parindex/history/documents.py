@@ -23,7 +23,7 @@ from typing import Any
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from parindex.errors import ParIndexError, _summarise
+from parindex.errors import ParIndexError, _summarise, os_reason
 from parindex.history.problems import SetProblem, set_place
 from parindex.messages import Found, Message, msg
 
@@ -199,9 +199,7 @@ def read_text(path: str | FilePath) -> str:
     except UnicodeDecodeError as exc:
         raise ParIndexError("history.not_utf8", file=str(file), position=exc.start) from None
     except OSError as exc:
-        raise ParIndexError(
-            "history.unreadable", file=str(file), reason=exc.strerror or ""
-        ) from None
+        raise ParIndexError("history.unreadable", file=str(file), reason=os_reason(exc)) from None
 
 
 def read_toml(path: str | FilePath) -> dict[str, Any]:

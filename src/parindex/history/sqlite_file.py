@@ -22,7 +22,7 @@ from pathlib import Path
 
 import attrs
 
-from parindex.errors import ParIndexError
+from parindex.errors import ParIndexError, os_reason
 
 MAGIC = b"SQLite format 3\x00"
 #: ``PRAGMA application_id`` of a parindex store: "PARI" in ASCII.
@@ -62,7 +62,7 @@ def read_header(path: Path) -> Header | None:
         return None
     except OSError as exc:
         raise ParIndexError(
-            "history.store_unreadable", path=str(path), reason=exc.strerror or ""
+            "history.store_unreadable", path=str(path), reason=os_reason(exc)
         ) from None
     if not head:
         raise ParIndexError("history.store_empty", path=str(path))
@@ -109,7 +109,7 @@ def create_new(path: Path, initialise: Callable[[sqlite3.Connection], None]) -> 
         handle, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise ParIndexError(
-            "history.cannot_create", path=str(path), reason=exc.strerror or ""
+            "history.cannot_create", path=str(path), reason=os_reason(exc)
         ) from None
     os.close(handle)
     temporary = Path(name)

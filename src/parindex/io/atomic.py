@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from parindex.errors import ParIndexError
+from parindex.errors import ParIndexError, os_reason
 
 
 def _umask() -> int:
@@ -49,8 +49,7 @@ def _mode_for(final: Path) -> int:
 
 
 def _failed(target: str | Path, error: OSError) -> ParIndexError:
-    reason = error.strerror or type(error).__name__
-    return ParIndexError("output.write_failed", path=str(target), reason=reason)
+    return ParIndexError("output.write_failed", path=str(target), reason=os_reason(error))
 
 
 def _sync_folder(folder: Path) -> None:

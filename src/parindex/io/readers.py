@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from parindex.compiled import CompiledPack
-from parindex.errors import InputError, InputProblem, Location
+from parindex.errors import InputError, InputProblem, Location, os_reason
 from parindex.inputs import Override, ScoringInput
 from parindex.io.assemble import Collected, assemble
 from parindex.io.csv_long import collect_long_csv
@@ -87,7 +87,7 @@ def collect(compiled: CompiledPack, path: Path) -> Collected:
         return Collected(path.name, "long", problems=list(exc.problems))
     except OSError as exc:
         problem = InputProblem(
-            msg("input.cannot_open", reason=exc.strerror or type(exc).__name__),
+            msg("input.cannot_open", reason=os_reason(exc)),
             location=Location(path.name),
         )
         return Collected(path.name, "long", problems=[problem])

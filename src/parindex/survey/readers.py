@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from parindex import limits
-from parindex.errors import InputError, InputProblem, Location
+from parindex.errors import InputError, InputProblem, Location, os_reason
 from parindex.grammar import clean_text, label_key
 from parindex.io import xlsx_input
 from parindex.io.cells import column_letter
@@ -412,7 +412,7 @@ def read_answers(
         except OSError as exc:
             problems.append(
                 InputProblem(
-                    msg("survey.cannot_read", detail=exc.strerror or str(exc)),
+                    msg("survey.cannot_read", detail=os_reason(exc)),
                     location=Location(file.name),
                 )
             )
