@@ -292,6 +292,10 @@ def test_a_template_for_another_level_is_one_clear_problem_per_workbook(tmp_path
     err = capsys.readouterr().err
     made_for = "sổ tính là mẫu nhập điểm ở cấp 1 (--level 1), còn lệnh này chấm ở cấp sâu nhất của gói (không có --level)"
     assert err.count(made_for) == 2 and "thiếu dòng" not in err and "chấm với đúng --level của mẫu" in err
+    assert main(["score", "synthetic-commune", str(folder)]) == 2  # a template of another pack
+    err = capsys.readouterr().err
+    assert "sổ tính được tạo cho gói “camau-1880-2013-linh-vuc-1” (cần: gói “synthetic-commune”" in err
+    assert "pack" not in err and "thiếu dòng" not in err
 
 
 def test_a_table_whose_utf8_text_was_opened_as_windows_1252_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -364,3 +368,19 @@ def test_the_report_of_a_pack_without_classification_shows_index_and_rank_only(t
     examples = Path(__file__).parents[1] / "docs" / "examples" / "don-vi"
     assert main(["report", "synthetic-commune", str(examples), "-o", str(graded)]) == 0
     assert "<th>Xếp loại</th>" in graded.read_text(encoding="utf-8")
+
+
+def test_explain_compares_with_self_assessment_only_where_the_view_differs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    entries = CAMAU.parent / "don-vi.csv"
+    self_only = tmp_path / "tu-danh-gia.csv"
+    import csv
+
+    rows = list(csv.reader(entries.open(encoding="utf-8")))
+    assert rows[0][-1] == "thẩm định"  # the appraisal column goes: self-assessment only
+    with self_only.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(row[:-1] for row in rows)
+    assert main(["explain", str(CAMAU), str(self_only), "--unit", "SO-B"]) == 0
+    out = capsys.readouterr().out
+    assert "· final\n" in out and "Chênh lệch" not in out and "Tự chấm" not in out
+    assert main(["explain", str(CAMAU), str(entries), "--unit", "SO-B"]) == 0
+    assert "final (chênh lệch: final − self)" in capsys.readouterr().out  # appraisal changed values

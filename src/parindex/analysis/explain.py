@@ -134,7 +134,9 @@ def explain(
     """The unit's tree node by node for the view ``stage`` (default: final).
 
     ``compare`` names the view to set against it (default the self-assessment;
-    ignored when it is the same view or absent). Raises ParIndexError if the
+    ignored when it is absent, or the same view: the same name, or the same stages
+    without overrides, as final is when only self-assessment was entered). Raises
+    ParIndexError if the
     rebuilt explanation does not reproduce the scored points exactly.
     """
     compiled = results.compiled
@@ -151,8 +153,10 @@ def explain(
     compare_scores = None
     compare_name = None
     if compare is not None and compare != name and compare in results.stages:
-        compare_scores = results.stages[compare]
-        compare_name = compare
+        same = results.stages[compare].stages_used == scores.stages_used and not overrides
+        if not same:
+            compare_scores = results.stages[compare]
+            compare_name = compare
 
     n = compiled.n_nodes
     pts = [0] * n

@@ -181,8 +181,8 @@ def _level_words(level: str) -> Message:
 def _check_meta(compiled: CompiledPack, meta: dict[str, tuple[str, int]], out: Collected) -> bool:
     """Whether the workbook was made for this pack and view; each difference is a problem.
 
-    A template made for another ``--level`` is one problem, said in those words;
-    its cells are not read (every row would be another problem).
+    A template made for another pack, version or ``--level`` says so, in those
+    words; its cells are not read (every row would be another problem).
     """
     pack = compiled.pack
     wanted = {
@@ -193,28 +193,25 @@ def _check_meta(compiled: CompiledPack, meta: dict[str, tuple[str, int]], out: C
     fits = True
     for key, value in wanted.items():
         found, row = meta.get(key, ("", 0))
-        where = Location(out.source, META_SHEET, row or None, "B" if row else "")
-        if key == "level" and found != value and fits:
-            fits = False
-            out.problems.append(
-                InputProblem(
-                    msg(
-                        "workbook.other_level",
-                        made=_level_words(found),
-                        scoring=_level_words(value),
-                    ),
-                    location=where,
-                    expected=msg("workbook.other_level_expected"),
-                )
+        if found == value:
+            continue
+        fits = False
+        if key == "level":
+            problem = msg(
+                "workbook.other_level", made=_level_words(found), scoring=_level_words(value)
             )
-        elif found != value:
-            out.problems.append(
-                InputProblem(
-                    msg("workbook.other_pack", key=key, found=Found(found)),
-                    location=Location(out.source, META_SHEET, row or None, "B" if row else ""),
-                    expected=msg("workbook.other_pack_expected", key=key, wanted=Found(value)),
-                )
+            expected = msg("workbook.other_level_expected")
+        else:
+            what = msg(f"workbook.key_{key}")
+            problem = msg("workbook.other_pack", key=what, found=Found(found))
+            expected = msg("workbook.other_pack_expected", key=what, wanted=Found(value))
+        out.problems.append(
+            InputProblem(
+                problem,
+                location=Location(out.source, META_SHEET, row or None, "B" if row else ""),
+                expected=expected,
             )
+        )
     return fits
 
 
