@@ -48,7 +48,6 @@ from parindex.rules import (
     Bands,
     CappedCount,
     Direct,
-    Interval,
     Level,
     Levels,
     PerItemDeduction,
@@ -513,66 +512,14 @@ def _pts(value: Decimal, lang: str) -> str:
     return f"{_n(value, lang)} point" + ("" if value == 1 else "s")
 
 
-def _interval_words(interval: Interval, pct: str, lang: str) -> str:
-    """One band, lowest values first: "dưới 2 %", "từ 2 % đến dưới 5 %", "từ 5 % trở lên"."""
-    vi = lang == "vi"
-    low = None if interval.low is None else f"{_n(interval.low, lang)}{pct}"
-    high = None if interval.high is None else f"{_n(interval.high, lang)}{pct}"
-    if low is None:
-        assert high is not None  # a rule has at least one band
-        if vi:
-            return f"từ {high} trở xuống" if interval.high_inclusive else f"dưới {high}"
-        return f"{high} or less" if interval.high_inclusive else f"below {high}"
-    if high is None:
-        if vi:
-            return f"từ {low} trở lên" if interval.low_inclusive else f"trên {low}"
-        return f"{low} or more" if interval.low_inclusive else f"above {low}"
-    if vi:
-        start = "từ" if interval.low_inclusive else "trên"
-        return f"{start} {low} {'đến' if interval.high_inclusive else 'đến dưới'} {high}"
-    start = "from" if interval.low_inclusive else "above"
-    return f"{start} {low} {'to' if interval.high_inclusive else 'to below'} {high}"
-
-
 def _bands_words(rule: Bands, lang: str) -> Iterator[str]:
+    """Each band with both its ends, the best first where higher values earn more and the
+    lowest values first otherwise (as appendices word error and late rates)."""
     pct = " %" if rule.upper is not None and rule.upper == HUNDRED and rule.lower == ZERO else ""
-    vi = lang == "vi"
-    if not rule.monotone:
-        # Lower values earn more (or the best band lies between): from the lowest values
-        # up, as appendices word error and late rates.
-        for number, interval in enumerate(rule.intervals()):
-            words = _interval_words(interval, pct, lang)
-            words = words[:1].upper() + words[1:] if number == 0 else words
-            yield f"{words}: {_pts(interval.points, lang)}"
-        yield from _range_words(rule, lang)
-        return
-    previous: Band | None = None
-    for band in rule.bands:
-        t = f"{_n(band.threshold, lang)}{pct}"
-        if previous is None:
-            if vi:
-                cond = f"Từ {t} trở lên" if band.inclusive else f"Trên {t}"
-            else:
-                cond = f"{t} or more" if band.inclusive else f"Above {t}"
-        else:
-            up = f"{_n(previous.threshold, lang)}{pct}"
-            if vi:
-                start = "từ" if band.inclusive else "trên"
-                end = f"đến dưới {up}" if previous.inclusive else f"đến {up}"
-                cond = f"{start} {t} {end}"
-            else:
-                start = "from" if band.inclusive else "above"
-                end = f"to below {up}" if previous.inclusive else f"to {up}"
-                cond = f"{start} {t} {end}"
-        yield f"{cond}: {_pts(band.points, lang)}"
-        previous = band
-    if previous is not None:
-        t = f"{_n(previous.threshold, lang)}{pct}"
-        if vi:
-            cond = f"dưới {t}" if previous.inclusive else f"từ {t} trở xuống"
-        else:
-            cond = f"below {t}" if previous.inclusive else f"{t} or less"
-        yield f"{cond}: {_pts(rule.otherwise, lang)}"
+    for number, interval in enumerate(rule.ordered()):
+        words = interval.words(lang, pct)
+        words = words[:1].upper() + words[1:] if number == 0 else words
+        yield f"{words}: {_pts(interval.points, lang)}"
     yield from _range_words(rule, lang)
 
 

@@ -45,26 +45,6 @@ def _range_expected(low: Decimal, high: Decimal | None, lang: str) -> str:
     )
 
 
-def _interval_words(interval: Interval, lang: str) -> str:
-    """An interval as a table prints it: "dưới 2", "từ 2 đến dưới 5", "từ 5 trở lên"."""
-    low = None if interval.low is None else fmt_number(interval.low, lang)
-    high = None if interval.high is None else fmt_number(interval.high, lang)
-    if lang == "vi":
-        start = "" if low is None else ("từ " if interval.low_inclusive else "trên ") + low
-        if high is None:
-            return f"{start} trở lên" if interval.low_inclusive else start
-        end = f"đến {high}" if interval.high_inclusive else f"đến dưới {high}"
-        if low is None:
-            return f"từ {high} trở xuống" if interval.high_inclusive else f"dưới {high}"
-        return f"{start} {end}"
-    ends = []
-    if low is not None:
-        ends.append(("≥ " if interval.low_inclusive else "> ") + low)
-    if high is not None:
-        ends.append(("≤ " if interval.high_inclusive else "< ") + high)
-    return " and ".join(ends)
-
-
 def _max_micro(maxima: Int64Array, ticks_per_point: int) -> Int64Array:
     result: Int64Array = maxima * (VALUE_SCALE // ticks_per_point)
     return result
@@ -146,6 +126,26 @@ class Interval:
     high_inclusive: bool
     points: Decimal
 
+    def words(self, lang: str = "vi", unit: str = "") -> str:
+        """The values as a table words them: "dưới 2", "từ 2 đến dưới 5", "từ 5 trở lên"
+        (``unit`` follows each number: " %")."""
+        vi = lang == "vi"
+        low = None if self.low is None else f"{fmt_number(self.low, lang)}{unit}"
+        high = None if self.high is None else f"{fmt_number(self.high, lang)}{unit}"
+        if low is None:
+            if vi:
+                return f"từ {high} trở xuống" if self.high_inclusive else f"dưới {high}"
+            return f"{high} or less" if self.high_inclusive else f"below {high}"
+        if high is None:
+            if vi:
+                return f"từ {low} trở lên" if self.low_inclusive else f"trên {low}"
+            return f"{low} or more" if self.low_inclusive else f"above {low}"
+        if vi:
+            start = "từ" if self.low_inclusive else "trên"
+            return f"{start} {low} {'đến' if self.high_inclusive else 'đến dưới'} {high}"
+        start = "from" if self.low_inclusive else "above"
+        return f"{start} {low} {'to' if self.high_inclusive else 'to below'} {high}"
+
 
 @attrs.frozen
 class Bands(Rule):
@@ -186,6 +186,12 @@ class Bands(Rule):
         found.append(Interval(None, False, high, high_inclusive, self.otherwise))
         return tuple(reversed(found))
 
+    def ordered(self) -> tuple[Interval, ...]:
+        """The intervals as an appendix lists them: the best band first where higher values
+        earn more, the lowest values first otherwise (error and late rates)."""
+        intervals = self.intervals()
+        return tuple(reversed(intervals)) if self.monotone else intervals
+
     def takes_rate(self) -> bool:
         return True
 
@@ -213,10 +219,9 @@ class Bands(Rule):
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
         """Each band with both its ends ("trên 90: 2; từ 70 đến 90: 1; dưới 70: 0"), the
         best band first where higher values earn more, the lowest values first otherwise."""
-        intervals = self.intervals()
         return "; ".join(
-            f"{_interval_words(interval, lang)}: {fmt_number(interval.points, lang)}"
-            for interval in (reversed(intervals) if self.monotone else intervals)
+            f"{interval.words(lang)}: {fmt_number(interval.points, lang)}"
+            for interval in self.ordered()
         )
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
