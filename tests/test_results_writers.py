@@ -29,10 +29,17 @@ from parindex.io import read_input, write_results
 from parindex.io.results_out import CSV_FIELDS, results_document
 from parindex.io.sheets import csv_text
 from parindex.messages import format_number
-from parindex.results import Results
+from parindex.results import NodeResult, Results
 from parindex.synthetic import synthetic_input
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+def reference_rows(results: Results, stage: str | None = None) -> list[NodeResult]:
+    """``Results.rows()`` as it was: one ``_row`` (Decimal accessors) per unit and node."""
+    scores = results.scores(stage)
+    nodes = range(results.compiled.n_nodes)
+    return [results._row(i, n, scores) for i in range(len(results.units)) for n in nodes]
 
 
 def reference_csv(results: Results, decimal_comma: bool) -> bytes:
@@ -55,7 +62,7 @@ def reference_csv(results: Results, decimal_comma: bool) -> bytes:
     coverage = [results.coverage.line()] if results.is_partial else []
     writer.writerow((*CSV_FIELDS, "coverage") if coverage else CSV_FIELDS)
     decimals = results.pack.rounding.decimals
-    for record in results.rows():
+    for record in reference_rows(results):
         row = []
         for name in CSV_FIELDS:
             value = getattr(record, name)
@@ -147,6 +154,15 @@ def test_random_results_write_the_same_bytes(
     results: Results, year: int | None, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     assert_same_files(results, tmp_path_factory.mktemp("random"), year)
+    for stage in (None, *results.stages):
+        # the same records, to the text of each Decimal ("-0.00", "7.50")
+        assert [_text(r) for r in results.rows(stage)] == [
+            _text(r) for r in reference_rows(results, stage)
+        ]
+
+
+def _text(record: NodeResult) -> tuple[str, ...]:
+    return tuple(str(value) for value in attrs.astuple(record))
 
 
 def test_blocks_of_units_join_seamlessly(
@@ -174,7 +190,7 @@ def _cells(path: Path) -> dict[str, object]:
             [
                 (
                     cell.coordinate,
-                    cell.value,
+                    repr(cell.value),  # -0.0 is not 0.0
                     cell.data_type,
                     cell.number_format,
                     repr(cell.font),
@@ -341,3 +357,46 @@ def test_score_json_on_stdout_is_the_results_document(
         == 0
     )
     assert capsysbinary.readouterr().out == reference_json(examples[0][1], 2024)
+
+
+def test_a_small_negative_figure_keeps_its_sign_as_before(tmp_path: Path) -> None:
+    """A criterion at -0.004 points after a deduction publishes as "-0.00", as Decimal rounds
+    it (random packs rarely draw such a deduction)."""
+    from parindex import Record
+    from parindex.model import Node, Pack, PointsSource, UnitGroup, YearRange
+    from parindex.rules import Direct
+
+    def leaf(code: str, **extra: object) -> Node:
+        return Node(code=code, title=code, maximum=Decimal(1), rule=Direct(), **extra)  # type: ignore[arg-type]
+
+    pack = Pack(
+        id="tru-diem",
+        title="Bộ mô phỏng",
+        version="1",
+        unit_group=UnitGroup.COMMUNE,
+        years=YearRange(2024),
+        synthetic=True,
+        tree=(
+            Node(
+                code="1",
+                title="Lĩnh vực",
+                source=PointsSource.SELF_ASSESSMENT,
+                children=(
+                    leaf("1.1", deduction_cap=Decimal("0.25"), floor=Decimal("-0.25")),
+                    leaf("1.2"),
+                ),
+            ),
+        ),
+    )
+    compiled = compile_pack(pack)
+    records = [
+        Record("x", "1.1", 0),
+        Record("x", "1.2", 1),
+        Record("x", "1.1", "0.004", entry="deduction"),
+    ]
+    results = parindex.score(compiled, parindex.from_records(compiled, records))
+    assert str(results.rounded_points("x", "1.1")) == "-0.00"
+    assert [_text(r) for r in results.rows()] == [_text(r) for r in reference_rows(results)]
+    assert_same_files(results, tmp_path)
+    assert_same_workbook(results, tmp_path)
+    assert b"\r\nx,,,1.1,1.1,2,-0.00,1.00," in (tmp_path / "r0.csv").read_bytes()

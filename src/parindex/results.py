@@ -265,12 +265,50 @@ class Results:
         return np.array([counts[group] for group in groups], dtype=np.int64)
 
     def rows(self, stage: str | None = None, max_depth: int | None = None) -> list[NodeResult]:
+        """One record per unit and node (to ``max_depth``), unit by unit: the figures of
+        :meth:`_row`, read from the arrays a table at a time rather than cell by cell."""
         scores = self.scores(stage)
-        depth = self.compiled.depth
-        nodes = [
-            n for n in range(self.compiled.n_nodes) if max_depth is None or depth[n] <= max_depth
-        ]
-        return [self._row(i, n, scores) for i in range(len(self.units)) for n in nodes]
+        compiled, pack = self.compiled, self.pack
+        depth = compiled.depth
+        nodes = [n for n in range(compiled.n_nodes) if max_depth is None or depth[n] <= max_depth]
+        point_decimals, decimals = pack.point_decimals, pack.rounding.decimals
+        points = scores.points[:, nodes]
+        rounded = round_ticks(points, pack).tolist()
+        below = (points < 0).tolist()
+        maxima = scores.unit_maximum()[:, nodes].tolist()
+        index = scores.index[:, nodes].tolist()
+        labels = [*pack.classification.labels, None]  # NO_GRADE (-1) is the last
+        grades = scores.grade[:, nodes].tolist()
+        ranks = scores.rank.tolist()
+        about = [(compiled.codes[n], compiled.titles[n], int(depth[n]), n == ROOT) for n in nodes]
+        maximum_of: dict[int, Decimal] = {}
+        records = []
+        for row, unit in enumerate(self.units):
+            rank = None if ranks[row] == UNRANKED else ranks[row]
+            for k, (code, title, level, is_root) in enumerate(about):
+                value = Decimal(rounded[row][k]).scaleb(-decimals)
+                if below[row][k] and not value:  # Decimal keeps the sign of -0.001 → -0.00
+                    value = value.copy_negate()
+                ticks = maxima[row][k]
+                maximum = maximum_of.get(ticks)
+                if maximum is None:
+                    maximum = maximum_of[ticks] = Decimal(ticks).scaleb(-point_decimals)
+                records.append(
+                    NodeResult(
+                        unit=unit.id,
+                        name=unit.name,
+                        group=unit.group,
+                        code=code,
+                        title=title,
+                        depth=level,
+                        points=value,
+                        maximum=maximum,
+                        index=None if ticks == 0 else Decimal(index[row][k]).scaleb(-decimals),
+                        grade=labels[grades[row][k]],
+                        rank=rank if is_root else None,
+                    )
+                )
+        return records
 
     def _row(self, row: int, node: int, scores: StageScores) -> NodeResult:
         unit = self.units[row]
