@@ -400,3 +400,20 @@ def test_a_small_negative_figure_keeps_its_sign_as_before(tmp_path: Path) -> Non
     assert_same_files(results, tmp_path)
     assert_same_workbook(results, tmp_path)
     assert b"\r\nx,,,1.1,1.1,2,-0.00,1.00," in (tmp_path / "r0.csv").read_bytes()
+
+
+def test_more_units_than_a_sheet_has_rows_are_refused_before_writing(
+    examples: list[tuple[str, Results]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parindex.errors import ParIndexError
+    from parindex.io import results_out
+
+    monkeypatch.setattr(results_out, "SHEET_ROWS", 16)  # the header block takes 10 rows
+    with pytest.raises(ParIndexError) as caught:
+        write_results(examples[0][1], tmp_path / "kq.xlsx")
+    assert caught.value.code == "output.too_many_units_for_workbook"
+    assert (
+        "3 đơn vị không vừa một trang tính (16 dòng); hãy ghi kết quả ra .csv"
+        in caught.value.render()
+    )
+    assert not list(tmp_path.iterdir())

@@ -77,6 +77,8 @@ from parindex.scoring import effective_entries
 
 #: Above this many units the workbook has no per-unit sheets unless asked for.
 UNIT_SHEETS_LIMIT = 300
+#: Rows of a worksheet (Excel, LibreOffice).
+SHEET_ROWS = 1_048_576
 #: Number format of an entered rate: the number, then " %".
 RATE = 'General" %"'
 #: Tables wider than this (characters) print on landscape pages.
@@ -112,8 +114,10 @@ def _sheet_name(text: str, taken: set[str]) -> str:
 class _Book:
     """One results workbook being written: the shared header and formats of its sheets."""
 
-    def __init__(self, results: Results, lang: str, heading: Heading) -> None:
-        self.results, self.lang, self.heading = results, lang, heading
+    def __init__(
+        self, results: Results, lang: str, heading: Heading, path: str | Path = ""
+    ) -> None:
+        self.results, self.lang, self.heading, self.path = results, lang, heading, path
         pack = results.pack
         self.decimals = pack.rounding.decimals
         self.fmt = number_format(self.decimals)
@@ -280,6 +284,14 @@ def _ranking(out: _Book) -> None:
     sheet, row = out.sheet(text("output.sheet_ranking", lang), [widths.get(k, 10) for k in keys])
     header_row(sheet, row, [out.label(k) for k in keys])
     first = row + 1
+    signature = 8 + len(out.heading.signer)  # place and date, signers, room to sign, name
+    if first + len(results.units) + signature > SHEET_ROWS:
+        raise ParIndexError(
+            "output.too_many_units_for_workbook",
+            path=str(out.path),
+            units=len(results.units),
+            rows=SHEET_ROWS,
+        )
     order = results.ranking_order()
     totals = _Published.of_node(results, order, ROOT)
     units = [results.units[i] for i in order.tolist()]
@@ -525,9 +537,10 @@ def write_results_xlsx(
 ) -> Path:
     """The results workbook; per-unit sheets by default up to ``UNIT_SHEETS_LIMIT`` units.
 
-    ``heading``: issuing body, year, title and signer for the printed sheets.
+    ``heading``: issuing body, year, title and signer for the printed sheets. More units
+    than a sheet has rows (about a million) are refused before anything is written.
     """
-    out = _Book(results, lang, heading or Heading())
+    out = _Book(results, lang, heading or Heading(), path)
     _ranking(out)
     _components(out)
     if unit_sheets if unit_sheets is not None else len(results.units) <= UNIT_SHEETS_LIMIT:
