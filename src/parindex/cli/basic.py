@@ -216,12 +216,9 @@ def _top(value: str) -> int:
     if value.strip().casefold() == "all":
         return ALL
     try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(text("cli.top_expected", found=Found(value)))
-    return number
+        return positive(value)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(text("cli.top_expected", found=Found(value))) from None
 
 
 def print_ranking(
