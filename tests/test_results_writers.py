@@ -155,6 +155,13 @@ def test_random_results_write_the_same_bytes(
 ) -> None:
     assert_same_files(results, tmp_path_factory.mktemp("random"), year)
     for stage in (None, *results.stages):
+        # ranking order as it was: group, rank (unranked last), input order
+        ranks = results.scores(stage).rank.tolist()
+        order = sorted(
+            range(len(results.units)),
+            key=lambda i: (results.units[i].group, ranks[i] if ranks[i] else 2**63, i),
+        )
+        assert results.ranking_order(stage).tolist() == order
         # the same records, to the text of each Decimal ("-0.00", "7.50")
         assert [_text(r) for r in results.rows(stage)] == [
             _text(r) for r in reference_rows(results, stage)

@@ -248,12 +248,9 @@ class Results:
         scores = self.scores(stage)
         unranked_last = np.where(scores.rank == UNRANKED, np.iinfo(np.int64).max, scores.rank)
         groups = [unit.group for unit in self.units]
-        named = sorted(set(groups))
-        if len(named) == 1:
-            return np.argsort(unranked_last, kind="stable").astype(np.int64)
-        number = {group: i for i, group in enumerate(named)}
+        number = {group: i for i, group in enumerate(sorted(set(groups)))}
         group_keys = np.array([number[group] for group in groups], dtype=np.int64)
-        return np.lexsort((unranked_last, group_keys)).astype(np.int64)
+        return np.lexsort((unranked_last, group_keys)).astype(np.int64)  # stable: input order
 
     def ranked_of(self, stage: str | None = None) -> Int64Array:
         """Per unit, how many units of its group are ranked (the "of 63" of "18/63")."""

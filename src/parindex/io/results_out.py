@@ -12,6 +12,11 @@ title with the year, criteria set and legal basis, notices) and the ranking
 ends with the signature block. Text from data is never a formula
 (:mod:`parindex.io.sheets`). Every file is written to a temporary file and
 renamed into place.
+
+CSV and JSON lines are built from the result arrays a block of units at a time
+(:mod:`parindex.io.text_columns`) and streamed to the file, so 10⁵ units of a
+150-node pack (gigabytes of text) cost seconds and a few MB of memory; the
+workbook's tables take their figures from the arrays too.
 """
 
 from __future__ import annotations
@@ -592,6 +597,13 @@ def _unit_blocks(results: Results) -> Iterator[tuple[int, int]]:
         yield start, min(start + step, len(results.units))
 
 
+def _line_ranks(scores: StageScores, start: int, stop: int) -> Int64Array:
+    """The rank on each line of units ``start:stop`` (their total's line), else ``UNRANKED``."""
+    ranks = np.full((stop - start, scores.points.shape[1]), UNRANKED, dtype=np.int64)
+    ranks[:, ROOT] = scores.rank[start:stop]
+    return ranks.reshape(-1)
+
+
 def _csv_lines(results: Results, delimiter: str, point: bytes) -> Iterator[bytes]:
     """The CSV lines of every unit and node (after the header), a block of units at a time."""
     compiled, pack, scores = results.compiled, results.pack, results.final
@@ -621,8 +633,6 @@ def _csv_lines(results: Results, delimiter: str, point: bytes) -> Iterator[bytes
     grade_part = text_columns.texts([(field(g) + delimiter).encode() for g in labels] + [sep])
     coverage = [results.coverage.line()] if results.is_partial else []
     tail = "".join(delimiter + _csv_field(line, delimiter) for line in coverage) + "\r\n"
-    is_root = np.zeros(n_nodes, dtype=bool)
-    is_root[ROOT] = True
     for start, stop in _unit_blocks(results):
         lines = (stop - start) * n_nodes
         points = scores.points[start:stop].reshape(-1)
@@ -641,7 +651,7 @@ def _csv_lines(results: Results, delimiter: str, point: bytes) -> Iterator[bytes
         )
         index_text = text_columns.decimals_text(index, decimals, point=point)
         index_text[maxima == 0] = text_columns.PAD
-        ranks = np.where(is_root[None, :], scores.rank[start:stop, None], UNRANKED).reshape(-1)
+        ranks = _line_ranks(scores, start, stop)
         rank_text = text_columns.decimals_text(ranks, 0)
         rank_text[ranks == UNRANKED] = text_columns.PAD
         separator = text_columns.constant(sep, lines)
@@ -764,14 +774,12 @@ def _json_figures(results: Results, stage: str | None) -> Iterator[bytes]:
         [f",{_KEY}{_json('grade')}: {_json(g)}".encode() for g in labels] + [b""]
     )
     ranked_of = results.ranked_of(stage)
-    is_root = np.zeros(n_nodes, dtype=bool)
-    is_root[ROOT] = True
     for start, stop in _unit_blocks(results):
         lines = (stop - start) * n_nodes
         maxima = scores.maxima(start, stop).reshape(-1)
         index = _json_figure("index", scores.index[start:stop].reshape(-1), decimals)
         index[maxima == 0] = text_columns.PAD
-        ranks = np.where(is_root[None, :], scores.rank[start:stop, None], UNRANKED).reshape(-1)
+        ranks = _line_ranks(scores, start, stop)
         rank = np.concatenate(
             (
                 text_columns.constant(f",{_KEY}{_json('rank')}: ".encode(), lines),

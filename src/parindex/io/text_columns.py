@@ -50,7 +50,7 @@ def decimals_text(
     decimals: int,
     *,
     negative: BoolArray | None = None,
-    places: npt.NDArray[np.integer[npt.NBitBase]] | None = None,
+    places: Int64Array | None = None,
     point: bytes = b".",
 ) -> ByteMatrix:
     """``scaled / 10**decimals`` as decimal text, one row per value, right-aligned.
