@@ -191,12 +191,35 @@ def add_output(
     parser.set_defaults(output_kinds=tuple(kinds))
 
 
+#: Arguments whose values name files a command reads: an output may be none of them.
+#: ``survey`` is the SURVEY definition of ``survey …`` commands and the ``--survey
+#: ANSWERS`` files of scoring commands; a value that names no file is harmless here.
+INPUT_ARGUMENTS = (
+    "pack",
+    "inputs",
+    "answers",
+    "survey",
+    "survey_definition",
+    "satisfaction",
+    "satisfaction_definition",
+    "previous",
+    "mapping",
+)
+
+
+def input_paths(args: argparse.Namespace) -> list[str | Path]:
+    """Every file or folder ``args`` names to be read (PACK, INPUT..., answers, definitions)."""
+    found: list[str | Path] = []
+    for name in INPUT_ARGUMENTS:
+        value = getattr(args, name, None)
+        values = value if isinstance(value, list | tuple) else [value]
+        found += [item for item in values if isinstance(item, str | Path) and str(item)]
+    return found
+
+
 def check_output_args(args: argparse.Namespace, *extra: tuple[str | None, Sequence[str]]) -> None:
-    """Check ``args.output`` (and any ``extra`` outputs) against the inputs, before any work."""
-    inputs: list[str | Path] = list(getattr(args, "inputs", None) or ())
-    pack = getattr(args, "pack", None)
-    if isinstance(pack, str) and Path(pack).suffix.lower() in PACK_FILE_SUFFIXES:
-        inputs.append(pack)
+    """Check ``args.output`` (and any ``extra`` outputs) against every input, before any work."""
+    inputs = input_paths(args)
     outputs: list[tuple[str | Path | None, Sequence[str]]] = []
     if getattr(args, "output", None) is not None:
         outputs.append((args.output, getattr(args, "output_kinds", ())))

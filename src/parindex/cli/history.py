@@ -19,6 +19,7 @@ from parindex.cli.args import (
     add_inputs,
     add_scoring,
     add_stage,
+    check_output_args,
     note,
     scored,
 )
@@ -177,7 +178,18 @@ def _import_document(args: argparse.Namespace) -> tuple[ResultsDocument, str]:
     return read_document(args.pack), args.pack
 
 
+def _store_file(args: argparse.Namespace) -> str | None:
+    """The SQLite file ``--store`` names (None for a PostgreSQL URL or ``:memory:``)."""
+    target = _target(args)
+    if target.startswith(("postgresql://", "postgres://")):
+        return None
+    path = target.removeprefix("sqlite:///")
+    return None if path == ":memory:" else path
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    # The store is written: never one of the files read, checked before any scoring.
+    check_output_args(args, (_store_file(args), ()))
     document, source = _import_document(args)
     # Every set is checked before the store is opened: a refused import makes no store.
     prepared = prepare_records(document.sets, year=args.year, label=args.label, file=source)
