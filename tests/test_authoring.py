@@ -45,7 +45,7 @@ def test_table_becomes_a_pack_with_exact_decimals() -> None:
 
 
 def test_lint_reports_every_problem_located_by_row_and_column(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META]) == 1
+    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META]) == 2
     out = capsys.readouterr().out
     expected = [
         ("[1.2] (criteria-bad.csv, ô C4)", "cột “maximum”: không đọc được “x” là một số"),
@@ -64,14 +64,14 @@ def test_lint_reports_every_problem_located_by_row_and_column(capsys: pytest.Cap
 
 
 def test_lint_speaks_english_on_request_and_shows_check_ids_when_verbose(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META, "--lang", "en", "--verbose"]) == 1
+    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META, "--lang", "en", "--verbose"]) == 2
     out = capsys.readouterr().out
     assert "error [1.2] (criteria-bad.csv, cell C4): column “maximum”: cannot read “x” as a number  [table-cell]" in out
     assert "6 error(s)" in out
 
 
 def test_missing_information_rows_name_the_row_or_option_to_add(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["pack-lint", str(DATA / "criteria-synthetic.csv")]) == 1
+    assert main(["pack-lint", str(DATA / "criteria-synthetic.csv")]) == 2
     out = capsys.readouterr().out
     assert "thiếu “mã gói”: thêm dòng “#mã gói” vào bảng, hoặc dùng tùy chọn --id" in out
     assert "“id” is missing" not in out and "thiếu “id”" not in out  # said once
@@ -93,7 +93,7 @@ def test_lint_of_a_pack_file_locates_nodes_by_line(tmp_path: Path, capsys: pytes
         'source = "survey"\n\n[[nodes]]\ncode = "1.1"\ntitle = "b"\nmaximum = "x"\nrule = { kind = "direct" }\n',
         encoding="utf-8",
     )
-    assert main(["pack-lint", str(pack_file)]) == 1
+    assert main(["pack-lint", str(pack_file)]) == 2
     out = capsys.readouterr().out
     assert "lỗi [1.1] (p.toml, dòng 13): “maximum”: không đọc được “x” là một số" in out
     assert "@ $" not in out and "lỗi [1] " not in out  # no follow-up error on the parent
@@ -319,6 +319,19 @@ def test_new_pack_refuses_a_name_pip_would_refuse(name: str, tmp_path: Path, cap
     assert list(tmp_path.iterdir()) == []
 
 
+def test_new_pack_says_that_o_must_be_a_folder_when_it_names_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.csv").write_text("giữ nguyên\n", encoding="utf-8")
+    assert main(["new-pack", "parindex-pack-y", "--from", str(CAMAU), "-o", "a.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "-o phải là một thư mục" in err and "a.csv là một tệp" in err and "-o ." in err
+    assert "không có thư mục" not in err
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8") == "giữ nguyên\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
 def test_authoring_commands_name_a_missing_table_as_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for command in (["pack-lint", "khong-co.csv"], ["new-pack", "goi", "--from", "khong-co.csv", "-o", str(tmp_path)]):
         assert main(command) == 2
@@ -337,7 +350,7 @@ def test_show_and_packs_speak_the_users_language_and_print_one_year_as_one_year(
 
 
 def test_rule_problems_name_the_rule_as_the_table_does(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META]) == 1
+    assert main(["pack-lint", str(DATA / "criteria-bad.csv"), *META]) == 2
     assert "cách chấm “khoảng”: không khoảng nào cho đủ điểm tối đa 2" in capsys.readouterr().out
     from parindex.io.rule_cells import RULE_NAMES
     from parindex.messages import text

@@ -468,3 +468,63 @@ def test_cli_modules_import_each_other_one_way() -> None:
         )
 
     assert [name for name in graph if reaches(name, name, {name})] == []
+
+
+#: Commands that read no data file: nothing in them can be missing.
+_NO_DATA = {"packs", "demo", "history list", "survey list", "survey demo"}
+
+
+def _missing_file_argv(name: str, leaf: argparse.ArgumentParser) -> list[str]:
+    """The command with every file it reads missing and every required option given."""
+    argv = name.split()
+    for action in leaf._actions:
+        if not action.option_strings and action.dest != "help":
+            argv.append("goi-goc" if action.dest == "name" else "khong-co.csv")
+        elif action.required:
+            value = {
+                "-o": "ra.html" if name == "report" else "ra.xlsx",
+                "--from": "khong-co.csv",
+                "--unit": "X",
+                "--year": "2024",
+                "--units": "2",
+            }[action.option_strings[0]]
+            argv += [action.option_strings[0], value]
+    return argv
+
+
+def test_every_command_follows_the_readmes_exit_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # README: 0 done; 2 a problem in the data or the command, in one message; 1 an
+    # internal error only. A file that is not there (or, before it is read, a missing
+    # companion file or a refused output) is a problem in the command for every command.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PARINDEX_HISTORY", str(tmp_path / "h.sqlite"))
+    from parindex.cli import _leaf_parsers
+
+    wrong = {}
+    for name, leaf in _leaf_parsers(build_parser()):
+        if name in _NO_DATA:
+            continue
+        code, out, err = run(capsys, *_missing_file_argv(name, leaf))
+        if code != 2 or not err.startswith("parindex: lỗi: ") or "báo lỗi" in err:
+            wrong[name] = (code, err)
+    assert wrong == {}
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written on the way
+    # Every handler returns 0 itself; a problem is raised as a ParIndexError (exit 2 at the top)
+    # or, for pack-lint, the problems found are printed and EXIT_USER returned.
+    for path in (SRC / "cli").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("cmd_"):
+                for ret in ast.walk(node):
+                    if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Constant):
+                        assert ret.value.value == 0, f"{path.name}:{ret.lineno}"
+
+
+def test_pack_lint_exits_2_on_errors_and_0_with_warnings_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "pack-lint", str(Path(__file__).parent / "data" / "criteria-bad.csv"))
+    assert code == 2 and "lỗi [1.2]" in out
+    code, out, _ = run(capsys, "pack-lint", str(Path(__file__).parents[1] / "docs" / "examples" / "ca-mau" / "tieu-chi.csv"))
+    assert code == 0 and "cảnh báo" in out and "\nlỗi" not in out

@@ -18,16 +18,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
 
 from parindex.cli import analysis, authoring, basic, history, io_commands, report, survey
-from parindex.cli.args import common_parser
+from parindex.cli.args import EXIT_INTERNAL, EXIT_OK, EXIT_USER, common_parser
 from parindex.errors import ParIndexError, os_reason
 from parindex.messages import LANGS, current_lang, shorten, text, use_lang
 
 #: Modules contributing commands; each has ``register(subparsers)``.
 COMMAND_MODULES = (basic, io_commands, authoring, analysis, history, report, survey)
 
-EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_USER = 2
+__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_USER", "build_parser", "main"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 PACK_FILE_SUFFIXES = (".toml", ".json", ".xlsx", ".xlsm", ".csv")
 RESULT_KINDS = (".xlsx", ".csv", ".json")
 
+#: Exit codes (the README's table): done; an internal error; a problem in the data or command.
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USER = 2
+
 
 def common_parser() -> argparse.ArgumentParser:
     """Options every command takes (a parent parser for each subcommand)."""

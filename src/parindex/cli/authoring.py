@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from parindex.cli.args import add_command
+from parindex.cli.args import EXIT_USER, add_command
 from parindex.cli.packinfo import completeness, pack_line
 from parindex.errors import Location, ParIndexError, Severity, Violation
 from parindex.io.criteria_table import TABLE_SUFFIXES, MethodRow, lint_document, lint_table
@@ -235,7 +235,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
             state=state,
         )
     )
-    return 1 if errors else 0
+    # Errors in the file are a data problem (exit 2, as the README's table says); 1 is
+    # kept for internal errors. Warnings alone pass.
+    return EXIT_USER if errors else 0
 
 
 def print_gaps(pack: Pack, lang: str | None = None) -> None:
@@ -308,6 +310,9 @@ def cmd_new_pack(args: argparse.Namespace) -> int:
     source = Path(args.source)
     output = Path(args.output)
     root = output / args.name
+    if output.exists() and not output.is_dir():
+        folder = str(output.parent) if output.parent != Path() else "."
+        raise ParIndexError("authoring.scaffold_output_is_file", path=str(output), folder=folder)
     if root.exists():
         raise ParIndexError("authoring.scaffold_exists", path=str(root))
     if not output.is_dir():
