@@ -32,9 +32,10 @@ from parindex.io.sheets import (
     print_setup,
     put,
     signature_block,
+    number_format,
     wrapped_lines,
 )
-from parindex.labels import label
+from parindex.labels import label, places_of
 from parindex.messages import text
 from parindex.results import Results
 
@@ -43,13 +44,18 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _exact_format(value: Decimal, decimals: int) -> str:
+    """An exact figure (maximum, lost points) with the rule's places or the more it has."""
+    return number_format(places_of(value, decimals))
+
+
 def _ranking(out: _Book) -> None:
     results, lang = out.results, out.lang
     grouped = any(unit.group for unit in results.units)
     keys = ["rank", "unit", "name", *(["group"] if grouped else []), "points", "maximum"]
     keys += ["index", *(["grade"] if out.graded else [])]
     widths = {"rank": 6, "unit": 11, "name": 32, "group": 14, "grade": 8}
-    numeric = {"points": out.fmt, "maximum": out.max_fmt, "index": out.fmt}
+    numeric = {"points": out.fmt, "index": out.fmt}
     width = len(keys)
     sheet, row = out.sheet(text("output.sheet_ranking", lang), [widths.get(k, 10) for k in keys])
     header_row(sheet, row, [out.label(k) for k in keys])
@@ -67,7 +73,10 @@ def _ranking(out: _Book) -> None:
         }
         for column, key in enumerate(keys, start=1):
             align = Alignment(horizontal="center") if key in ("rank", "grade") else None
-            put(sheet, first + offset, column, values[key], number=numeric.get(key), align=align)
+            number = numeric.get(key)
+            if key == "maximum":
+                number = _exact_format(result.maximum, out.decimals)
+            put(sheet, first + offset, column, values[key], number=number, align=align)
     last = first + len(results.units) - 1
     grid(sheet, first, last, width)
     signature_block(sheet, last + 1, out.heading, lang, width)
@@ -149,7 +158,6 @@ def _unit_sheets(out: _Book) -> None:
         _entries(results, self_scores, final=False) if with_self and self_scores else (None, None)
     )
     leaf_of = {int(node): i for i, node in enumerate(compiled.leaf_nodes.tolist())}
-    rounding = Decimal(1).scaleb(-results.pack.rounding.decimals)
     lang_na = {na: label(key, lang) for na, key in _NA_EFFECT.items()}
 
     def leaf_entry(values: FloatArray, na: BoolArray, row: int, leaf: int) -> str | float:
@@ -157,13 +165,7 @@ def _unit_sheets(out: _Book) -> None:
             return label("na", lang)
         return entered(compiled.leaf_rules[leaf], float(values[row, leaf]), lang)
 
-    figures = {
-        "maximum": out.max_fmt,
-        "self_points": out.fmt,
-        "final_points": out.fmt,
-        "lost": out.fmt,
-        "index": out.fmt,
-    }
+    figures = {"self_points": out.fmt, "final_points": out.fmt, "index": out.fmt}
     for position, unit in enumerate(results.units):
         rank = results.rank(unit.id)
         unit_line = " · ".join(
@@ -183,7 +185,8 @@ def _unit_sheets(out: _Book) -> None:
             code = compiled.codes[node]
             points = results.rounded_points(unit.id, code)
             maximum = results.maximum(unit.id, code)
-            lost = max(maximum - points, Decimal(0)).quantize(rounding)
+            # the maximum shown minus the points shown, exactly (no second rounding)
+            lost = max(maximum - points, Decimal(0))
             cells: dict[str, Any] = {
                 "code": code or label("total", lang),
                 "title": compiled.titles[node],
@@ -207,6 +210,8 @@ def _unit_sheets(out: _Book) -> None:
                     cells["evidence"] = annotation.evidence or None
                     cells["note"] = annotation.note or None
             numeric = dict(figures)
+            numeric["maximum"] = _exact_format(maximum, out.decimals)
+            numeric["lost"] = _exact_format(lost, out.decimals)
             if leaf is not None:
                 # a rate is shown as typed, "85 %" (the cell keeps the number 85)
                 rate = compiled.leaf_rules[leaf].takes_rate()

@@ -165,11 +165,25 @@ def mul_div_round(a: Int64Array, b: Int64Array | int, c: Int64Array | int) -> In
 
 
 def quantize_decimal(value: Decimal, decimals: int, mode: str = "half_up") -> Decimal:
-    """Round a Decimal to ``decimals`` places with the pack's rounding mode."""
+    """Round a Decimal to ``decimals`` places with the pack's rounding mode.
+
+    The one rounding of a figure that is shown: published points, indices, means,
+    and every figure a writer or screen formats (``half_up``: halves away from zero,
+    as Vietnamese documents round; ``half_even`` where a pack says so; never Python's
+    ``round``/``format``, which round halves to even). A zero has no sign: -0.001
+    rounds to 0.00, never "-0.00".
+    """
+    if mode not in ROUNDING_MODES:
+        raise ValueError(f"unknown rounding mode {mode!r}")
     rounding = ROUND_HALF_UP if mode == "half_up" else ROUND_HALF_EVEN
     with localcontext() as ctx:
         ctx.prec = 80
-        return value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+        rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
+#: The rounding modes a pack may name.
+ROUNDING_MODES = ("half_up", "half_even")
 
 
 def ticks_to_decimal(ticks: int, point_decimals: int) -> Decimal:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
+from parindex.fixedpoint import quantize_decimal
 from parindex.messages import catalogue, text
 
 
@@ -12,10 +14,26 @@ def label(key: str, lang: str | None = None) -> str:
     return text(f"labels.{key}", lang)
 
 
-def format_decimal(value: object, decimals: int, lang: str = "vi") -> str:
-    """A figure with exactly ``decimals`` places, decimal comma in Vietnamese (79,60)."""
-    text = f"{value:.{decimals}f}"
+def format_decimal(
+    value: Decimal | int | float, decimals: int, lang: str = "vi", mode: str = "half_up"
+) -> str:
+    """A figure with exactly ``decimals`` places, decimal comma in Vietnamese (79,60).
+
+    The one place the screen formats a figure: a value with more places is rounded by
+    :func:`~parindex.fixedpoint.quantize_decimal` in ``mode`` (pass the pack's
+    ``rounding.mode``), never by Python's formatting (halves to even); a zero is "0,00",
+    never "-0,00".
+    """
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    text = format(quantize_decimal(number, decimals, mode), "f")
     return text.replace(".", ",") if lang == "vi" else text
+
+
+def places_of(value: Decimal, decimals: int) -> int:
+    """Places to show an exact figure with (a maximum, a difference of published figures):
+    the rounding rule's ``decimals``, or more where the figure has them (0,125)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(decimals, -exponent if isinstance(exponent, int) else 0)
 
 
 def join_words(words: Sequence[str], lang: str) -> str:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import attrs
 
+from parindex.fixedpoint import quantize_decimal
 from parindex.rules.base import Rule
 
 
@@ -188,6 +189,12 @@ class RoundingRule:
 
     decimals: int = 2
     mode: str = "half_up"
+
+    def round(self, value: Decimal, decimals: int | None = None) -> Decimal:
+        """``value`` rounded as this rule publishes figures (``decimals``: other places,
+        the same mode), through :func:`parindex.fixedpoint.quantize_decimal`."""
+        places = self.decimals if decimals is None else decimals
+        return quantize_decimal(value, places, self.mode)
 
 
 @attrs.frozen

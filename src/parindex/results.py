@@ -110,7 +110,7 @@ def round_ticks(ticks: npt.NDArray[np.signedinteger[Any]], pack: Pack) -> Int64A
     """Points in ticks rounded by the pack's rule, scaled by 10**decimals of that rule.
 
     The same figures as :meth:`Results.rounded_points` (exact integer rounding, no
-    Decimal per value); the sign of a negative value that rounds to 0 is the caller's.
+    Decimal per value); a negative value that rounds to 0 is 0, as it is shown.
     """
     shift = pack.point_decimals - pack.rounding.decimals
     values: Int64Array = np.asarray(ticks, dtype=np.int64)
@@ -271,7 +271,6 @@ class Results:
         point_decimals, decimals = pack.point_decimals, pack.rounding.decimals
         points = scores.points[:, nodes]
         rounded = round_ticks(points, pack).tolist()
-        below = (points < 0).tolist()
         maxima = scores.unit_maximum()[:, nodes].tolist()
         index = scores.index[:, nodes].tolist()
         labels = [*pack.classification.labels, None]  # NO_GRADE (-1) is the last
@@ -283,9 +282,7 @@ class Results:
         for row, unit in enumerate(self.units):
             rank = None if ranks[row] == UNRANKED else ranks[row]
             for k, (code, title, level, is_root) in enumerate(about):
-                value = Decimal(rounded[row][k]).scaleb(-decimals)
-                if below[row][k] and not value:  # Decimal keeps the sign of -0.001 → -0.00
-                    value = value.copy_negate()
+                value = Decimal(rounded[row][k]).scaleb(-decimals)  # -0.001 → 0.00, no sign
                 ticks = maxima[row][k]
                 maximum = maximum_of.get(ticks)
                 if maximum is None:

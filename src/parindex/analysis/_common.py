@@ -47,10 +47,13 @@ def nodes_to_depth(compiled: CompiledPack, depth: int | None) -> list[int]:
     return [n for n in range(1, compiled.n_nodes) if depth is None or compiled.depth[n] <= depth]
 
 
-def fmt(value: Decimal | None, decimals: int, lang: str, signed: bool = False) -> str:
+def fmt(
+    value: Decimal | None, decimals: int, lang: str, signed: bool = False, mode: str = "half_up"
+) -> str:
+    """A figure with ``decimals`` places, rounded in ``mode`` (the pack's) where it has more."""
     if value is None:
         return ""
-    text = format_decimal(value, decimals, lang)
+    text = format_decimal(value, decimals, lang, mode)
     return ("+" + text) if signed and value > 0 else text
 
 

@@ -108,7 +108,9 @@ def discrepancy(
                 units_over=int(np.count_nonzero(column > 0)),
                 units_under=int(np.count_nonzero(column < 0)),
                 total=points(results, int(column.sum())),
-                mean=(points(results, int(column.sum())) / n_units).quantize(Decimal("0.0001"))
+                mean=results.pack.rounding.round(
+                    points(results, int(column.sum())) / n_units, results.pack.point_decimals
+                )
                 if n_units
                 else Decimal(0),
                 largest_unit=results.units[worst].id if n_units and column[worst] > 0 else None,

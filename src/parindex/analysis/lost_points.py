@@ -30,7 +30,9 @@ from parindex.analysis._engine import (
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import Int64Array
+from parindex.labels import places_of
 from parindex.messages import Found
+from parindex.model import RoundingRule
 from parindex.results import Results
 from parindex.textable import format_table
 
@@ -110,9 +112,12 @@ def _index_gains(
     return gains
 
 
-def _scaled(results: Results, value: float | int) -> Decimal:
+def _mean_gain(results: Results, total: int, n: int) -> Decimal:
+    """The mean of index gains (``total`` scaled by the rule's places) over ``n`` units,
+    unrounded (criteria are ranked by it; it is rounded where it is shown), written with
+    at least two more places than the rule's (the sum is exact, so nothing is rounded)."""
     decimals = results.pack.rounding.decimals
-    return (Decimal(value).scaleb(-decimals)).quantize(Decimal(1).scaleb(-decimals - 2))
+    return Decimal(total).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals - 2)) / n
 
 
 def lost_points(
@@ -132,6 +137,7 @@ def lost_points(
     mx = scores.unit_maximum()[rows][:, nodes].astype(np.int64)
     lost = mx - pts
     n = rows.size
+    rule = results.pack.rounding
     table = []
     for k, node in enumerate(nodes):
         total = int(lost[:, k].sum())
@@ -142,11 +148,9 @@ def lost_points(
                 depth=int(compiled.depth[node]),
                 units=n,
                 lost_total=points(results, total),
-                lost_mean=(points(results, total) / n).quantize(Decimal("0.0001")),
-                full_share=(Decimal(int(np.count_nonzero(lost[:, k] <= 0))) * 100 / n).quantize(
-                    Decimal("0.01")
-                ),
-                gain_mean=_scaled(results, int(gains[:, k].sum())) / n,
+                lost_mean=rule.round(points(results, total) / n, results.pack.point_decimals),
+                full_share=rule.round(Decimal(int(np.count_nonzero(lost[:, k] <= 0))) * 100 / n),
+                gain_mean=_mean_gain(results, int(gains[:, k].sum()), n),
             )
         )
     chosen = set(partition(compiled, level))
@@ -235,17 +239,26 @@ def top_lost_criteria_many(
     return out
 
 
-def render_lost_points(result: LostPoints, *, lang: str = "vi", top: int = 10) -> str:
-    """The field table, then the ranked criteria."""
+def shown_lost(gain: UnitGain, rule: RoundingRule) -> Decimal:
+    """Points lost as every output shows them: the maximum minus the points ``rule``
+    publishes, exactly (the results workbook's column, the report's table)."""
+    return max(gain.maximum - rule.round(gain.points), Decimal(0))
+
+
+def render_lost_points(
+    result: LostPoints, *, lang: str = "vi", top: int = 10, rounding: RoundingRule | None = None
+) -> str:
+    """The field table, then the ranked criteria; ``rounding``: the pack's rule."""
+    rule = rounding or RoundingRule()
 
     def row(c: CriterionLoss) -> tuple[object, ...]:
         return (
             c.code,
             c.title if len(c.title) <= 48 else c.title[:47] + "…",
-            fmt(c.lost_total, 2, lang),
-            fmt(c.lost_mean, 4, lang),
-            fmt(c.full_share, 2, lang),
-            fmt(c.gain_mean, 4, lang),
+            fmt(c.lost_total, rule.decimals, lang, mode=rule.mode),
+            fmt(c.lost_mean, 4, lang, mode=rule.mode),
+            fmt(c.full_share, 2, lang, mode=rule.mode),
+            fmt(c.gain_mean, 4, lang, mode=rule.mode),
         )
 
     headers = [
@@ -268,19 +281,30 @@ def render_lost_points(result: LostPoints, *, lang: str = "vi", top: int = 10) -
     return "\n\n".join([head, fields, ranked])
 
 
-def render_unit_gains(unit: str, gains: tuple[UnitGain, ...], *, lang: str = "vi") -> str:
-    rows = [
-        (
-            g.code,
-            g.title if len(g.title) <= 48 else g.title[:47] + "…",
-            fmt(g.points, 4, lang),
-            fmt(g.maximum, 4, lang),
-            fmt(g.lost, 4, lang),
-            fmt(g.gain, 2, lang, signed=True),
-            fmt(g.index_after, 2, lang),
+def render_unit_gains(
+    unit: str,
+    gains: tuple[UnitGain, ...],
+    *,
+    lang: str = "vi",
+    rounding: RoundingRule | None = None,
+) -> str:
+    """One unit's criteria by gain: points as published (``rounding``: the pack's rule),
+    maximum and lost points exactly, as the results workbook and the report show them."""
+    rule = rounding or RoundingRule()
+    rows = []
+    for g in gains:
+        lost = shown_lost(g, rule)
+        rows.append(
+            (
+                g.code,
+                g.title if len(g.title) <= 48 else g.title[:47] + "…",
+                fmt(rule.round(g.points), rule.decimals, lang),
+                fmt(g.maximum, places_of(g.maximum, rule.decimals), lang),
+                fmt(lost, places_of(lost, rule.decimals), lang),
+                fmt(g.gain, rule.decimals, lang, signed=True, mode=rule.mode),
+                fmt(g.index_after, rule.decimals, lang, mode=rule.mode),
+            )
         )
-        for g in gains
-    ]
     headers = [
         label("code", lang),
         label("title", lang),

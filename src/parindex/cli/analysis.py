@@ -191,13 +191,17 @@ def cmd_lost(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(gains)
         else:
-            print(render_unit_gains(args.unit, gains, lang=args.lang))
+            print(
+                render_unit_gains(args.unit, gains, lang=args.lang, rounding=results.pack.rounding)
+            )
         return 0
     result = lost_points(results, level=level, stage=args.stage, group=args.group)
     if args.json:
         _print_json(result)
     else:
-        print(render_lost_points(result, lang=args.lang, top=args.top))
+        print(
+            render_lost_points(result, lang=args.lang, top=args.top, rounding=results.pack.rounding)
+        )
     return 0
 
 

@@ -231,7 +231,7 @@ def print_ranking(
     """The ranking table (``top``: its first rows; ``rest``: a line after them), then the
     coverage line of a partial pack or view."""
     rows = []
-    decimals = results.pack.rounding.decimals
+    decimals, mode = results.pack.rounding.decimals, results.pack.rounding.mode
     field_codes = [f.code for f in results.compiled.tree] if fields else []
     graded = results.pack.classification.defined  # no classification: index and rank only
     for row in results.ranking(top=top):
@@ -239,14 +239,14 @@ def print_ranking(
             row.rank,
             row.unit,
             row.name,
-            format_decimal(row.points, decimals, lang),
-            format_decimal(row.index, decimals, lang) if row.index is not None else "",
+            format_decimal(row.points, decimals, lang, mode),
+            format_decimal(row.index, decimals, lang, mode) if row.index is not None else "",
         ]
         if graded:
             cells.append(row.grade or "")
         for code in field_codes:
             value = results.index(row.unit, code)
-            cells.append("" if value is None else format_decimal(value, decimals, lang))
+            cells.append("" if value is None else format_decimal(value, decimals, lang, mode))
         rows.append(cells)
     keys = ("rank", "unit", "name", "points", "index") + (("grade",) if graded else ())
     headers = [label(k, lang) for k in keys]

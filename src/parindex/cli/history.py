@@ -257,13 +257,14 @@ def _mappings(paths: list[str]) -> list[VersionMapping]:
     return [*(read_mapping(path) for path in paths), *declared]
 
 
-def _num(value: Decimal | None, decimals: int, lang: str) -> str:
-    return "" if value is None else format_decimal(value, decimals, lang)
+def _num(value: Decimal | None, decimals: int, lang: str, mode: str) -> str:
+    """A stored figure with the current set's places, rounded in its mode where it has more."""
+    return "" if value is None else format_decimal(value, decimals, lang, mode)
 
 
-def _predecessor_text(pred: Predecessor, decimals: int, lang: str) -> str:
+def _predecessor_text(pred: Predecessor, decimals: int, lang: str, mode: str) -> str:
     code = f"[{pred.code}]" if pred.code else ""
-    value = _num(pred.index, decimals, lang) if pred.index is not None else "—"
+    value = _num(pred.index, decimals, lang, mode) if pred.index is not None else "—"
     rank = f" #{pred.rank}" if pred.rank is not None else ""
     note = f" ({pred.note})" if pred.note else ""
     return f"{pred.unit}{code} {value}{rank}{note}"
@@ -294,7 +295,7 @@ def cmd_yoy(args: argparse.Namespace) -> int:
             mappings=_mappings(args.mapping),
             aggregate=Aggregate(args.aggregate),
         )
-    d = report.current.info.index_decimals
+    d, mode = report.current.info.index_decimals, report.current.info.rounding_mode
     print(
         text(
             "history.yoy_heading",
@@ -307,7 +308,7 @@ def cmd_yoy(args: argparse.Namespace) -> int:
         change = (
             ""
             if row.index_change is None
-            else f"{'+' if row.index_change > 0 else ''}{_num(row.index_change, d, lang)}"
+            else f"{'+' if row.index_change > 0 else ''}{_num(row.index_change, d, lang, mode)}"
         )
         rank_change = "" if row.rank_change is None else f"{row.rank_change:+d}"
         rank = (
@@ -320,13 +321,13 @@ def cmd_yoy(args: argparse.Namespace) -> int:
             (
                 row.unit,
                 row.code or "Σ",
-                _num(row.index, d, lang),
+                _num(row.index, d, lang, mode),
                 rank,
-                _num(row.previous_index, d, lang),
+                _num(row.previous_index, d, lang, mode),
                 change,
                 rank_change,
                 _relation(row.relation),
-                "; ".join(_predecessor_text(p, d, lang) for p in row.predecessors),
+                "; ".join(_predecessor_text(p, d, lang, mode) for p in row.predecessors),
                 " | ".join(notes),
             )
         )

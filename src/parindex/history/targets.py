@@ -31,6 +31,7 @@ import attrs
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
+from parindex.fixedpoint import quantize_decimal
 from parindex.history.documents import read_toml, refuse_document
 from parindex.history.lineage import Lineage
 from parindex.history.mapping import VersionMapping
@@ -246,7 +247,8 @@ class TargetChecker:
                 ctx.prec = 60
                 total = sum((value for _, _, value in indices if value is not None), Decimal(0))
                 average = total / len(indices)
-            shown = average.quantize(Decimal("0.0001"))
+            # four places, rounded as the units' sets round (Decimal's default is half-even)
+            shown = quantize_decimal(average, 4, indices[0][0].info.rounding_mode)
             figures.append((label, text("history.fig_mean_of", value=shown, count=len(indices))))
         else:
             figures.append((label, text("history.fig_no_unit_indices", year=str(year))))

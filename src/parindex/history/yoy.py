@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
 import attrs
 
 from parindex.errors import ParIndexError
+from parindex.fixedpoint import quantize_decimal
 from parindex.history.lineage import Lineage
 from parindex.history.mapping import PackRef, VersionMapping
 from parindex.history.problems import criterion_text
@@ -83,16 +84,11 @@ class YoyRow:
     note: str = ""
 
 
-def _round(value: Decimal, decimals: int) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = 60
-        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
 def aggregate_predecessors(
-    predecessors: Sequence[Predecessor], method: Aggregate, decimals: int
+    predecessors: Sequence[Predecessor], method: Aggregate, decimals: int, mode: str = "half_up"
 ) -> tuple[Decimal | None, str]:
-    """The aggregate of predecessors' figures by ``method``, or None with the reason."""
+    """The aggregate of predecessors' figures by ``method``, or None with the reason;
+    rounded to ``decimals`` in ``mode`` (the current set's rounding rule)."""
     if method is Aggregate.NONE:
         return None, text("history.no_aggregate")
     if not predecessors or any(p.index is None for p in predecessors):
@@ -102,7 +98,7 @@ def aggregate_predecessors(
         with localcontext() as ctx:
             ctx.prec = 60
             total = sum((p.index for p in predecessors if p.index is not None), Decimal(0))
-            return _round(total / n, decimals), method.describe(n)
+            return quantize_decimal(total / n, decimals, mode), method.describe(n)
     if any(p.points is None or p.maximum is None for p in predecessors):
         return None, text("history.pooled_no_points")
     points = sum((p.points for p in predecessors if p.points is not None), Decimal(0))
@@ -111,7 +107,7 @@ def aggregate_predecessors(
         return None, text("history.pooled_zero_maximum")
     with localcontext() as ctx:
         ctx.prec = 60
-        return _round(points * 100 / maximum, decimals), method.describe(n)
+        return quantize_decimal(points * 100 / maximum, decimals, mode), method.describe(n)
 
 
 class YearComparer:
@@ -251,7 +247,10 @@ class YearComparer:
             basis = "" if ancestry.unchanged else text("history.own_renamed")
         elif not ancestry.one_to_one:
             previous_index, basis = aggregate_predecessors(
-                predecessors, self.aggregate, current.info.index_decimals
+                predecessors,
+                self.aggregate,
+                current.info.index_decimals,
+                current.info.rounding_mode,
             )
         elif not usable:
             note = (

@@ -6,7 +6,10 @@ entered beside the points it earned, maximum, lost points (điểm bị mất), 
 class, for each "không phát sinh" leaf what it meant (full points, left out of
 the maximum, or zero), and the evidence and notes the unit wrote. Figures are
 numbers in numeric cells with a ``#,##0.00`` format (the reader's spreadsheet
-shows its own separators), the values the pack's rounding rule publishes.
+shows its own separators): points and indices as the pack's rounding rule
+publishes them (its places and mode, as the ranking); maxima and lost points
+(maximum shown minus points shown) exact, with the rule's places or more where
+they have them. A zero is never shown with a minus sign.
 Every sheet is set up to print on A4 with the header block (issuing body,
 title with the year, criteria set and legal basis, notices) and the ranking
 ends with the signature block. Text from data is never a formula
@@ -44,7 +47,7 @@ from parindex.compiled import ROOT
 from parindex.document import Heading, legal_basis, notices, title
 from parindex.engines.grades import NO_GRADE
 from parindex.errors import ParIndexError
-from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round
+from parindex.fixedpoint import BoolArray, FloatArray, Int64Array
 from parindex.history.records import (
     CONVERTER,
     FORMAT,
@@ -126,8 +129,6 @@ class _Book:
         pack = results.pack
         self.decimals = pack.rounding.decimals
         self.fmt = number_format(self.decimals)
-        #: Maxima keep the places they have (0.25 of a point is not 0.3).
-        self.max_fmt = self.fmt + "#" * max(pack.point_decimals - self.decimals, 0)
         #: Packs without a classification have no class columns.
         self.graded = bool(pack.classification.grades)
         self.title = title(heading, "results", lang)
@@ -220,6 +221,18 @@ def _figures(ticks: npt.NDArray[np.signedinteger[Any]], decimals: int) -> list[f
     return (np.asarray(ticks, dtype=np.int64) / 10**decimals).tolist()  # type: ignore[no-any-return]
 
 
+def _exact_formats(
+    ticks: npt.NDArray[np.signedinteger[Any]], finest: int, decimals: int
+) -> list[str]:
+    """Number formats of exact figures at ``finest`` places (maxima, lost points): the
+    rounding rule's ``decimals`` places, or more where a figure has them (0.25 of a point
+    is not 0.3; 2.5 is not 3 with 0 decimals), as the CSV writes them."""
+    values = np.asarray(ticks, dtype=np.int64)
+    places = np.maximum(decimals, finest - text_columns.trailing_zeros(values, finest))
+    formats = [number_format(k) for k in range(max(finest, decimals) + 1)]
+    return [formats[k] for k in places.tolist()]
+
+
 class _Published:
     """Published figures (rounded points, maxima, index, class) of a row or column of the
     results, as cells take them: the floats ``float(Decimal)`` gives, None where empty."""
@@ -233,9 +246,9 @@ class _Published:
         grade: npt.NDArray[np.int8],
     ) -> None:
         self.rounded = round_ticks(points, pack)
-        # float(Decimal("-0.00")) is -0.0: a small negative total keeps its sign
-        self.points = np.copysign(_figures(self.rounded, pack.rounding.decimals), points).tolist()
+        self.points = _figures(self.rounded, pack.rounding.decimals)  # -0.001 shows 0,00
         self.maximum = _figures(maxima, pack.point_decimals)
+        self.maximum_format = _exact_formats(maxima, pack.point_decimals, pack.rounding.decimals)
         shown = _figures(index, pack.rounding.decimals)
         self.index = [None if m == 0 else i for i, m in zip(shown, maxima.tolist(), strict=True)]
         labels = pack.classification.labels
@@ -265,18 +278,20 @@ class _Published:
         )
 
 
-def _lost(results: Results, published: _Published, maxima: Int64Array) -> list[float]:
-    """Points lost per node: max(maximum - rounded points, 0) at the rounding rule's
-    places, halves to even (Decimal's default context, as the sheets have shown it)."""
+def _lost(
+    results: Results, published: _Published, maxima: Int64Array
+) -> tuple[list[float], list[str]]:
+    """Points lost per node and their number formats: the maximum shown minus the points
+    shown (rounded by the pack's rule), exactly, never below 0, so that the sheet's
+    figures add up as a reader checks them. No second rounding: the figure shows the
+    places it has, as the maximum does."""
     pack = results.pack
     point_decimals, decimals = pack.point_decimals, pack.rounding.decimals
     finest = max(point_decimals, decimals)
     lost = np.maximum(
         maxima * 10 ** (finest - point_decimals) - published.rounded * 10 ** (finest - decimals), 0
     )
-    if finest > decimals:
-        lost = div_round(lost, 10 ** (finest - decimals), "half_even")
-    return _figures(lost, decimals)
+    return _figures(lost, finest), _exact_formats(lost, finest, decimals)
 
 
 def _ranking(out: _Book) -> None:
@@ -285,7 +300,7 @@ def _ranking(out: _Book) -> None:
     keys = ["rank", "unit", "name", *(["group"] if grouped else []), "points", "maximum"]
     keys += ["index", *(["grade"] if out.graded else [])]
     widths = {"rank": 6, "unit": 11, "name": 32, "group": 14, "grade": 8}
-    numeric = {"points": out.fmt, "maximum": out.max_fmt, "index": out.fmt}
+    numeric = {"points": out.fmt, "index": out.fmt}
     sheet, row = out.sheet(text("output.sheet_ranking", lang), [widths.get(k, 10) for k in keys])
     header_row(sheet, row, [out.label(k) for k in keys])
     first = row + 1
@@ -317,6 +332,8 @@ def _ranking(out: _Book) -> None:
         align = centre if key in ("rank", "grade") else None
         number = numeric.get(key)
         for offset, value in enumerate(columns[key]):
+            if key == "maximum":
+                number = totals.maximum_format[offset]
             cells.put(sheet, first + offset, column, value, number=number, align=align, border=GRID)
     last = first + len(results.units) - 1
     signature_block(sheet, last + 1, out.heading, lang, len(keys))
@@ -445,13 +462,7 @@ def _unit_sheets(out: _Book) -> None:
             return label("na", lang)
         return entered(compiled.leaf_rules[leaf], float(values[row, leaf]), lang)
 
-    figures = {
-        "maximum": out.max_fmt,
-        "self_points": out.fmt,
-        "final_points": out.fmt,
-        "lost": out.fmt,
-        "index": out.fmt,
-    }
+    figures = {"self_points": out.fmt, "final_points": out.fmt, "index": out.fmt}
     # The same objects for every cell, so that the style cache finds them.
     wrapped = Alignment(wrap_text=True, vertical="top")
     aligns: dict[str, Alignment] = {key: wrapped for key in _WRAPPED}
@@ -486,7 +497,7 @@ def _unit_sheets(out: _Book) -> None:
         header_row(sheet, row, labels)
         first = row + 1
         final = _Published.of_unit(results, results.final, position)
-        lost = _lost(results, final, results.final.maxima(position, position + 1)[0])
+        lost, lost_format = _lost(results, final, results.final.maxima(position, position + 1)[0])
         own = None
         if with_self and self_scores is not None:
             own = _Published.of_unit(results, self_scores, position)
@@ -516,13 +527,14 @@ def _unit_sheets(out: _Book) -> None:
                     cells["note"] = annotation.note or None
             depth = int(compiled.depth[node])
             strong = node == ROOT or depth == 1
+            exact = {"maximum": final.maximum_format[node], "lost": lost_format[node]}
             for column, key in enumerate(keys, start=1):
                 cells_out.put(
                     sheet,
                     first + node,
                     column,
                     cells.get(key),
-                    number=numbers[node].get(key),
+                    number=exact.get(key) or numbers[node].get(key),
                     font=BOLD if strong else None,
                     align=titles[depth] if key == "title" else aligns.get(key, TOP),
                     border=GRID,
@@ -659,9 +671,7 @@ def _csv_lines(results: Results, delimiter: str, point: bytes) -> Iterator[bytes
             (
                 np.repeat(unit_part[start:stop], n_nodes, axis=0),
                 np.tile(node_part, (stop - start, 1)),
-                text_columns.decimals_text(
-                    round_ticks(points, pack), decimals, negative=points < 0, point=point
-                ),
+                text_columns.decimals_text(round_ticks(points, pack), decimals, point=point),
                 separator,
                 maximum_text,
                 separator,

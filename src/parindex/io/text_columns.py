@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from parindex.fixedpoint import BoolArray, Int64Array
+from parindex.fixedpoint import Int64Array
 
 ByteMatrix = npt.NDArray[np.uint8]
 
@@ -49,21 +49,17 @@ def decimals_text(
     scaled: Int64Array,
     decimals: int,
     *,
-    negative: BoolArray | None = None,
     places: Int64Array | None = None,
     point: bytes = b".",
 ) -> ByteMatrix:
     """``scaled / 10**decimals`` as decimal text, one row per value, right-aligned.
 
-    ``negative``: where a minus sign is written (default: where ``scaled`` < 0);
-    :meth:`decimal.Decimal.quantize` keeps the sign of a small negative number
-    that rounds to zero ("-0.00"), and a caller that rounded passes the signs of
-    the values before rounding to write the same. ``places``: per value, how many
-    of the ``decimals`` places are written (the others must be zeros; 0 drops the
-    separator too). ``point``: the decimal separator.
+    A minus sign where ``scaled`` < 0: a zero is "0.00", never "-0.00", as every figure
+    is shown. ``places``: per value, how many of the ``decimals`` places are written (the
+    others must be zeros; 0 drops the separator too). ``point``: the decimal separator.
     """
     magnitude = np.abs(scaled)
-    sign = scaled < 0 if negative is None else negative
+    sign = scaled < 0
     largest = int(magnitude.max()) if magnitude.size else 0
     whole_digits = len(str(largest // 10**decimals))
     fraction = decimals + len(point) if decimals else 0

@@ -73,7 +73,7 @@ def render_html(
     if lang not in ("vi", "en"):
         raise ParIndexError("report.unknown_language", found=Found(lang))
     try:
-        numbers = Numbers(NumberFormat.resolve(number_format, lang))
+        numbers = Numbers(NumberFormat.resolve(number_format, lang), results.pack.rounding.mode)
     except ValueError:
         raise ParIndexError("report.unknown_number_format", found=Found(number_format)) from None
     data = assemble(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -28,7 +28,7 @@ from parindex.coverage import Coverage
 from parindex.document import Heading
 from parindex.errors import InputError, InputProblem
 from parindex.io.readers import input_files
-from parindex.model import Pack
+from parindex.model import Pack, RoundingRule
 from parindex.report.previous import PreviousYear, UnitChange, compare_with_results
 from parindex.results import NO_GRADE, UNRANKED, Results
 
@@ -132,11 +132,11 @@ def input_file(path: str | Path) -> InputFile:
     return InputFile(name=str(file), size=file.stat().st_size, sha256=digest.hexdigest())
 
 
-def _mean(values: list[int], decimals: int) -> Decimal | None:
+def _mean(values: list[int], rule: RoundingRule) -> Decimal | None:
+    """The mean of indices (scaled by the rule's places), rounded as the rule rounds."""
     if not values:
         return None
-    mean = Decimal(sum(values)) / len(values)
-    return mean.scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rule.round((Decimal(sum(values)) / len(values)).scaleb(-rule.decimals))
 
 
 def assemble(
@@ -192,7 +192,7 @@ def assemble(
     for name in dict.fromkeys(r.group for r in order):
         rows = [position[r.unit] for r in order if r.group == name]
         averages = tuple(
-            _mean([index[r][k] for r in rows if maximum[r][k] != 0], decimals)
+            _mean([index[r][k] for r in rows if maximum[r][k] != 0], results.pack.rounding)
             for k in range(len(nodes))
         )
         counts = [0] * n_grades

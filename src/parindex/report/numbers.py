@@ -1,16 +1,21 @@
 """Number formatting for reports: Vietnamese (79,60 %) or plain (79.60%).
 
 Figures arrive as exact ``Decimal`` values already rounded by the pack's rule;
-formatting only fixes the number of places (half up) and the separators, so
-the printed figure is the one that ranked the unit.
+formatting fixes the number of places and the separators, and where a figure has
+more places (a mean) rounds it in the pack's mode (``Numbers.mode``) through
+:func:`~parindex.fixedpoint.quantize_decimal`, so the printed figure is the one
+that ranked the unit. A zero is never printed with a minus sign.
 """
 
 from __future__ import annotations
 
 import enum
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import attrs
+
+from parindex.fixedpoint import quantize_decimal
+from parindex.labels import places_of
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -39,21 +44,27 @@ class NumberFormat(enum.Enum):
 
 @attrs.frozen
 class Numbers:
-    """Formats figures in one style; ``None`` prints as a dash."""
+    """Formats figures in one style; ``None`` prints as a dash. ``mode``: the pack's
+    rounding mode, for a figure with more places than shown."""
 
     style: NumberFormat = NumberFormat.VI
+    mode: str = "half_up"
 
     def number(self, value: Decimal | int | None, decimals: int) -> str:
         if value is None:
             return DASH
-        fixed = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        if fixed == 0:
-            fixed = abs(fixed)  # no "-0,00"
+        fixed = quantize_decimal(Decimal(value), decimals, self.mode)  # no "-0,00"
         if self.style is NumberFormat.PLAIN:
             return f"{fixed:.{decimals}f}".replace("-", MINUS)
         text = f"{fixed:,.{decimals}f}"
         swapped = text.translate(_SWAP)
         return swapped.replace("-", MINUS)
+
+    def exact(self, value: Decimal | None, decimals: int) -> str:
+        """An exact figure (a maximum, lost points): ``decimals`` places or the more it has."""
+        if value is None:
+            return DASH
+        return self.number(value, places_of(value, decimals))
 
     def percent(self, value: Decimal | None, decimals: int) -> str:
         if value is None:

@@ -8,10 +8,12 @@ external fonts, images or links to load, so it opens offline as it printed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from html import escape
 
 from parindex import document
-from parindex.labels import label, stages_label
+from parindex.analysis.lost_points import shown_lost
+from parindex.labels import label, places_of, stages_label
 from parindex.messages import text as catalogue_text
 from parindex.report import svg
 from parindex.report.data import Cell, GroupReport, ReportData, UnitRow
@@ -115,6 +117,12 @@ class _Page:
         self.survey = survey
         self.d = data.index_decimals
         self.lost_head = ""
+
+    def threshold(self, minimum: Decimal | None) -> str:
+        """A class threshold as the pack states it (87,5 %), never rounded."""
+        if minimum is None:
+            return self.numbers.percent(None, 0)
+        return self.numbers.percent(minimum, places_of(minimum, 0))
 
     def t(self, key: str) -> str:
         return escape(text(key, self.lang))
@@ -297,7 +305,7 @@ class _Page:
                     f"{self.rank_mark(row.id)}</td>"
                     f"<td>{escape(row.id)}</td><td>{escape(row.name)}</td>"
                     f'<td class="n">{escape(self.numbers.number(row.points, self.d))}</td>'
-                    f'<td class="n">{escape(self.numbers.number(row.maximum, self.d))}</td>'
+                    f'<td class="n">{escape(self.numbers.exact(row.maximum, self.d))}</td>'
                     f'<td class="n">{self.pct(row.total)}</td>'
                     + (f"<td>{self.grade(row.total)}</td>" if self.graded else "")
                 )
@@ -317,24 +325,27 @@ class _Page:
             return ""
         low, high = self.survey.rank_range(unit) or (0.0, 0.0)
         title = catalogue_text(
-            "survey.report_wide_title", self.lang, low=round(low), high=round(high)
+            "survey.report_wide_title",
+            self.lang,
+            low=self.numbers.number(Decimal(repr(low)), 0),
+            high=self.numbers.number(Decimal(repr(high)), 0),
         )
         return f' <span class="wide" title="{escape(title)}">◆</span>'
 
     def legends(self) -> str:
         fields = "".join(
             f"<tr><td>{escape(f.code)}</td><td>{escape(f.title)}</td>"
-            f'<td class="n">{escape(self.numbers.number(f.maximum, 2))}</td></tr>'
+            f'<td class="n">{escape(self.numbers.exact(f.maximum, self.d))}</td></tr>'
             for f in self.data.fields
         )
         grades = self.data.pack.classification.grades
         spans = []
         for k, g in enumerate(grades):
             if g.minimum is None:
-                rule = "< " + escape(self.numbers.percent(grades[k - 1].minimum, 0)) if k else ""
+                rule = "< " + escape(self.threshold(grades[k - 1].minimum)) if k else ""
             else:
                 sign = "≥" if g.inclusive else ">"
-                rule = f"{sign}{NBSP}{escape(self.numbers.percent(g.minimum, 0))}"
+                rule = f"{sign}{NBSP}{escape(self.threshold(g.minimum))}"
             spans.append(f'<span><span class="sw s{k}">{escape(g.label)}</span> {rule}</span>')
         max_label = escape(label("maximum", self.lang))
         classes = f'<p class="legend"><b>{self.t("classes")}:</b> {"".join(spans)}</p>'
@@ -354,7 +365,7 @@ class _Page:
                     self.lang,
                     code=f.code,
                     title=f.title,
-                    maximum=self.numbers.number(f.maximum, 2),
+                    maximum=self.numbers.exact(f.maximum, self.d),
                 )
                 for f in self.data.fields
             ),
@@ -373,7 +384,10 @@ class _Page:
                 labels = [f"{r.rank or '—'}. {r.name}" for r in block]
                 cells = [
                     [
-                        (self.numbers.number(c.index, 1) if c.index is not None else "—", c.grade)
+                        (
+                            self.numbers.number(c.index, self.d) if c.index is not None else "—",
+                            c.grade,
+                        )
                         for c in (r.total, *r.fields)
                     ]
                     for r in block
@@ -402,7 +416,7 @@ class _Page:
                 (
                     f"{c.code} {c.title}",
                     c.gain_mean,
-                    f"+{self.numbers.number(c.gain_mean, 2)} "
+                    f"+{self.numbers.number(c.gain_mean, self.d)} "
                     f"({self.numbers.percent(c.full_share, 0)} {text('full_share', self.lang)})",
                 )
                 for c in group.lost
@@ -429,12 +443,13 @@ class _Page:
         )
 
     def unit(self, row: UnitRow, frame: str, open_: bool) -> str:
-        values = [(c.index, c.grade, self.numbers.percent(c.index, 1)) for c in row.fields]
+        values = [(c.index, c.grade, self.numbers.percent(c.index, self.d)) for c in row.fields]
         chart = svg.bars_against_average(frame, values, label=row.name)
         if row.lost:
+            rule = self.data.pack.rounding
             lost_rows = "".join(
                 f"<tr><td>{escape(g.code)}</td><td>{escape(g.title)}</td>"
-                f'<td class="n">{escape(self.numbers.number(g.lost, 2))}</td>'
+                f'<td class="n">{escape(self.numbers.exact(shown_lost(g, rule), self.d))}</td>'
                 f'<td class="n">+{escape(self.numbers.number(g.gain, self.d))}</td></tr>'
                 for g in row.lost
             )
