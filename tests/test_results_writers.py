@@ -59,8 +59,8 @@ def reference_csv(results: Results, decimal_comma: bool) -> bytes:
     texts = {"unit", "name", "group", "code", "title", "grade"}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
-    coverage = [results.coverage.line()] if results.is_partial else []
-    writer.writerow((*CSV_FIELDS, "coverage") if coverage else CSV_FIELDS)
+    coverage = ["1"] if results.is_partial else []  # the partial flag (was the whole line)
+    writer.writerow((*CSV_FIELDS, "partial") if coverage else CSV_FIELDS)
     decimals = results.pack.rounding.decimals
     for record in reference_rows(results):
         row = []

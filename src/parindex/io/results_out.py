@@ -585,6 +585,8 @@ CSV_FIELDS = (
     "grade",
     "rank",
 )
+#: The ``partial`` column's value on every line of a partial pack or view (issue 14).
+PARTIAL = "1"
 
 
 #: Lines built at once (whole units: 111 units of a 147-node pack); smaller blocks stay in
@@ -643,8 +645,9 @@ def _csv_lines(results: Results, delimiter: str, point: bytes) -> Iterator[bytes
     labels = pack.classification.labels
     # grade codes index this table: the labels, then "" for no grade (NO_GRADE = -1)
     grade_part = text_columns.texts([(field(g) + delimiter).encode() for g in labels] + [sep])
-    coverage = [results.coverage.line()] if results.is_partial else []
-    tail = "".join(delimiter + _csv_field(line, delimiter) for line in coverage) + "\r\n"
+    # A partial pack or view: every line says so in one byte (the sentence is said once,
+    # in the JSON's set note, the workbook's heading and on screen; docs/io.md).
+    tail = (delimiter + PARTIAL if results.is_partial else "") + "\r\n"
     for start, stop in _unit_blocks(results):
         lines = (stop - start) * n_nodes
         points = scores.points[start:stop].reshape(-1)
@@ -689,12 +692,14 @@ def write_results_csv(results: Results, path: str | Path, *, decimal_comma: bool
 
     ``decimal_comma``: numbers as Vietnamese-locale Excel reads them (``85,30``), with
     ``;`` between fields; otherwise ``85.30`` and ``,``. Text fields that a spreadsheet
-    would take for a formula start with an apostrophe. Lines are built from the result
-    arrays a block of units at a time and streamed to the file.
+    would take for a formula start with an apostrophe. A partial pack or view has a last
+    column ``partial``, ``1`` on every line; the sentence saying what the figures cover
+    is in the JSON document and the workbook of the same results. Lines are built from
+    the result arrays a block of units at a time and streamed to the file.
     """
     delimiter = ";" if decimal_comma else ","
-    # A partial pack or view (issue 14): a last column says what the figures cover.
-    fields = (*CSV_FIELDS, "coverage") if results.is_partial else CSV_FIELDS
+    # A partial pack or view (issue 14): a last column marks every line as partial.
+    fields = (*CSV_FIELDS, "partial") if results.is_partial else CSV_FIELDS
     header = delimiter.join(_csv_field(name, delimiter) for name in fields) + "\r\n"
     with atomic_path(path) as temporary, temporary.open("wb") as handle:
         handle.write(("\ufeff" + header).encode())
