@@ -12,18 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parindex.analysis.discrepancy import discrepancy, render_discrepancy
-from parindex.analysis.explain import explain, render_explanation
-from parindex.analysis.lost_points import (
-    lost_points,
-    render_lost_points,
-    render_unit_gains,
-    top_lost_criteria,
-)
-from parindex.analysis.sensitivity import render_sensitivity, sensitivity
-from parindex.analysis.whatif import Change, plan_target, render_target, render_what_if, what_if
 from parindex.cli.args import (
     add_command,
     add_inputs,
@@ -38,7 +28,12 @@ from parindex.errors import ParIndexError
 from parindex.grammar import EntryError, number_from_value
 from parindex.messages import Found, text
 from parindex.plugins import converter
-from parindex.results import Results
+
+if TYPE_CHECKING:
+    from parindex.results import Results
+
+# The analyses are imported by the command that runs them: ``parindex --help`` and the
+# other commands do not pay for them (they import the survey and report layers).
 
 DEMO = "synthetic-commune --demo 200"
 
@@ -167,6 +162,8 @@ def _level(value: int) -> int | None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from parindex.analysis.explain import explain, render_explanation
+
     results = _results(args)
     result = explain(results, args.unit, stage=args.stage, compare=args.compare, lang=args.lang)
     if args.json:
@@ -184,6 +181,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_lost(args: argparse.Namespace) -> int:
+    from parindex.analysis.lost_points import (
+        lost_points,
+        render_lost_points,
+        render_unit_gains,
+        top_lost_criteria,
+    )
+
     results = _results(args)
     level = _level(args.criteria_level)
     if args.unit is not None:
@@ -206,6 +210,8 @@ def cmd_lost(args: argparse.Namespace) -> int:
 
 
 def cmd_discrepancy(args: argparse.Namespace) -> int:
+    from parindex.analysis.discrepancy import discrepancy, render_discrepancy
+
     results = _results(args)
     result = discrepancy(results, against=args.against, level=_level(args.criteria_level))
     if args.json:
@@ -224,6 +230,14 @@ def _parse_change(entry: str) -> tuple[str, str, str]:
 
 
 def cmd_what_if(args: argparse.Namespace) -> int:
+    from parindex.analysis.whatif import (
+        Change,
+        plan_target,
+        render_target,
+        render_what_if,
+        what_if,
+    )
+
     if args.target_rank is None and args.target_class is None and not args.set:
         raise ParIndexError("cli.what_if_nothing")
     if (args.target_rank is not None or args.target_class is not None) and args.unit is None:
@@ -266,6 +280,8 @@ def _parse_bound(entry: str) -> tuple[str, tuple[Decimal, Decimal]]:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from parindex.analysis.sensitivity import render_sensitivity, sensitivity
+
     bounds = dict(_parse_bound(entry) for entry in args.bound)
     results = _results(args)
     result = sensitivity(

@@ -23,19 +23,24 @@ import tomllib
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parindex.cli.args import EXIT_USER, add_command
 from parindex.cli.packinfo import completeness, pack_line
 from parindex.errors import Location, ParIndexError, Severity, Violation
-from parindex.io.criteria_table import TABLE_SUFFIXES, MethodRow, lint_document, lint_table
 from parindex.io.pack_files import pack_to_toml, toml_error
+from parindex.io.table_layout import TABLE_SUFFIXES
 from parindex.io.vocabulary import STATUSES, plain_key, write_choice
 from parindex.messages import Found, current_lang, render, text
 from parindex.model import Pack, ProvenanceStatus
 from parindex.plugins import converter
 from parindex.rules import fmt_number
-from parindex.wording import rule_in_words
+
+if TYPE_CHECKING:
+    from parindex.io.criteria_table import MethodRow
+
+# Criteria tables and the wording reader are imported when a table or pack file is linted:
+# every ``parindex`` run registers these commands and must not pay for them.
 
 
 def register(commands: Any) -> None:
@@ -157,6 +162,8 @@ def _lint_pack_file(path: Path) -> tuple[Pack | None, list[Violation]]:
         except tomllib.TOMLDecodeError as exc:
             raise toml_error(path, exc) from None
         places = _toml_places(path, len(document.get("nodes", [])))
+    from parindex.io.criteria_table import lint_document
+
     return lint_document(document, places, converter())
 
 
@@ -167,6 +174,8 @@ def lint_file(
     if not path.is_file():
         raise ParIndexError("authoring.no_table_file", path=str(path))
     if path.suffix.lower() in TABLE_SUFFIXES:
+        from parindex.io.criteria_table import lint_table
+
         result = lint_table(path, overrides=table_options(args))
         return result.pack, list(result.violations), result.methods
     if path.suffix.lower() not in (".toml", ".json"):
@@ -179,6 +188,8 @@ def lint_file(
 
 def print_methods(methods: Sequence[MethodRow], lang: str) -> None:
     """Each method read from words, printed back for the official to confirm; then the unread."""
+    from parindex.wording import rule_in_words
+
     read = [m for m in methods if m.reading.rule is not None]
     unread = [m for m in methods if m.reading.problem is not None]
     if read:

@@ -273,8 +273,6 @@ def screen_ranking(results: Results, lang: str, top: int | None, output: str | N
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from parindex.io import write_results
-
     check_output_args(args)
     results = scored(args)
     if args.json:
@@ -283,6 +281,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"{results.pack.title} ({results.pack.id})")
         screen_ranking(results, args.lang, args.top, args.output)
     if args.output:
+        from parindex.io import write_results  # the writers (openpyxl) only when writing
+
         _note_unit_sheets(args, results)
         path = write_results(
             results,

@@ -11,7 +11,7 @@ import os
 import shlex
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parindex.cli.args import (
     PACK_FILE_SUFFIXES,
@@ -24,20 +24,26 @@ from parindex.cli.args import (
     scored,
 )
 from parindex.errors import ParIndexError
-from parindex.history.importing import prepare_records
-from parindex.history.lineage import read_lineage
-from parindex.history.mapping import VersionMapping, mapping_from_pack, read_mapping
-from parindex.history.records import Origin, ResultsDocument, read_document
-from parindex.history.store import HistoryStore
-from parindex.history.targets import Status, check_targets, read_plan
-from parindex.history.yoy import FINAL, Aggregate, Predecessor, year_over_year
 from parindex.labels import format_decimal
 from parindex.messages import Found, text
 from parindex.plugins import default_plugins
 from parindex.textable import format_table
 
+if TYPE_CHECKING:
+    from parindex.history.mapping import VersionMapping
+    from parindex.history.records import ResultsDocument
+    from parindex.history.store import HistoryStore
+    from parindex.history.yoy import Predecessor
+
+# The history layer (store, drivers, lineage, targets) is imported by the command that
+# uses it: registering these commands must not load it for every other command.
+
 DEFAULT_STORE = "parindex-history.sqlite"
 STORE_ENV = "PARINDEX_HISTORY"
+#: ``--origin`` and ``--aggregate`` values: the values of ``history.records.Origin`` and
+#: ``history.yoy.Aggregate`` (tests/test_cli_workflow.py checks they agree).
+ORIGINS = ("scored", "published", "reported", "derived")
+AGGREGATES = ("none", "mean", "pooled")
 
 _IMPORT_EXAMPLES = (
     "parindex history import synthetic-commune don-vi/ --year 2024",
@@ -74,6 +80,8 @@ def _target(args: argparse.Namespace) -> str:
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> HistoryStore:
     """The store named by ``--store`` (or the default); only ``create`` may make one."""
+    from parindex.history.store import HistoryStore
+
     store = HistoryStore.open(_target(args), create=create)
     if store.created:
         note(args, text("history.created", store=store.location))
@@ -135,7 +143,7 @@ def register(commands: Any) -> None:
     yoy.add_argument(
         "--origin",
         default=None,
-        choices=[origin.value for origin in Origin],
+        choices=ORIGINS,
         help=text("history.help_origin"),
     )
     yoy.add_argument("--label", default=None, help=text("history.help_label"))
@@ -144,7 +152,7 @@ def register(commands: Any) -> None:
     _add_mapping(yoy)
     yoy.add_argument(
         "--aggregate",
-        choices=[a.value for a in Aggregate],
+        choices=AGGREGATES,
         default="none",
         help=text("history.help_aggregate"),
     )
@@ -166,6 +174,8 @@ def register(commands: Any) -> None:
 
 def _import_document(args: argparse.Namespace) -> tuple[ResultsDocument, str]:
     """The sets to import and the file they come from ("" when scored here)."""
+    from parindex.history.records import read_document
+
     if args.inputs:  # PACK INPUT...: the document score -o kq.json would have written
         from parindex.io.results_out import results_document
 
@@ -190,6 +200,8 @@ def _store_file(args: argparse.Namespace) -> str | None:
 def cmd_import(args: argparse.Namespace) -> int:
     # The store is written: never one of the files read, checked before any scoring.
     check_output_args(args, (_store_file(args), ()))
+    from parindex.history.importing import prepare_records
+
     document, source = _import_document(args)
     # Every set is checked before the store is opened: a refused import makes no store.
     prepared = prepare_records(document.sets, year=args.year, label=args.label, file=source)
@@ -236,6 +248,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_lineage(args: argparse.Namespace) -> int:
+    from parindex.history.lineage import read_lineage
+
     lineage = read_lineage(args.file)
     with _open(args) as store:
         added = store.add_lineage(lineage.events)
@@ -248,6 +262,8 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 def _mappings(paths: list[str]) -> list[VersionMapping]:
     """Mappings from files, plus every mapping an installed pack declares."""
+    from parindex.history.mapping import mapping_from_pack, read_mapping
+
     plugins = default_plugins()
     declared = []
     for pack in plugins.packs():
@@ -279,6 +295,8 @@ def _relation(relation: str) -> str:
 
 
 def cmd_yoy(args: argparse.Namespace) -> int:
+    from parindex.history.yoy import FINAL, Aggregate, year_over_year
+
     lang = args.lang
     with _open(args) as store:
         report = year_over_year(
@@ -361,6 +379,8 @@ def _parse_years(given: str | None) -> list[int] | None:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
+    from parindex.history.targets import Status, check_targets, read_plan
+
     plan = read_plan(args.plan)
     years = _parse_years(args.years)
     with _open(args) as store:

@@ -19,9 +19,8 @@ from parindex.cli.args import (
 from parindex.cli.heading import add_heading, heading_from
 from parindex.compiled import compile_pack
 from parindex.errors import PackError, ParIndexError, Severity
-from parindex.io.criteria_table import TABLE_SUFFIXES, lint_table
 from parindex.io.pack_files import PACK_FORMATS, export_pack
-from parindex.io.template import write_template
+from parindex.io.table_layout import TABLE_SUFFIXES
 from parindex.messages import Found, text
 from parindex.validation import validate
 
@@ -107,6 +106,8 @@ def register(commands: Any) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from parindex.io.template import write_template  # openpyxl: only when a template is made
+
     check_output_args(args)
     compiled = compile_pack(load_pack(args.pack), level=args.level)
     stages = compiled.pack.stages
@@ -139,6 +140,8 @@ def cmd_pack_import(args: argparse.Namespace) -> int:
     check_output_args(args)
     source = Path(args.pack)
     if source.suffix.lower() in TABLE_SUFFIXES and source.is_file():
+        from parindex.io.criteria_table import lint_table
+
         result = lint_table(source)
         for violation in result.violations:
             if violation.severity is Severity.WARNING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parindex.cli.args import (
     add_command,
@@ -17,14 +17,16 @@ from parindex.cli.args import (
     scored,
 )
 from parindex.cli.heading import add_heading, heading_from
+from parindex.cli.history import AGGREGATES
 from parindex.cli.survey import add_survey_report, survey_files, survey_report_of
 from parindex.errors import ParIndexError
-from parindex.history.mapping import read_mapping
-from parindex.history.store import HistoryStore
-from parindex.history.yoy import Aggregate
 from parindex.messages import text
-from parindex.report import PreviousYear, compare_with_store, write_html
-from parindex.results import Results
+
+if TYPE_CHECKING:
+    from parindex.report import PreviousYear
+    from parindex.results import Results
+
+# The report layer and the history store are imported by ``cmd_report`` only.
 
 
 def register(commands: Any) -> None:
@@ -64,7 +66,7 @@ def register(commands: Any) -> None:
     )
     report.add_argument(
         "--aggregate",
-        choices=[a.value for a in Aggregate],
+        choices=AGGREGATES,
         default="none",
         help=text("report.help_aggregate"),
     )
@@ -76,6 +78,11 @@ def register(commands: Any) -> None:
 
 
 def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None:
+    from parindex.history.mapping import read_mapping
+    from parindex.history.store import HistoryStore
+    from parindex.history.yoy import Aggregate
+    from parindex.report import compare_with_store
+
     if args.previous is None:
         if args.previous_year is not None:
             raise ParIndexError("report.previous_year_needs_store")
@@ -95,6 +102,8 @@ def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from parindex.report import write_html
+
     check_output_args(args)
     results = scored(args)
     path = write_html(

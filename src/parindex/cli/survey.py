@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parindex.cli.args import (
     add_command,
@@ -30,11 +30,14 @@ from parindex.io.atomic import write_text_atomic
 from parindex.labels import format_decimal
 from parindex.messages import Found, text
 from parindex.plugins import default_plugins
-from parindex.survey.aggregate import aggregate
-from parindex.survey.model import SurveyDefinition
-from parindex.survey.points import SurveyPoints
-from parindex.survey.tables import points_rows, write_points_csv
 from parindex.textable import format_table
+
+if TYPE_CHECKING:
+    from parindex.survey.model import SurveyDefinition
+    from parindex.survey.points import SurveyPoints
+
+# The survey layer is imported by the command that uses it: registering these commands
+# (every ``parindex`` run does) must not load it.
 
 SURVEY_ID = "synthetic-commune-survey"
 
@@ -334,6 +337,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _read(args: argparse.Namespace) -> tuple[SurveyDefinition, Any, SurveyPoints]:
+    from parindex.survey.aggregate import aggregate
     from parindex.survey.readers import read_answers
 
     check_output_args(args)
@@ -343,6 +347,8 @@ def _read(args: argparse.Namespace) -> tuple[SurveyDefinition, Any, SurveyPoints
 
 
 def cmd_aggregate(args: argparse.Namespace) -> int:
+    from parindex.survey.tables import points_rows, write_points_csv
+
     definition, _, survey = _read(args)
     lang = args.lang
     if args.output:
@@ -384,6 +390,8 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def _json(survey: SurveyPoints) -> str:
+    from parindex.survey.tables import points_rows
+
     """Rows as JSON: exact numbers as strings, texts in English."""
     rows = [
         {k: str(v) if isinstance(v, Decimal) else v for k, v in row.items()}
@@ -416,6 +424,7 @@ def leaf_summary(survey: SurveyPoints, lang: str) -> tuple[list[str], list[list[
 
 
 def cmd_intervals(args: argparse.Namespace) -> int:
+    from parindex.survey.tables import write_points_csv
     from parindex.survey.uncertainty import leaf_intervals
 
     definition, answers, survey = _read(args)

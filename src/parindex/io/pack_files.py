@@ -20,8 +20,7 @@ import tomli_w
 
 from parindex.errors import ParIndexError
 from parindex.io.atomic import write_text_atomic
-from parindex.io.criteria_table import TABLE_SUFFIXES, read_criteria_table
-from parindex.io.criteria_table_out import write_table
+from parindex.io.table_layout import TABLE_SUFFIXES
 from parindex.model import Pack
 from parindex.plugins import Plugins, default_plugins
 from parindex.serialization import (
@@ -99,6 +98,10 @@ def export_pack(
     if suffix == ".json":
         return write_pack_json(pack, path, plugins)
     if suffix in (".xlsx", ".csv"):
+        # criteria tables (openpyxl, the wording reader) only when one is written or read:
+        # listing and loading installed packs does not pay for them
+        from parindex.io.criteria_table_out import write_table
+
         return write_table(pack, path, lang, _plugins(plugins))
     raise ParIndexError(
         "authoring.pack_format", file=Path(path).name, formats=(".toml", ".json", ".xlsx", ".csv")
@@ -110,6 +113,8 @@ def import_pack(path: str | Path, plugins: Plugins | None = None) -> Pack:
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix in TABLE_SUFFIXES:
+        from parindex.io.criteria_table import read_criteria_table
+
         return read_criteria_table(file, _plugins(plugins))
     if suffix in (".toml", ".json"):
         try:
