@@ -11,18 +11,17 @@ it, its error would take the same way out, and the tests below would still hold.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from workbook_support import xlsx
 
 import parindex
 from parindex.cli import main
 from parindex.compiled import CompiledPack
 from parindex.errors import InputError, ParIndexError
-from parindex.io import read_input
-from parindex.io import xlsx_input
+from parindex.io import read_input, xlsx_input
 from parindex.io.criteria_table import read_table
 from parindex.survey import get_survey, read_answers
 
@@ -31,43 +30,6 @@ PANIC_XLS = Path(__file__).parent / "data" / "calamine-panic.xls"
 
 class PanicException(BaseException):
     """What pyo3 raises when Rust code panics (same name, same base class)."""
-
-
-def _workbook(path: Path, sheet_xml: str, shared: str | None = None, sheet: str = "Sheet1") -> Path:
-    """A minimal .xlsx with one sheet whose cells are ``sheet_xml``."""
-    main_ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    pkg_ns = "http://schemas.openxmlformats.org/package/2006/relationships"
-    relations = f'<Relationship Id="rId1" Type="{rel_ns}/worksheet" Target="worksheets/sheet1.xml"/>'
-    if shared is not None:
-        relations += f'<Relationship Id="rId2" Type="{rel_ns}/sharedStrings" Target="sharedStrings.xml"/>'
-    parts = {
-        "[Content_Types].xml": (
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            f'<Relationships xmlns="{pkg_ns}"><Relationship Id="rId1" Type="{rel_ns}/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            f'<workbook xmlns="{main_ns}" xmlns:r="{rel_ns}"><sheets>'
-            f'<sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg_ns}">{relations}</Relationships>',
-        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main_ns}"><sheetData>{sheet_xml}</sheetData></worksheet>',
-    }
-    if shared is not None:
-        parts["xl/sharedStrings.xml"] = shared
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
-    return path
 
 
 def _assert_user_error(err: str, *expected: str) -> None:
@@ -148,7 +110,7 @@ def test_a_panic_while_a_sheet_is_read_names_the_file_and_sheet(
         "mau.xlsx",
         "Đánh giá",
     )
-    answers = _workbook(tmp_path / "tra-loi.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>')
+    answers = xlsx(tmp_path / "tra-loi.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>')
     with pytest.raises(InputError) as refused:
         read_answers(get_survey("synthetic-commune-survey"), answers)
     problem = refused.value.problems[0]
@@ -171,7 +133,7 @@ def test_ctrl_c_while_a_workbook_is_read_is_not_a_damaged_file(
 
 def test_one_value_far_away_is_refused_before_its_sheet_is_built(commune: CompiledPack, tmp_path: Path) -> None:
     """A sheet is read from A1: one value in XFD1048576 would be 1.7·10¹⁰ cells."""
-    path = _workbook(tmp_path / "xa.xlsx", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    path = xlsx(tmp_path / "xa.xlsx", '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
     with pytest.raises(InputError) as refused:
         read_input(commune, path)
     problem = refused.value.problems[0]
@@ -191,7 +153,7 @@ def test_a_damaged_criteria_table_is_a_user_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], cells: str
 ) -> None:
     """openpyxl reads a read-only sheet lazily: its damage shows only when rows are read."""
-    path = _workbook(tmp_path / "tieu-chi.xlsx", cells, shared="" if 't="s"' in cells else None)
+    path = xlsx(tmp_path / "tieu-chi.xlsx", cells, shared="" if 't="s"' in cells else None)
     with pytest.raises(ParIndexError) as refused:
         read_table(path)
     assert refused.value.code == "authoring.unreadable_workbook"
@@ -206,7 +168,7 @@ def test_a_damaged_workbook_as_output_is_checked_without_a_crash(
 ) -> None:
     """-o onto a damaged workbook: the entry-workbook check reads it; damage is no crash."""
     damaged = '<row r="1"><c r="A1" t="s"><v>99</v></c></row>'  # no such shared string
-    path = _workbook(tmp_path / "mau.xlsx", damaged, shared="", sheet="parindex")  # as templates name it
+    path = xlsx(tmp_path / "mau.xlsx", damaged, shared="", sheet="parindex")  # as templates name it
     assert main(["template", "synthetic-commune", "-o", str(path), "-q"]) == 0
 
 

@@ -27,11 +27,12 @@ from typing import Any
 import attrs
 import cattrs
 
-from parindex.errors import Location, PackError, ParIndexError, Severity, Violation
+from parindex.errors import InputError, Location, PackError, ParIndexError, Severity, Violation
 from parindex.grammar import EntryError, check_text, clean_text, number_from_value
 from parindex.io.cells import column_letter
 from parindex.io.info_rows import read_info
 from parindex.io.rule_cells import kind_name, read_kind, read_parameters
+from parindex.io.sheet_extent import check_sheet_extent
 from parindex.io.table_layout import (
     COLUMN,
     COLUMNS,
@@ -97,10 +98,20 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
                 for candidate in book.worksheets:
                     if matches(candidate.title, ("tiêu chí", "criteria")):
                         sheet = candidate
-                rows: list[list[object]] = [list(row) for row in sheet.iter_rows(values_only=True)]
                 name = sheet.title
+                # openpyxl pads each row to the width the file claims: its real extent
+                # is checked first, and bounds what is read.
+                extent = check_sheet_extent(path, name) or (None, None)
+                rows: list[list[object]] = [
+                    list(row)
+                    for row in sheet.iter_rows(
+                        max_row=extent[0] or None, max_col=extent[1] or None, values_only=True
+                    )
+                ]
             finally:
                 book.close()
+        except InputError:
+            raise
         except Exception:
             raise ParIndexError("authoring.unreadable_workbook", file=path.name) from None
         return rows, name

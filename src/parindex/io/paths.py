@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from parindex import limits
 from parindex.errors import ParIndexError
 from parindex.io.layout import (
     INPUT_KEYS,
@@ -28,6 +29,7 @@ from parindex.io.layout import (
     UNIT_FIELDS,
     header_lookup,
 )
+from parindex.io.sheet_extent import sheet_extent
 from parindex.rules.base import normalise_label
 
 #: Extensions of workbooks that may be a filled entry workbook.
@@ -52,16 +54,19 @@ def _key(value: object, lookup: dict[str, str]) -> str | None:
     return None if value is None else lookup.get(normalise_label(str(value)))
 
 
-def _filled_cells(sheet: Any, layout: str, header_row: int, data_row: int) -> int:
+def _filled_cells(
+    sheet: Any, layout: str, header_row: int, data_row: int, extent: tuple[int, int]
+) -> int:
     """Non-empty cells a unit fills in: the unit block and the input columns (unit layout),
-    or every cell from the first data row on (batch layout)."""
+    or every cell from the first data row on (batch layout), within the sheet's ``extent``."""
+    bounds = {"max_row": extent[0] or None, "max_col": extent[1] or None}
     if layout != "unit":
         return sum(
             value not in (None, "")
-            for row in sheet.iter_rows(min_row=data_row, values_only=True)
+            for row in sheet.iter_rows(min_row=data_row, values_only=True, **bounds)
             for value in row
         )
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(values_only=True, **bounds))
     if len(rows) < header_row:
         return 0
     keys = header_lookup(UNIT_COLUMNS)
@@ -104,7 +109,10 @@ def filled_entries(path: str | Path) -> int:
             return 0
         header_row = int(meta.get("header_row", "1") or 1)
         data_row = int(meta.get("data_row", str(header_row + 1)) or header_row + 1)
-        return _filled_cells(book[names[0]], meta["layout"], header_row, data_row)
+        extent = sheet_extent(Path(path), names[0]) or (0, 0)
+        if extent[0] * extent[1] > limits.current().max_sheet_cells:
+            return 0  # no template parindex wrote is that large, and it cannot be read
+        return _filled_cells(book[names[0]], meta["layout"], header_row, data_row, extent)
     except Exception:  # a damaged part shows only when read (read-only mode): not an entry book
         return 0
     finally:

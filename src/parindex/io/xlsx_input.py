@@ -41,6 +41,7 @@ from parindex.io.layout import (
     UNIT_FIELDS,
     header_lookup,
 )
+from parindex.io.sheet_extent import check_sheet_extent, check_workbook_extent, sheet_part
 from parindex.messages import Found, Message, msg
 
 Row = Sequence[Any]
@@ -50,11 +51,6 @@ HEADER_SEARCH_ROWS = 10
 _UNCACHED = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
 )
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "p": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
 #: Labels in column A of a template's structure rows (titles, maxima), in both languages.
 _STRUCTURE_LABELS = frozenset(
     grammar.label_key(name) for key in ("title", "maximum", "code") for name in UNIT_COLUMNS[key]
@@ -90,6 +86,7 @@ def reader_failed(exc: BaseException) -> bool:
 
 def _open(path: Path) -> Any:
     _check_size(path)
+    check_workbook_extent(path)
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except BaseException as exc:
@@ -101,10 +98,13 @@ def _open(path: Path) -> Any:
 def _rows(book: Any, name: str) -> list[list[Any]]:
     """The sheet's cells from A1 (empty cells as None), whatever the used area.
 
-    The area from A1 to the last cell is checked against the cap before it is built:
-    one value typed far away (row 4,000,000,000) would otherwise cost gigabytes.
+    The area from A1 to the last cell is checked against the cap before it is built,
+    from the file itself (:mod:`parindex.io.sheet_extent`): one value typed far away
+    (A1 and XFD1000000) would otherwise cost more memory than the machine has. The
+    size calamine reports once it has built the sheet is checked too.
     """
     where = Location(Path(book.path).name, name)
+    check_sheet_extent(Path(book.path), name)
     try:
         sheet = book.get_sheet_by_name(name)
         last_row, last_column = sheet.end
@@ -131,7 +131,7 @@ def uncached_formulas(path: Path, sheet: str) -> list[str]:
     """Cells of ``sheet`` holding a formula saved without its result (xlsx only)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            part = _sheet_part(archive, sheet)
+            part = sheet_part(archive, sheet)
             if part is None:
                 return []
             data = archive.read(part)
@@ -140,19 +140,6 @@ def uncached_formulas(path: Path, sheet: str) -> list[str]:
     if b"<f" not in data:
         return []
     return [match.decode("ascii") for match in _UNCACHED.findall(data)]
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {
-        rel.get("Id"): rel.get("Target", "") for rel in relations.findall("p:Relationship", _NS)
-    }
-    for entry in workbook.iterfind("m:sheets/m:sheet", _NS):
-        if entry.get("name") == sheet:
-            target = targets.get(entry.get(f"{{{_NS['r']}}}id"), "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
 
 
 def _cell(row: Row, column: int) -> Any:
