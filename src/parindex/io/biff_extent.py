@@ -15,8 +15,6 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from parindex.io.sheet_extent import Extent
-
 _SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 #: Sector numbers from here up are markers (free, end of chain, table sectors).
 _MARKERS = 0xFFFFFFFA
@@ -27,6 +25,7 @@ _CELLS = frozenset({0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00
 _RUNS = frozenset({0x00BD, 0x00BE})
 _BOF = frozenset({0x0009, 0x0209, 0x0409, 0x0809})
 _EOF, _BOUNDSHEET, _FILEPASS = 0x000A, 0x0085, 0x002F
+Extent = tuple[int, int]
 
 
 class _Compound:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import IO
 
 from parindex import limits
-from parindex.io.sheet_extent import BLOCK, Extent
 
 _ATTRS = rb"""(?:[^>"']|"[^"]*"|'[^']*')"""
 #: Tables and rows (after ``<`` or ``</``): (``-row`` or nothing, attributes).
@@ -36,6 +35,9 @@ _COLUMNS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*["']([0-
 #: One element, its attributes' quotes respected.
 _TAG = re.compile(rb"<[^\s/>]*" + _ATTRS + rb"*>")
 _ROW_END = b"</table:table-row>"
+#: Bytes read from content.xml at a time.
+BLOCK = 1 << 20
+Extent = tuple[int, int]
 
 
 def _repeated(attributes: bytes) -> int:
