@@ -29,8 +29,8 @@ from parindex.inputs import (
     Unit,
     from_entries,
 )
-from parindex.messages import Found, msg
-from parindex.model import Pack
+from parindex.messages import Found, Message, msg
+from parindex.model import Pack, PointsSource
 
 
 @attrs.define
@@ -215,14 +215,17 @@ def _missing(
 ) -> list[InputProblem]:
     """Leaves with neither a value nor "không phát sinh" at any stage.
 
-    A column missing from a many-units sheet is reported once, not per unit.
+    A column missing from a many-units sheet is reported once, not per unit; survey
+    leaves without points are one problem saying where survey points come from.
     """
     stages = list(data.stages.values())
     given = np.zeros((len(data.units), compiled.n_leaves), dtype=bool)
     for stage in stages:
         given |= ~np.isnan(stage.values) | stage.not_applicable
     given[:, [compiled.leaf_index[c] for c in elsewhere if c in compiled.leaf_index]] = True
-    problems = []
+    surveyed = np.asarray([s is PointsSource.SURVEY for s in compiled.leaf_source], dtype=bool)
+    problems = _survey_missing(compiled, data, owner, ~given & surveyed)
+    given |= surveyed
     columns_reported: set[tuple[int, str]] = set()
     for row, column in zip(*np.nonzero(~given), strict=True):
         code = compiled.leaf_codes[column]
@@ -266,6 +269,34 @@ def _missing(
     return problems
 
 
+#: Survey leaves named in the one message about missing survey points (the rest counted).
+SURVEY_LEAVES_NAMED = 12
+
+
+def _survey_missing(
+    compiled: CompiledPack, data: ScoringInput, owner: dict[str, Collected], missing: np.ndarray
+) -> list[InputProblem]:
+    """One problem for every survey leaf without points (``missing``: units × leaves):
+    survey points come from the survey's answer files, or are entered as points."""
+    rows, columns = np.nonzero(missing)
+    if not len(rows):
+        return []
+    codes = [compiled.leaf_codes[c] for c in sorted(set(columns.tolist()))]
+    named: str | Message = ", ".join(codes[:SURVEY_LEAVES_NAMED])
+    if len(codes) > SURVEY_LEAVES_NAMED:
+        named = msg("input.leaves_and_more", leaves=named, count=len(codes) - SURVEY_LEAVES_NAMED)
+    units = sorted(set(rows.tolist()))
+    files = {owner[data.units[r].id].source for r in units if data.units[r].id in owner}
+    return [
+        InputProblem(
+            msg("input.survey_points_missing", leaves=named, units=len(units)),
+            data.units[units[0]].id if len(units) == 1 else "",
+            location=Location(files.pop()) if len(files) == 1 else None,
+            expected=msg("input.survey_points_expected"),
+        )
+    ]
+
+
 def assemble(
     compiled: CompiledPack,
     sources: Sequence[Collected],
@@ -290,7 +321,7 @@ def assemble(
         )
     except InputError as exc:
         raise InputError([*problems, *exc.problems]) from None
-    if not units:
+    if not units and not problems:  # a file refused already says why no unit was found
         problems.append(InputProblem(msg("input.no_units")))
     problems += check_input(compiled, data)
     if not allow_missing:
