@@ -394,6 +394,7 @@ def test_explain_compares_with_self_assessment_only_where_the_view_differs(tmp_p
         csv.writer(handle).writerows(row[:-1] for row in rows)
     assert main(["explain", str(CAMAU), str(self_only), "--unit", "SO-B"]) == 0
     out = capsys.readouterr().out
-    assert "· final\n" in out and "Chênh lệch" not in out and "Tự chấm" not in out
+    assert "· Kết quả tự đánh giá\n" in out and "Chênh lệch" not in out and "Tự chấm" not in out
     assert main(["explain", str(CAMAU), str(entries), "--unit", "SO-B"]) == 0
-    assert "final (chênh lệch: final − self)" in capsys.readouterr().out  # appraisal changed values
+    # appraisal changed values
+    assert "bổ sung bằng tự đánh giá (chênh lệch so với tự đánh giá)" in capsys.readouterr().out

@@ -201,7 +201,7 @@ def test_input_checks_speak_the_users_language(commune: CompiledPack) -> None:
     assert "vừa có giá trị 1 vừa đánh dấu “không phát sinh” ở bước tự đánh giá" in str(first)
     assert "giá trị 2000000000 ở bước tự đánh giá vượt quá giới hạn" in str(second)
     with use_lang("en"):
-        assert "value 2000000000 at stage self is beyond ±1,000,000,000" in str(second)
+        assert "value 2000000000 at stage self-assessment is beyond ±1,000,000,000" in str(second)
         assert "(expected a number between −1000000000 and 1000000000)" in str(second)
 
 

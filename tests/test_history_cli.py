@@ -44,7 +44,7 @@ def test_lineage_file_and_year_required(tmp_path, capsys: pytest.CaptureFixture[
     results.write_text('{"sets": [{"pack": "p", "version": "v", "units": [{"id": "u"}]}]}', encoding="utf-8")
     assert main(["history", "import", str(results), *store]) == 2
     assert capsys.readouterr().err.endswith(
-        f"bộ kết quả thứ 1 [p (v), năm ?, giai đoạn final]: bộ kết quả không ghi năm; hãy cho năm bằng --year\n"
+        f"bộ kết quả thứ 1 [p (v), năm ?, kết quả cuối cùng]: bộ kết quả không ghi năm; hãy cho năm bằng --year\n"
     )
     assert not (tmp_path / "h.sqlite").exists()  # nothing to store: no store made either
     assert main(["history", "import", str(results), "--year", "2024", *store]) == 0
@@ -124,7 +124,7 @@ def test_import_pack_and_inputs_stores_what_score_then_import_stores(
     capsys.readouterr()
     assert main(["history", "import", "synthetic-commune", *inputs, *options, "--store", "b.sqlite"]) == 0
     out, err = capsys.readouterr()
-    assert out == "" and err.count("đã nhập #") == 3 and "scored/final, nhãn “vòng 1”: 3 đơn vị" in err
+    assert out == "" and err.count("đã nhập #") == 3 and "kết quả cuối cùng [final], scored, nhãn “vòng 1”: 3 đơn vị" in err
     by_score, at_once = _stored(tmp_path / "a.sqlite"), _stored(tmp_path / "b.sqlite")
     assert len(at_once) == 3 and at_once == by_score  # final, self, appraisal_1: identical sets
     # --quiet silences the notes; a refused import (already stored) leaves the store as it was.
@@ -192,7 +192,7 @@ BAD_DOCUMENTS = {
         "r.json",
         '{"sets": [{"pack": "p", "version": "v", "year": 2024, "units": [{"id": "u"}], '
         '"figures": [{"unit": "u", "index": NaN}]}]}',
-        "r.json, bộ kết quả thứ 1 [p (v), năm 2024, giai đoạn final]; đơn vị “u”; chỉ số chung: "
+        "r.json, bộ kết quả thứ 1 [p (v), năm 2024, kết quả cuối cùng]; đơn vị “u”; chỉ số chung: "
         "index “NaN” không phải một số (NaN hoặc vô cực)",
     ),
 }

@@ -254,7 +254,7 @@ def test_values_that_cannot_be_results_are_refused_naming_set_unit_and_criterion
     ]
     assert {(p.unit, p.code) for p in problems} == {("u0", "1")}
     assert str(problems[0]) == (
-        "kq.json, bộ kết quả thứ 2 [publication (v), năm 2024, giai đoạn final, nhãn “a”]; "
+        "kq.json, bộ kết quả thứ 2 [publication (v), năm 2024, kết quả cuối cùng, nhãn “a”]; "
         "đơn vị “u0”; tiêu chí 1: thứ hạng -5 không hợp lệ: thứ hạng bắt đầu từ 1"
     )
     assert problems[3].render("en").endswith("the index 250 is above what bonuses allow (100.00)")

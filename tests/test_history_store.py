@@ -114,7 +114,7 @@ def test_figures_are_never_rounded_on_import(store: HistoryStore) -> None:
         store.add_record(record)
     assert [p.message.code for p in caught.value.problems] == ["history.too_many_decimals"]
     assert caught.value.render("vi").endswith(
-        "bộ kết quả thứ 1 [t (v), năm 2021, giai đoạn final]; đơn vị “u”; tiêu chí 2.1: "
+        "bộ kết quả thứ 1 [t (v), năm 2021, kết quả cuối cùng]; đơn vị “u”; tiêu chí 2.1: "
         "index 79,405 có quá 2 chữ số thập phân mà bộ kết quả khai báo; số liệu không bao giờ "
         "bị làm tròn khi nhập (khai báo thêm chữ số thập phân cho bộ kết quả)"
     )
@@ -172,7 +172,7 @@ def test_bad_documents_name_the_set_unit_and_criterion() -> None:
         document_from_json(text, "kq.json")
     shown = caught.value.render("vi")
     assert shown.startswith("không nhập kq.json: 5 vấn đề; kho lịch sử không thay đổi")
-    place = "kq.json, bộ kết quả thứ 2 [t (v), năm 2024, giai đoạn self]"
+    place = "kq.json, bộ kết quả thứ 2 [t (v), năm 2024, tự đánh giá]"
     assert f"{place}: origin “guessed” không hợp lệ (cần một trong: scored, published, reported, derived)" in shown
     assert f"{place}: khóa không được hỗ trợ: extra" in shown
     assert f"{place}; đơn vị “u”; tiêu chí 1.2: rank “x” không phải số nguyên" in shown

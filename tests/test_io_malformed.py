@@ -111,7 +111,7 @@ def over_maximum(tmp: Path) -> Case:
     c = _province()
     rows = [["P01", code, "1"] for code in c.leaf_codes]
     rows[0][2] = "12,5"
-    return _csv(tmp / "in.csv", rows), c, "criterion 1: value 12.5 is not accepted at stage self (expected points between 0 and 7)", "in.csv, cell C2"
+    return _csv(tmp / "in.csv", rows), c, "criterion 1: value 12.5 is not accepted at stage self-assessment (expected points between 0 and 7)", "in.csv, cell C2"
 
 
 def bad_level(tmp: Path) -> Case:

@@ -336,7 +336,7 @@ def test_value_over_maximum_error_names_stage_unit_and_expected_range() -> None:
         parindex.score(compiled, data)
     (problem,) = info.value.problems
     assert str(problem) == (
-        "a.csv, cell C7; unit “x”; criterion 1.1: value 12.5 is not accepted at stage self "
+        "a.csv, cell C7; unit “x”; criterion 1.1: value 12.5 is not accepted at stage self-assessment "
         "(expected points between 0 and 3)"
     )
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from parindex.fixedpoint import quantize_decimal
-from parindex.messages import catalogue, text
+from parindex.messages import Message, catalogue, msg, text
 
 
 def label(key: str, lang: str | None = None) -> str:
@@ -47,6 +47,28 @@ def stage_label(stage: str, lang: str) -> str:
     """A stage's name in words (its id when the catalogue has no name for it)."""
     code = f"labels.stage_{stage}"
     return text(code, lang) if code in catalogue() else stage
+
+
+def stage_words(stage: str) -> Message | str:
+    """A stage in words, rendered in the reader's language where it is shown (a pack's own
+    stage: its id)."""
+    code = f"labels.stage_{stage}"
+    return msg(code) if code in catalogue() else stage
+
+
+def stage_named(stage: str) -> Message | str:
+    """A stage in words with the id commands take, ``tự đánh giá [self]``, rendered in the
+    reader's language where it is shown (a pack's own stage: its id)."""
+    code = f"labels.stage_{stage}"
+    if code not in catalogue():
+        return stage
+    return msg("labels.stage_with_id", stage=msg(code), id=stage)
+
+
+def stage_heading(stage: str, lang: str) -> str:
+    """A stage or view named at the head of a column: its words, first letter capital."""
+    words = stage_label(stage, lang)
+    return words[:1].upper() + words[1:]
 
 
 def stages_label(stages_used: Sequence[str], lang: str) -> str:

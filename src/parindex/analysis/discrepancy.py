@@ -17,6 +17,7 @@ from parindex.analysis._common import fmt, label, partition, points
 from parindex.analysis._engine import require_stage
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
+from parindex.labels import stage_label
 from parindex.messages import Found
 from parindex.results import Results
 from parindex.textable import format_table
@@ -213,5 +214,8 @@ def render_discrepancy(result: Discrepancy, *, lang: str = "vi", top: int = 10) 
         crit_rows,
         right=(2, 3, 4, 5),
     )
-    head = f"{result.pack}: {result.self_stage} − {result.against}"
+    head = (
+        f"{result.pack}: {stage_label(result.self_stage, lang)} − "
+        f"{stage_label(result.against, lang)}"
+    )
     return "\n\n".join([head, unit_table, crit_table])

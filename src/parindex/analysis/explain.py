@@ -29,6 +29,7 @@ from parindex.compiled import ROOT
 from parindex.coverage import Coverage
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import decimal_to_ticks, micro_to_decimal, quantize_value, ticks_to_decimal
+from parindex.labels import stage_heading, stage_label, stages_label
 from parindex.messages import Found, text
 from parindex.model import NotApplicable
 from parindex.results import Results
@@ -95,6 +96,8 @@ class Explanation:
     is_partial: bool = False
     coverage_line: str = ""
     coverage: Coverage | None = None
+    #: The stages the view's figures rest on, in the order counted (its heading says so).
+    stages_used: tuple[str, ...] = ()
 
 
 def _value_text(rule: object, value: Decimal, lang: str) -> str:
@@ -301,6 +304,7 @@ def explain(
         group=info.group,
         stage=name,
         compare_stage=compare_name,
+        stages_used=tuple(scores.stages_used),
         points=dec(pts[ROOT]),
         maximum=dec(mx[ROOT]),
         index=index_value(results, int(scores.index[row, ROOT]), mx[ROOT]),
@@ -340,9 +344,10 @@ def render_explanation(
     e = explanation
     head = [
         f"{e.unit} {e.name}".strip() + (f" · {label('group', lang)}: {e.group}" if e.group else ""),
-        f"{e.pack} · {e.stage}"
+        f"{e.pack} · "
+        + (stages_label(e.stages_used, lang) if e.stages_used else stage_label(e.stage, lang))
         + (
-            f" ({label('diff', lang).lower()}: {e.stage} − {e.compare_stage})"
+            f" ({text('labels.compared_with', lang, other=stage_label(e.compare_stage, lang))})"
             if e.compare_stage
             else ""
         ),
@@ -366,8 +371,9 @@ def render_explanation(
         label("adjust", lang),
     ]
     if e.compare_stage:
+        compared = e.compare_stage
         headers += [
-            label("self", lang) if e.compare_stage == "self" else e.compare_stage,
+            label("self", lang) if compared == "self" else stage_heading(compared, lang),
             label("diff", lang),
         ]
     rows = []
@@ -379,7 +385,7 @@ def render_explanation(
             node.title if len(node.title) <= 48 else node.title[:47] + "…",
             node.value
             + (
-                f" [{node.source_stage}]"
+                f" [{stage_label(node.source_stage, lang)}]"
                 if node.source_stage and node.source_stage != "self"
                 else ""
             ),

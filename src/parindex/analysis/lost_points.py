@@ -30,7 +30,7 @@ from parindex.analysis._engine import (
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import Int64Array
-from parindex.labels import places_of
+from parindex.labels import places_of, stage_label
 from parindex.messages import Found
 from parindex.model import RoundingRule
 from parindex.results import Results
@@ -271,7 +271,7 @@ def render_lost_points(
     ]
     scope = result.group if result.group is not None else "*"
     head = (
-        f"{result.pack} · {result.stage} · {label('group', lang)}: {scope} · "
+        f"{result.pack} · {stage_label(result.stage, lang)} · {label('group', lang)}: {scope} · "
         f"{label('units', lang)}: {result.units}"
     )
     fields = format_table(

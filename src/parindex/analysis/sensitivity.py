@@ -29,6 +29,7 @@ from parindex.analysis._engine import resolve_stage
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round, ticks_to_decimal
+from parindex.labels import stage_label
 from parindex.messages import text
 from parindex.results import Results
 from parindex.scoring import group_index
@@ -235,7 +236,7 @@ def render_sensitivity(result: Sensitivity, *, lang: str = "vi", top: int | None
         f"{b.code}: {fmt(b.low, 2, lang)}–{fmt(b.high, 2, lang)}" for b in result.bounds
     )
     head = (
-        f"{result.pack} · {result.stage} · "
+        f"{result.pack} · {stage_label(result.stage, lang)} · "
         + text("analysis.samples", lang, samples=result.samples, seed=result.seed)
         + "\n"
         f"{label('field', lang)}: {bounds}"

@@ -48,6 +48,7 @@ from parindex.errors import InputError, InputProblem, ParIndexError
 from parindex.fixedpoint import BoolArray, Int64Array, quantize_values
 from parindex.grammar import EntryError
 from parindex.inputs import is_not_applicable
+from parindex.labels import stage_heading
 from parindex.messages import Found, current_lang, msg, text
 from parindex.model import NotApplicable
 from parindex.results import Results
@@ -500,7 +501,7 @@ def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> st
         f"{label('rank', lang)} {a}",
     ]
     changes = "; ".join(f"{c.unit} {c.code} = {c.value}" for c in result.changes)
-    head = f"{result.stage}: {changes}"
+    head = f"{stage_heading(result.stage, lang)}: {changes}"
     if result.best_moved:
         head += "\n" + text("analysis.best_moved", lang, codes=result.best_moved)
     ranks = (8, 9) if graded else (6, 7)

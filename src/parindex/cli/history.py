@@ -24,8 +24,8 @@ from parindex.cli.args import (
     scored,
 )
 from parindex.errors import ParIndexError
-from parindex.labels import format_decimal
-from parindex.messages import Found, text
+from parindex.labels import format_decimal, stage_named
+from parindex.messages import Found, render, text
 from parindex.plugins import default_plugins
 from parindex.textable import format_table
 
@@ -231,7 +231,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 info.pack,
                 info.version,
                 info.origin.value,
-                info.stage,
+                render(stage_named(info.stage), args.lang),
                 info.label,
                 counts.get(info.id, 0),
                 info.source,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import attrs
 
 from parindex.errors import ParIndexError, _summarise
+from parindex.labels import stage_words
 from parindex.messages import Found, Message, msg, render, text
 
 
@@ -30,7 +31,7 @@ def set_place(
         pack=str(pack),
         version=str(version),
         year="?" if year is None else str(year),
-        stage=str(stage) or "final",
+        stage=stage_words(str(stage) or "final"),
         label=msg("history.set_label", label=Found(str(label))) if label else "",
     )
     which = (

@@ -17,6 +17,7 @@ import numpy as np
 from parindex.compiled import ROOT
 from parindex.history.mapping import PackRef
 from parindex.history.records import FigureRecord, Origin, ResultSetRecord, UnitRecord
+from parindex.labels import stage_named
 from parindex.messages import Found, text
 from parindex.results import NO_GRADE, UNRANKED, Results
 
@@ -51,7 +52,7 @@ class ResultSetInfo:
             pack=self.pack,
             version=self.version,
             origin=self.origin.value,
-            stage=self.stage,
+            stage=stage_named(self.stage),
             label=text("history.set_label", label=Found(self.label)) if self.label else "",
         )
 

@@ -19,6 +19,7 @@ import numpy as np
 from parindex.compiled import CompiledPack, compile_pack
 from parindex.errors import InputError, InputProblem
 from parindex.inputs import ScoringInput
+from parindex.labels import stage_words
 from parindex.messages import Found, msg
 from parindex.model import Node, NotApplicable, Pack
 from parindex.rules.survey_answers import SurveyAnswers
@@ -123,7 +124,7 @@ def combine(
             code = compiled.leaf_codes[cols[col]]
             problems.append(
                 InputProblem(
-                    msg("survey.leaf_entered_and_surveyed", stage=name),
+                    msg("survey.leaf_entered_and_surveyed", stage=stage_words(name)),
                     data.unit_ids[row],
                     code,
                     stage.locations.get((int(row), code)),

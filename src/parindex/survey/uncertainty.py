@@ -33,6 +33,7 @@ from parindex.analysis.sensitivity import competition_ranks_2d
 from parindex.compiled import ROOT, CompiledPack
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, ticks_to_decimal
+from parindex.labels import stage_label
 from parindex.messages import text
 from parindex.results import Results
 from parindex.scoring import apply_bounds, group_index, index_and_grades, points_to_ticks
@@ -461,7 +462,7 @@ def render_survey_ranks(result: SurveyRanks, *, lang: str = "vi", top: int | Non
         lang,
         pack=result.pack,
         survey=result.survey,
-        stage=result.stage,
+        stage=stage_label(result.stage, lang),
         resamples=result.resamples,
         seed=result.seed,
     )
