@@ -30,6 +30,7 @@ from parindex.plugins import default_plugins
 from parindex.textable import format_table
 
 if TYPE_CHECKING:
+    from parindex.history.importing import PreparedSets
     from parindex.history.mapping import VersionMapping
     from parindex.history.records import ResultsDocument
     from parindex.history.store import HistoryStore
@@ -172,14 +173,25 @@ def register(commands: Any) -> None:
     targets.set_defaults(handler=cmd_targets)
 
 
+def _prepared(args: argparse.Namespace) -> tuple[PreparedSets, list[int]]:
+    """The sets to import, checked (before the store is opened: a refused import makes no
+    store), and how many figures each has."""
+    from parindex.history.importing import prepare_records, prepare_results
+
+    if args.inputs:  # PACK INPUT...: the sets score -o kq.json would have written
+        results = scored(args)
+        prepared = prepare_results(results, year=args.year, label=args.label)
+        figures = len(results.units) * results.compiled.n_nodes
+        return prepared, [figures] * len(prepared.sets)
+    document, source = _import_document(args)
+    prepared = prepare_records(document.sets, year=args.year, label=args.label, file=source)
+    return prepared, [len(record.figures) for record in document.sets]
+
+
 def _import_document(args: argparse.Namespace) -> tuple[ResultsDocument, str]:
-    """The sets to import and the file they come from ("" when scored here)."""
+    """The results document to import and the file it comes from."""
     from parindex.history.records import read_document
 
-    if args.inputs:  # PACK INPUT...: the document score -o kq.json would have written
-        from parindex.io.results_out import results_document
-
-        return results_document(scored(args)), ""
     suffix = Path(args.pack).suffix.lower()
     pack_file = suffix in PACK_FILE_SUFFIXES and suffix != ".json"  # results are JSON
     if pack_file or (not Path(args.pack).exists() and args.pack in default_plugins().pack_ids()):
@@ -200,22 +212,18 @@ def _store_file(args: argparse.Namespace) -> str | None:
 def cmd_import(args: argparse.Namespace) -> int:
     # The store is written: never one of the files read, checked before any scoring.
     check_output_args(args, (_store_file(args), ()))
-    from parindex.history.importing import prepare_records
-
-    document, source = _import_document(args)
-    # Every set is checked before the store is opened: a refused import makes no store.
-    prepared = prepare_records(document.sets, year=args.year, label=args.label, file=source)
+    prepared, figures = _prepared(args)
     with _open(args, create=True) as store:
         ids = store.add_prepared(prepared, replace=args.replace)
         infos = {info.id: info for info in store.sets()}
-    for set_id, record in zip(ids, document.sets, strict=True):
+    for set_id, (record, _, _), count in zip(ids, prepared.sets, figures, strict=True):
         note(
             args,
             text(
                 "history.imported",
                 set=infos[set_id].describe(),
                 units=len(record.units),
-                figures=len(record.figures),
+                figures=count,
             ),
         )
     return 0

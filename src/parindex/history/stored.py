@@ -8,18 +8,20 @@ scales kept on the result set, so every figure reads back exactly.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from parindex.compiled import ROOT
 from parindex.history.mapping import PackRef
 from parindex.history.records import FigureRecord, Origin, ResultSetRecord, UnitRecord
 from parindex.labels import stage_named
 from parindex.messages import Found, text
-from parindex.results import NO_GRADE, UNRANKED, Results
+from parindex.results import UNRANKED, Results
 
 
 @attrs.frozen
@@ -130,6 +132,46 @@ def unscaled(value: int | None, decimals: int) -> Decimal | None:
     return None if value is None else Decimal(int(value)).scaleb(-decimals)
 
 
+def result_stages(results: Results) -> tuple[str, ...]:
+    """The result sets of ``results``: the final scores, then each stage view in pack order."""
+    return ("final", *sorted(results.stages, key=results.pack.stages.index))
+
+
+def result_set_record(
+    results: Results,
+    stage: str,
+    year: int | None,
+    units: tuple[UnitRecord, ...] = (),
+    figures: tuple[FigureRecord, ...] = (),
+) -> ResultSetRecord:
+    """The result set of ``stage`` ("final" or a stage view) as a record: identity, scales
+    and note (a SYNTHETIC pack and a partial view say so), with ``units`` and ``figures``."""
+    from parindex import __version__
+
+    pack = results.pack
+    note = "SYNTHETIC pack: not an official result" if pack.synthetic else ""
+    if results.is_partial:  # issue 14: what the figures cover travels with them
+        note = "; ".join(part for part in (note, results.coverage.line()) if part)
+    return ResultSetRecord(
+        pack=pack.id,
+        version=pack.version,
+        origin=Origin.SCORED,
+        year=year,
+        stage=stage,
+        source=f"parindex {__version__}",
+        note=note,
+        point_decimals=pack.point_decimals,
+        index_decimals=pack.rounding.decimals,
+        rounding_mode=pack.rounding.mode,
+        units=units,
+        figures=figures,
+    )
+
+
+def unit_records(results: Results) -> tuple[UnitRecord, ...]:
+    return tuple(UnitRecord(u.id, u.name, u.group) for u in results.units)
+
+
 def records_from_results(
     results: Results, stage: str | None = None
 ) -> tuple[tuple[UnitRecord, ...], tuple[FigureRecord, ...]]:
@@ -146,45 +188,65 @@ def records_from_results(
             rank=rank,
             ranked_of=ranked_of,
         )
-        for unit, code, points, maximum, index, grade, rank, ranked_of, _ in rows_from_results(
+        for unit, code, points, maximum, index, grade, rank, ranked_of, _ in FigureRows(
             results, stage
         )
     )
-    units = tuple(UnitRecord(u.id, u.name, u.group) for u in results.units)
-    return units, figures
+    return unit_records(results), figures
 
 
-def rows_from_results(results: Results, stage: str | None) -> list[tuple[Any, ...]]:
-    """Figure rows straight from the exact arrays (ticks, scaled index), without Decimal."""
-    units, figures = results.units, results.compiled.codes
-    scores = results.scores(stage)
-    maximum = np.asarray(scores.unit_maximum()).tolist()
-    points = scores.points.tolist()
-    index = scores.index.tolist()
-    grades = scores.grade.tolist()
-    labels = results.pack.classification.labels
-    ranks = scores.rank.tolist()
-    ranked_in_group: dict[str, int] = {}
-    for unit, rank in zip(units, ranks, strict=True):
-        ranked_in_group[unit.group] = ranked_in_group.get(unit.group, 0) + int(rank != UNRANKED)
-    rows: list[tuple[Any, ...]] = []
-    position = 0
-    for row, unit in enumerate(units):
-        for node, code in enumerate(figures):
-            rank = ranks[row] if node == ROOT else UNRANKED
-            grade = grades[row][node]
-            rows.append(
-                (
-                    unit.id,
-                    code,
-                    points[row][node],
-                    maximum[row][node],
-                    index[row][node] if maximum[row][node] != 0 else None,
-                    None if grade == NO_GRADE else labels[grade],
-                    None if rank == UNRANKED else rank,
-                    None if rank == UNRANKED else ranked_in_group[unit.group],
-                    position,
-                )
-            )
-            position += 1
-    return rows
+#: Units whose rows are built at once (a few MB of Python objects with a 150-node pack).
+ROW_BLOCK_UNITS = 256
+
+
+@attrs.frozen
+class FigureRows:
+    """The stored rows of one result set, built from the result arrays a block of units
+    at a time whenever they are iterated: ``(unit, code, points, maximum, index, grade,
+    rank, ranked_of, position)``, points and maxima in ticks, the index scaled by the
+    rounding rule's places (None where the maximum is 0), ranks on the root only. Two
+    sets of 10⁴ units × 147 nodes are 2.9 million rows: held as tuples they took gigabytes,
+    streamed to the store they take a block."""
+
+    results: Results
+    stage: str | None
+
+    def __len__(self) -> int:
+        return len(self.results.units) * self.results.compiled.n_nodes
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for block in self.blocks():
+            yield from map(tuple, block.tolist())
+
+    def blocks(self) -> Iterator[npt.NDArray[np.object_]]:
+        """The rows a block of units at a time, as an object matrix (one row per figure)."""
+        results = self.results
+        units, codes = results.units, results.compiled.codes
+        n_nodes = len(codes)
+        scores = results.scores(self.stage)
+        labels = np.array([*results.pack.classification.labels, None], dtype=object)
+        ranks = scores.rank
+        ranked_of = results.ranked_of(self.stage)
+        ids = np.array([unit.id for unit in units], dtype=object)
+        code_column = np.array(codes, dtype=object)
+        for start in range(0, len(units), ROW_BLOCK_UNITS):
+            stop = min(start + ROW_BLOCK_UNITS, len(units))
+            count = (stop - start) * n_nodes
+            block = np.empty((count, 9), dtype=object)
+            block[:, 0] = np.repeat(ids[start:stop], n_nodes)
+            block[:, 1] = np.tile(code_column, stop - start)
+            maximum = np.asarray(scores.maxima(start, stop)).reshape(-1)
+            block[:, 2] = scores.points[start:stop].reshape(-1).tolist()
+            block[:, 3] = maximum.tolist()
+            block[:, 4] = scores.index[start:stop].reshape(-1).tolist()
+            block[maximum == 0, 4] = None
+            block[:, 5] = labels[scores.grade[start:stop].reshape(-1)]  # NO_GRADE (-1): None
+            rank = np.full((stop - start, n_nodes), None, dtype=object)
+            of = np.full((stop - start, n_nodes), None, dtype=object)
+            ranked = ranks[start:stop] != UNRANKED
+            rank[ranked, ROOT] = ranks[start:stop][ranked].tolist()
+            of[ranked, ROOT] = ranked_of[start:stop][ranked].tolist()
+            block[:, 6] = rank.reshape(-1)
+            block[:, 7] = of.reshape(-1)
+            block[:, 8] = range(start * n_nodes, start * n_nodes + count)
+            yield block

@@ -51,13 +51,9 @@ from parindex.fixedpoint import BoolArray, FloatArray, Int64Array
 from parindex.history.records import (
     CONVERTER,
     FORMAT,
-    FigureRecord,
-    Origin,
     ResultsDocument,
-    ResultSetRecord,
-    UnitRecord,
 )
-from parindex.history.store import records_from_results
+from parindex.history.stored import records_from_results, result_set_record, result_stages
 from parindex.io import text_columns
 from parindex.io.atomic import atomic_path
 from parindex.io.sheets import (
@@ -708,46 +704,14 @@ def write_results_csv(results: Results, path: str | Path, *, decimal_comma: bool
     return Path(path)
 
 
-def _set_record(
-    results: Results,
-    stage: str,
-    year: int | None,
-    units: tuple[UnitRecord, ...] = (),
-    figures: tuple[FigureRecord, ...] = (),
-) -> ResultSetRecord:
-    pack = results.pack
-    note = "SYNTHETIC pack: not an official result" if pack.synthetic else ""
-    if results.is_partial:  # issue 14: what the figures cover travels with them
-        note = "; ".join(part for part in (note, results.coverage.line()) if part)
-    return ResultSetRecord(
-        pack=pack.id,
-        version=pack.version,
-        origin=Origin.SCORED,
-        year=year,
-        stage=stage,
-        source=f"parindex {__version__}",
-        note=note,
-        point_decimals=pack.point_decimals,
-        index_decimals=pack.rounding.decimals,
-        rounding_mode=pack.rounding.mode,
-        units=units,
-        figures=figures,
-    )
-
-
-def _stages(results: Results) -> tuple[str, ...]:
-    """The result sets of a document: the final scores, then each stage view in pack order."""
-    return ("final", *sorted(results.stages, key=results.pack.stages.index))
-
-
 def results_document(results: Results, year: int | None = None) -> ResultsDocument:
     """The results as a history results document: one set for the final scores and one
     per stage view, exact figures as decimal text. ``parindex history import`` reads it.
     """
     sets = []
-    for stage in _stages(results):
+    for stage in result_stages(results):
         units, figures = records_from_results(results, None if stage == "final" else stage)
-        sets.append(_set_record(results, stage, year, units, figures))
+        sets.append(result_set_record(results, stage, year, units, figures))
     return ResultsDocument(sets=tuple(sets))
 
 
@@ -822,8 +786,8 @@ def _json_figures(results: Results, stage: str | None) -> Iterator[bytes]:
 def _json_document(results: Results, year: int | None) -> Iterator[bytes]:
     """The text of :func:`results_document` as ``json.dumps(indent=1)`` writes it, in blocks."""
     yield f"{{\n {_json('format')}: {_json(FORMAT)},\n {_json('sets')}: [".encode()
-    for number, stage in enumerate(_stages(results)):
-        head = CONVERTER.unstructure(_set_record(results, stage, year))
+    for number, stage in enumerate(result_stages(results)):
+        head = CONVERTER.unstructure(result_set_record(results, stage, year))
         keys = ",".join(f"{_SET}{_json(key)}: {_json(value)}" for key, value in head.items())
         yield f"{',' if number else ''}\n  {{{keys}".encode()
         if results.units:
