@@ -30,7 +30,7 @@ from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round, ticks_to_decimal
 from parindex.labels import stage_label
-from parindex.messages import text
+from parindex.messages import Found, text
 from parindex.results import Results
 from parindex.scoring import group_index
 from parindex.textable import format_table
@@ -73,10 +73,14 @@ class Sensitivity:
 def field_bounds(
     results: Results,
     *,
-    spread: float = 0.2,
+    spread: float | Decimal = 0.2,
     bounds: Mapping[str, tuple[Decimal, Decimal]] | None = None,
 ) -> tuple[WeightBounds, ...]:
-    """Each field's maximum ± ``spread`` (relative), unless ``bounds`` gives it explicitly."""
+    """Each field's maximum ± ``spread`` (relative, from 0 to 1), unless ``bounds`` gives it
+    explicitly."""
+    factor = Decimal(str(spread))
+    if not factor.is_finite() or not 0 <= factor <= 1:
+        raise ParIndexError("analysis.bad_spread", found=Found(spread))
     compiled = results.compiled
     fields = [n for n in range(1, compiled.n_nodes) if compiled.depth[n] == 1]
     given = dict(bounds or {})
@@ -87,7 +91,6 @@ def field_bounds(
         if code in given:
             low, high = given.pop(code)
         else:
-            factor = Decimal(str(spread))
             low, high = maximum * (1 - factor), maximum * (1 + factor)
         if low < 0 or high < low:
             raise ParIndexError("analysis.bad_bounds", field=code, low=low, high=high)
@@ -180,7 +183,7 @@ def sample_ranks(
 def sensitivity(
     results: Results,
     *,
-    spread: float = 0.2,
+    spread: float | Decimal = 0.2,
     bounds: Mapping[str, tuple[Decimal, Decimal]] | None = None,
     samples: int = 1000,
     seed: int = 0,

@@ -21,7 +21,10 @@ from parindex.cli.args import (
     add_pack,
     add_scoring,
     add_stage,
+    fraction,
+    positive,
     scored,
+    seed,
     synthetic_banner,
 )
 from parindex.errors import ParIndexError
@@ -77,7 +80,7 @@ def register(commands: Any) -> None:
     lost.add_argument("--criteria-level", type=int, default=2, help=text("cli.help_lost_level"))
     lost.add_argument("--group", default=None, help=text("cli.help_lost_group"))
     lost.add_argument("--unit", default=None, help=text("cli.help_lost_unit"))
-    lost.add_argument("--top", type=int, default=10, help=text("cli.help_top10"))
+    lost.add_argument("--top", type=positive, default=10, help=text("cli.help_top10"))
     lost.set_defaults(handler=cmd_lost)
 
     disc = add_command(
@@ -92,7 +95,7 @@ def register(commands: Any) -> None:
     _common(disc)
     disc.add_argument("--against", default="final", help=text("cli.help_against"))
     disc.add_argument("--criteria-level", type=int, default=0, help=text("cli.help_disc_level"))
-    disc.add_argument("--top", type=int, default=10, help=text("cli.help_top10"))
+    disc.add_argument("--top", type=positive, default=10, help=text("cli.help_top10"))
     disc.set_defaults(handler=cmd_discrepancy)
 
     whatif = add_command(
@@ -134,8 +137,10 @@ def register(commands: Any) -> None:
         ),
     )
     _common(sens)
-    sens.add_argument("--samples", type=int, default=1000, help=text("cli.help_samples"))
-    sens.add_argument("--spread", type=float, default=0.2, help=text("cli.help_spread"))
+    sens.add_argument("--samples", type=positive, default=1000, help=text("cli.help_samples"))
+    sens.add_argument(
+        "--spread", type=fraction, default=Decimal("0.2"), help=text("cli.help_spread")
+    )
     sens.add_argument(
         "--bound",
         action="append",
@@ -143,8 +148,8 @@ def register(commands: Any) -> None:
         metavar="FIELD=LOW:HIGH",
         help=text("cli.help_bound"),
     )
-    sens.add_argument("--seed", type=int, default=0, help=text("cli.help_seed"))
-    sens.add_argument("--top", type=int, default=20, help=text("cli.help_top20"))
+    sens.add_argument("--seed", type=seed, default=0, help=text("cli.help_seed"))
+    sens.add_argument("--top", type=positive, default=20, help=text("cli.help_top20"))
     sens.set_defaults(handler=cmd_sensitivity)
 
 

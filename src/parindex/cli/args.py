@@ -20,6 +20,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +123,30 @@ def positive(value: str) -> int:
         number = 0
     if number < 1:
         raise argparse.ArgumentTypeError(text("cli.positive_expected", found=Found(value)))
+    return number
+
+
+def seed(value: str) -> int:
+    """A random seed: a whole number from 0 up (``--seed``), or a usage error."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(text("cli.seed_expected", found=Found(value)))
+    return number
+
+
+def fraction(value: str) -> Decimal:
+    """A share from 0 to 1 (``--spread``; ``0,2`` as Vietnamese writes it), or a usage error."""
+    from parindex.grammar import EntryError, number_from_value
+
+    try:
+        number = number_from_value(value)
+    except EntryError:
+        number = Decimal(-1)
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(text("cli.fraction_expected", found=Found(value)))
     return number
 
 

@@ -22,7 +22,9 @@ from parindex.cli.args import (
     add_stage,
     check_output_args,
     note,
+    positive,
     scored,
+    seed,
     synthetic_banner,
 )
 from parindex.errors import ParIndexError
@@ -112,7 +114,7 @@ def register(commands: Any) -> None:
     synthetic.add_argument(
         "--respondents", type=int, default=30, help=text("survey.help_respondents")
     )
-    synthetic.add_argument("--seed", type=int, default=2024, help=text("survey.help_seed"))
+    synthetic.add_argument("--seed", type=seed, default=2024, help=text("survey.help_seed"))
     synthetic.add_argument("--by-text", action="store_true", help=text("survey.help_by_text"))
     synthetic.set_defaults(handler=cmd_synthetic)
 
@@ -125,7 +127,7 @@ def register(commands: Any) -> None:
     demo.add_argument("folder", metavar="FOLDER", help=text("survey.help_demo_folder"))
     demo.add_argument("--units", type=int, default=200, help=text("survey.help_units"))
     demo.add_argument("--respondents", type=int, default=30, help=text("survey.help_respondents"))
-    demo.add_argument("--seed", type=int, default=2024, help=text("survey.help_seed"))
+    demo.add_argument("--seed", type=seed, default=2024, help=text("survey.help_seed"))
     demo.set_defaults(handler=cmd_demo)
 
     aggregated = add_command(
@@ -140,7 +142,7 @@ def register(commands: Any) -> None:
     _survey_argument(aggregated)
     _answers_argument(aggregated)
     add_output(aggregated, (".csv", ".json"))
-    aggregated.add_argument("--top", type=int, default=20, help=text("survey.help_top"))
+    aggregated.add_argument("--top", type=positive, default=20, help=text("survey.help_top"))
     add_json(aggregated)
     aggregated.set_defaults(handler=cmd_aggregate)
 
@@ -154,7 +156,7 @@ def register(commands: Any) -> None:
     _answers_argument(intervals)
     add_output(intervals, (".csv",))
     _resampling(intervals)
-    intervals.add_argument("--top", type=int, default=20, help=text("survey.help_top"))
+    intervals.add_argument("--top", type=positive, default=20, help=text("survey.help_top"))
     intervals.set_defaults(handler=cmd_intervals)
 
     ranks = add_command(
@@ -171,14 +173,14 @@ def register(commands: Any) -> None:
     add_scoring(ranks, demo=True)
     add_stage(ranks)
     _resampling(ranks)
-    ranks.add_argument("--top", type=int, default=20, help=text("survey.help_top"))
+    ranks.add_argument("--top", type=positive, default=20, help=text("survey.help_top"))
     add_json(ranks)
     ranks.set_defaults(handler=cmd_ranks)
 
 
 def _resampling(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resamples", type=int, default=1000, help=text("survey.help_resamples"))
-    parser.add_argument("--seed", type=int, default=0, help=text("survey.help_seed"))
+    parser.add_argument("--seed", type=seed, default=0, help=text("survey.help_seed"))
 
 
 def _definition(args: argparse.Namespace) -> SurveyDefinition:
@@ -512,7 +514,7 @@ def add_survey_report(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--survey-resamples", type=int, default=1000, help=text("survey.help_resamples")
     )
-    parser.add_argument("--survey-seed", type=int, default=0, help=text("survey.help_seed"))
+    parser.add_argument("--survey-seed", type=seed, default=0, help=text("survey.help_seed"))
 
 
 def survey_report_of(args: argparse.Namespace, results: Any) -> Any:
