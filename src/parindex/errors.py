@@ -67,6 +67,10 @@ class ParIndexError(Exception):
     ``exc.message`` holds it and ``exc.code`` its code.
     """
 
+    #: What a driver or library said, in its own words (often English): shown
+    #: only with ``--verbose`` or ``--debug``, after the message.
+    technical: str = ""
+
     def __init__(self, message: Text = "", /, **params: object) -> None:
         self.message: Text = as_message(message, params)
         super().__init__(self.message)

@@ -183,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
         except ParIndexError as exc:
             print(text("cli.error_prefix", message=exc.render()), file=sys.stderr)
+            if exc.technical and (getattr(args, "verbose", False) or getattr(args, "debug", False)):
+                print(text("cli.technical_detail", detail=exc.technical), file=sys.stderr)
             return EXIT_USER
         except BrokenPipeError:
             return _closed_pipe()

@@ -214,11 +214,15 @@ class HistoryStore:
             raise ParIndexError("history.needs_psycopg") from None
         shown = _shown(url)
         try:
-            connection = psycopg.connect(url, autocommit=True, connect_timeout=int(timeout))
+            # connect_timeout written in the URL wins over the writers' timeout.
+            if "connect_timeout" in url:
+                connection = psycopg.connect(url, autocommit=True)
+            else:
+                connection = psycopg.connect(url, autocommit=True, connect_timeout=int(timeout))
         except psycopg.Error as exc:
-            raise ParIndexError(
-                "history.cannot_connect", store=shown, detail=_first_line(exc)
-            ) from None
+            from parindex.history.pg_connection import connection_problem
+
+            raise connection_problem(exc, url, shown) from None
         store = cls(connection, "postgresql", location=shown, timeout=timeout)
         try:
             store._prepare_postgres(create)
