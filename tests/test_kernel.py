@@ -86,7 +86,9 @@ def test_plugin_kinds_and_subclasses_are_precomputed_and_exact() -> None:
 
 
 def test_a_bad_plugin_entry_is_located_by_the_kernel_engine() -> None:
-    compiled = parindex.compile_pack(_pack(_leaf("1.1", "2", Doubled()), _leaf("1.2", "1", Direct())))
+    compiled = parindex.compile_pack(
+        _pack(_leaf("1.1", "2", Doubled()), _leaf("1.2", "1", Direct()))
+    )
     values = np.array([[1.0, 0.5], [2.5, 0.5], [1.0, 1.5]])
     with pytest.raises(parindex.InputError) as caught:
         score(compiled, from_array(compiled, ["A", "B", "C"], values), engine="kernel")
@@ -98,7 +100,9 @@ def test_products_beyond_the_exact_float_range_fall_back_to_numpy(
 ) -> None:
     # Relative values near the 1e9 input limit times a 500-point maximum in ticks
     # exceed 2**52: the kernel declines, the numpy path computes with Python ints.
-    compiled = parindex.compile_pack(_pack(_leaf("1.1", "500", RelativeToBest()), _leaf("1.2", "1", Direct())))
+    compiled = parindex.compile_pack(
+        _pack(_leaf("1.1", "500", RelativeToBest()), _leaf("1.2", "1", Direct()))
+    )
     values = np.array([[999_999_999.123457, 1.0], [123_456_789.5, 0.25], [0.0, 0.0]])
     data = from_array(compiled, ["A", "B", "C"], values)
     calls: list[bool] = []
@@ -146,6 +150,7 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch, english: None) -> None:
     score(compiled, data)  # one entry: auto keeps to numpy
     assert used == []
     monkeypatch.setattr(parindex.engines.choice, "KERNEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(parindex.engines.choice, "KERNEL_COLD_MIN_ENTRIES", 1)
     score(compiled, data)
     assert used == ["kernel"]
     monkeypatch.setattr(parindex.engines.choice, "kernel_available", lambda: False)
@@ -156,7 +161,9 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch, english: None) -> None:
         score(compiled, data, engine="kernel")
 
 
-def test_auto_falls_back_to_numpy_when_the_kernel_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_falls_back_to_numpy_when_the_kernel_cannot_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     compiled = parindex.compile_pack(_pack(_leaf("1.1", "1", Direct())))
     data = from_array(compiled, ["A", "B"], np.array([[0.25], [1.0]]))
 
@@ -165,6 +172,7 @@ def test_auto_falls_back_to_numpy_when_the_kernel_cannot_run(monkeypatch: pytest
 
     monkeypatch.setattr(adapter, "kernel_view", broken)
     monkeypatch.setattr(parindex.engines.choice, "KERNEL_MIN_ENTRIES", 1)
+    monkeypatch.setattr(parindex.engines.choice, "KERNEL_COLD_MIN_ENTRIES", 1)
     monkeypatch.setattr(parindex.engines.choice, "_KERNEL_FAILURE", [])
     with pytest.warns(RuntimeWarning, match="no locator available"):
         assert score(compiled, data).points("A") == Decimal("0.25")
@@ -202,3 +210,36 @@ def test_only_maxima_that_can_vary_are_stored_per_unit(engine: str) -> None:
     assert full[:, compiled.node_index["1"]].tolist() == [10_000, 30_000]
     assert full[:, ROOT].tolist() == [40_000, 60_000]
     _assert_equal(compiled, data)
+
+
+COLD_PROCESS = """
+import sys
+import parindex
+from parindex.engines import choice
+from parindex.synthetic import synthetic_input
+compiled = parindex.compile_pack(parindex.get_pack("synthetic-commune"))
+units = choice.KERNEL_MIN_ENTRIES // compiled.n_leaves * 4  # above the warm threshold only
+data = synthetic_input(compiled, units)
+assert units * compiled.n_leaves < choice.KERNEL_COLD_MIN_ENTRIES
+auto_cold = parindex.score(compiled, data).final.points.sum()
+print("numba" in sys.modules)
+parindex.score(compiled, data, engine="kernel")
+used = []
+from parindex.engines.kernel import adapter
+original = adapter.kernel_view
+adapter.kernel_view = lambda *a, **k: used.append(1) or original(*a, **k)
+auto_warm = parindex.score(compiled, data).final.points.sum()
+print(bool(used), auto_cold == auto_warm)
+"""
+
+
+def test_auto_loads_the_kernel_only_where_it_repays_its_loading() -> None:
+    """A fresh process scoring 2.6·10⁵ entries under auto does not import numba (0.25 s,
+    100 MiB to save a few ms); once the kernel is loaded, auto uses it from 65,536 on."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", COLD_PROCESS], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "True", "True"]

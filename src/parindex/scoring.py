@@ -237,9 +237,11 @@ def score(
     ``stages=False`` skips the per-stage views and computes the final scores only.
     ``engine`` picks the implementation: ``"kernel"`` (the fused compiled kernel,
     needs numba: ``pip install 'parindex[fast]'``), ``"numpy"`` (whole-array numpy
-    blocks) or ``"auto"`` (the kernel for inputs of at least
-    :data:`~parindex.engines.choice.KERNEL_MIN_ENTRIES` entries when numba is
-    installed, numpy otherwise). Both give identical results, bit for bit.
+    blocks) or ``"auto"`` (the kernel when numba is installed, for views of at
+    least :data:`~parindex.engines.choice.KERNEL_MIN_ENTRIES` entries once the
+    process has loaded it and of
+    :data:`~parindex.engines.choice.KERNEL_COLD_MIN_ENTRIES` before; numpy
+    otherwise). Both give identical results, bit for bit.
     ``survey`` (from :func:`parindex.survey.aggregate`) gives the points of the
     pack's survey leaves it covers, in every stage (see docs/survey.md).
     """

@@ -2,13 +2,15 @@
 
 Like pandas' ``engine="numba"``, the compiled kernel is an optional extra
 (``pip install 'parindex[fast]'``): ``engine="auto"`` uses it for large inputs
-when numba can be imported, the numpy engine otherwise. Both give identical
+when numba can be imported (larger still before the process has loaded it, see
+:data:`KERNEL_COLD_MIN_ENTRIES`), the numpy engine otherwise. Both give identical
 results, bit for bit.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 import warnings
 from typing import Any
 
@@ -17,9 +19,14 @@ from parindex.errors import InputError
 from parindex.messages import Found, text
 
 ENGINES = ("auto", "kernel", "numpy")
-#: Below this many entries ``engine="auto"`` keeps to numpy: as fast there, and
-#: a short script does not pay for loading the compiled kernel.
+#: Below this many entries ``engine="auto"`` keeps to numpy: as fast there.
 KERNEL_MIN_ENTRIES = 1 << 16
+#: Until the kernel is loaded in a process, ``engine="auto"`` waits for a view this
+#: large before loading it: importing numba and the cached machine code costs about
+#: 0.25 s and 100 MiB, which the kernel wins back (about 0.9 ms per 10⁵ entries over
+#: the numpy engine) only from some 3·10⁷ entries on. A command that scores 10⁴
+#: communes once is faster without it; an application that has loaded it keeps it.
+KERNEL_COLD_MIN_ENTRIES = 1 << 25
 
 
 def kernel_available() -> bool:
@@ -35,6 +42,11 @@ def check_engine(engine: str) -> None:
         raise ImportError(text("engine.kernel_needs_numba"))
 
 
+def kernel_loaded() -> bool:
+    """Whether this process has already loaded the compiled kernel."""
+    return "parindex.engines.kernel.compiled" in sys.modules
+
+
 def use_kernel(engine: str, entries: int) -> bool:
     """Whether ``engine`` scores a view of ``entries`` entries with the kernel."""
     check_engine(engine)
@@ -42,7 +54,10 @@ def use_kernel(engine: str, entries: int) -> bool:
         return False
     if engine == "kernel":
         return True
-    return entries >= KERNEL_MIN_ENTRIES and kernel_available()
+    least = (
+        KERNEL_MIN_ENTRIES if kernel_loaded() else max(KERNEL_MIN_ENTRIES, KERNEL_COLD_MIN_ENTRIES)
+    )
+    return entries >= least and kernel_available()
 
 
 #: Why the kernel could not run in this process, once it failed under ``auto``.
