@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from parindex.analysis._common import fmt, label, rank_value
 from parindex.analysis._engine import resolve_stage
+from parindex.analysis.rank_ranges import by_median_rank, range_cells, rank_quantiles
 from parindex.compiled import ROOT
 from parindex.errors import ParIndexError
 from parindex.fixedpoint import BoolArray, FloatArray, Int64Array, div_round, ticks_to_decimal
@@ -195,45 +196,28 @@ def sensitivity(
     name, scores = resolve_stage(results, stage)
     field = field_bounds(results, spread=spread, bounds=bounds)
     ranks = sample_ranks(results, sample_weights(results, field, samples, seed), stage=stage)
-    ranked: BoolArray = np.asarray((ranks > 0).all(axis=0))
-    quantiles = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
-    units = []
-    for row, unit in enumerate(results.units):
-        ok = bool(ranked[row])
-        units.append(
-            UnitRankRange(
-                unit=unit.id,
-                name=unit.name,
-                group=unit.group,
-                base_rank=rank_value(int(scores.rank[row])),
-                median=float(quantiles[1, row]) if ok else None,
-                p05=float(quantiles[0, row]) if ok else None,
-                p95=float(quantiles[2, row]) if ok else None,
-            )
+    units = tuple(
+        UnitRankRange(
+            unit=unit.id,
+            name=unit.name,
+            group=unit.group,
+            base_rank=rank_value(int(scores.rank[row])),
+            median=median,
+            p05=p05,
+            p95=p95,
         )
-    return Sensitivity(results.pack.id, name, samples, seed, field, tuple(units))
+        for row, (unit, (median, p05, p95)) in enumerate(
+            zip(results.units, rank_quantiles(ranks), strict=True)
+        )
+    )
+    return Sensitivity(results.pack.id, name, samples, seed, field, units)
 
 
 def render_sensitivity(result: Sensitivity, *, lang: str = "vi", top: int | None = 20) -> str:
     """Units by median rank with their 5–95 % interval."""
-    order = sorted(
-        result.units,
-        key=lambda u: (
-            u.group,
-            u.median if u.median is not None else float("inf"),
-            u.base_rank or 0,
-        ),
-    )
     rows = [
-        (
-            u.unit,
-            u.name,
-            u.base_rank or "",
-            fmt(None if u.median is None else Decimal(str(u.median)), 1, lang),
-            fmt(None if u.p05 is None else Decimal(str(u.p05)), 1, lang),
-            fmt(None if u.p95 is None else Decimal(str(u.p95)), 1, lang),
-        )
-        for u in order[:top]
+        (u.unit, u.name, u.base_rank or "", *range_cells(u, lang))
+        for u in by_median_rank(result.units)[:top]
     ]
     bounds = ", ".join(
         f"{b.code}: {fmt(b.low, 2, lang)}–{fmt(b.high, 2, lang)}" for b in result.bounds

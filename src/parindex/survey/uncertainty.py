@@ -27,8 +27,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from parindex.analysis._common import fmt
 from parindex.analysis._engine import index_and_grade, leaf_state, resolve_stage
+from parindex.analysis.rank_ranges import by_median_rank, range_cells, rank_quantiles
 from parindex.analysis.sensitivity import competition_ranks_2d
 from parindex.compiled import ROOT, CompiledPack
 from parindex.errors import ParIndexError
@@ -403,26 +403,23 @@ def rank_bootstrap(
         raise ParIndexError("survey.resamples_positive", resamples=resamples)
     name, scores = resolve_stage(results, stage)
     ranks = resampled_ranks(results, answers, resamples=resamples, seed=seed, stage=stage)
-    ranked: BoolArray = np.asarray((ranks > 0).all(axis=0))
-    quantiles = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
     group_of, _ = group_index(results.input)
     group_sizes = np.bincount(group_of[scores.rank > 0], minlength=int(group_of.max(initial=0)) + 1)
     units = []
-    for row, unit in enumerate(results.units):
-        ok = bool(ranked[row])
-        spread = float(quantiles[2, row] - quantiles[0, row]) if ok else 0.0
+    for row, (unit, (median, p05, p95)) in enumerate(
+        zip(results.units, rank_quantiles(ranks), strict=True)
+    ):
         limit = max(2.0, 0.1 * float(group_sizes[group_of[row]]))
-        base_rank = int(scores.rank[row])
         units.append(
             RankRange(
                 unit=unit.id,
                 name=unit.name,
                 group=unit.group,
-                base_rank=base_rank or None,
-                median=float(quantiles[1, row]) if ok else None,
-                p05=float(quantiles[0, row]) if ok else None,
-                p95=float(quantiles[2, row]) if ok else None,
-                wide=ok and spread > limit,
+                base_rank=int(scores.rank[row]) or None,
+                median=median,
+                p05=p05,
+                p95=p95,
+                wide=p05 is not None and p95 is not None and p95 - p05 > limit,
             )
         )
     assert results.survey is not None
@@ -433,29 +430,15 @@ def rank_bootstrap(
 
 def render_survey_ranks(result: SurveyRanks, *, lang: str = "vi", top: int | None = 20) -> str:
     """Units by median rank with their 5–95 % interval; wide intervals marked."""
-    order = sorted(
-        result.units,
-        key=lambda u: (
-            u.group,
-            u.median if u.median is not None else float("inf"),
-            u.base_rank or 0,
-        ),
-    )
-
-    def number(value: float | None) -> str:
-        return fmt(None if value is None else Decimal(repr(value)), 1, lang)
-
     rows = [
         (
             u.unit,
             u.name,
             u.base_rank or "",
-            number(u.median),
-            number(u.p05),
-            number(u.p95),
+            *range_cells(u, lang),
             text("survey.rank_wide_mark", lang) if u.wide else "",
         )
-        for u in order[:top]
+        for u in by_median_rank(result.units)[:top]
     ]
     head = text(
         "survey.rank_bootstrap_head",
