@@ -98,16 +98,16 @@ class _Columns:
 
     def add(self, columns: dict[str, tuple[str, ...]], lines: np.ndarray) -> None:
         for name, column in columns.items():
-            self.parts[name].append(self.coders[name].code(column, text=True))
-        self.lines.append(lines)
+            self.parts[name].append(csv_bytes.compact(self.coders[name].code(column, text=True)))
+        self.lines.append(csv_bytes.compact(lines))
 
     def coded(self, name: str) -> Coded:
-        parts = self.parts[name]
-        ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        return Coded(ids, self.coders[name].distinct)
+        self.parts[name] = [_joined(self.parts[name])]  # joined once, not on every call
+        return Coded(self.parts[name][0], self.coders[name].distinct)
 
     def line_numbers(self) -> np.ndarray:
-        return np.concatenate(self.lines) if self.lines else np.zeros(0, dtype=np.int64)
+        self.lines = [_joined(self.lines)]
+        return self.lines[0]
 
     def drop_blank_rows(self) -> None:
         """Forget rows whose read cells are all blank (",,," lines)."""
@@ -123,6 +123,12 @@ class _Columns:
         for name in self.coders:
             self.parts[name] = [self.coded(name).ids[keep]]
         self.lines = [self.line_numbers()[keep]]
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def collect_long_csv(compiled: CompiledPack, path: str | Path) -> Collected:
@@ -151,13 +157,20 @@ def collect_long_csv(compiled: CompiledPack, path: str | Path) -> Collected:
 
 
 def _not_utf8(file: Path) -> InputProblem:
-    data = file.read_bytes()
-    try:
-        data.decode("utf-8")
-        start = len(data)
-    except UnicodeDecodeError as exc:
-        start = exc.start
-    line = data.count(b"\n", 0, start) + 1
+    """Where the first byte that is not UTF-8 is (read a block of whole lines at a time:
+    a character never crosses a line break)."""
+    start = line = 0
+    with file.open("rb") as handle:
+        for block in csv_bytes.blocks(handle):
+            try:
+                block.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                start += exc.start
+                line += block.count(b"\n", 0, exc.start)
+                break
+            start += len(block)
+            line += block.count(b"\n")
+    line += 1
     return InputProblem(
         msg("csv.not_utf8", byte=start + 1),
         location=Location(file.name, row=line),
@@ -229,15 +242,16 @@ def _collect(compiled: CompiledPack, path: Path, handle: Iterable[str], out: Col
 
 
 def _split_plain(path: Path, width: int, position: dict[str, int], columns: _Columns) -> bool:
-    """Read a CSV without quotes as whole arrays (:mod:`parindex.io.csv_bytes`); False
-    when the file needs the csv reader."""
+    """Read a plain or simply quoted CSV block by block as arrays
+    (:mod:`parindex.io.csv_bytes`); False when the file needs the csv reader."""
     names = list(columns.coders)
-    result = csv_bytes.split_safely(
-        path.read_bytes(),
-        width,
-        [position[name] for name in names],
-        limits.current().max_field_chars,
-    )
+    with path.open("rb") as handle:
+        result = csv_bytes.split_safely(
+            handle,
+            width,
+            [position[name] for name in names],
+            limits.current().max_field_chars,
+        )
     if result is None:
         return False
     coded, lines = result
@@ -245,7 +259,6 @@ def _split_plain(path: Path, width: int, position: dict[str, int], columns: _Col
         columns.parts[name] = [ids]
         columns.coders[name].distinct = list(texts)
     columns.lines = [lines]
-    advance(path.stat().st_size)
     return True
 
 
