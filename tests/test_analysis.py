@@ -173,6 +173,24 @@ def test_what_if_equals_a_full_rescore(
     np.testing.assert_array_equal(after.rank, full.rank)
 
 
+def test_what_if_names_a_not_applicable_change_in_the_readers_language(
+    commune: CompiledPack,
+) -> None:
+    from parindex.analysis.whatif import render_what_if
+
+    results = parindex.score(commune, _data(commune, 6, 3, groups=1))
+    column = next(
+        i for i, na in enumerate(commune.leaf_na) if na is not NotApplicable.NOT_ALLOWED
+    )
+    unit, code = results.unit_ids[0], commune.leaf_codes[column]
+    changed = what_if(results, [Change(unit, code, "kps")])
+    assert changed.changes[0].value == "không phát sinh"  # recorded as the grammar's entry
+    head = render_what_if(changed, lang="en").splitlines()[0]
+    assert head.endswith(f"{unit} {code} = not applicable"), head
+    head = render_what_if(changed, lang="vi").splitlines()[0]
+    assert head.endswith(f"{unit} {code} = không phát sinh"), head
+
+
 def test_what_if_rescores_the_group_when_the_best_value_moves(commune: CompiledPack) -> None:
     inputs = _data(commune, 30, 11, groups=2)
     results = parindex.score(commune, inputs)

@@ -16,7 +16,7 @@ from parindex.cli import main
 from parindex.compiled import CompiledPack
 from parindex.errors import PackError
 from parindex.io import export_pack, import_pack, read_input, write_results, write_template
-from parindex.io.cells import CellError, read_value
+from parindex.grammar import EntryError, entry_from_value
 from parindex.plugins import converter
 from parindex.serialization import pack_to_document
 from parindex.synthetic import synthetic_input
@@ -174,13 +174,13 @@ def test_cli_template_then_score(commune: CompiledPack, tmp_path: Path, capsys: 
      ("đạt", "đạt"), ("", None), (0.1, Decimal("0.1")), (True, True)],
 )
 def test_decimal_comma_rule(text: object, expected: object) -> None:
-    assert read_value(text) == expected
+    assert entry_from_value(text) == expected
 
 
 @pytest.mark.parametrize("text", ["1.000,5", "1,000,5", "1,5.0", float("nan")])
 def test_ambiguous_numbers_are_rejected(text: object) -> None:
-    with pytest.raises(CellError):
-        read_value(text)
+    with pytest.raises(EntryError):
+        entry_from_value(text)
 
 
 def test_empty_input_is_an_error(commune: CompiledPack, tmp_path: Path) -> None:

@@ -82,6 +82,19 @@ def test_unit_names_are_escaped(commune: CompiledPack) -> None:
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in page
 
 
+def test_unit_group_is_named_as_the_pack_list_and_table_name_it(commune: CompiledPack) -> None:
+    """One name per unit group: the report's says what ``packs``, ``show`` and the criteria
+    table say ("UBND cấp xã"), in the reader's language."""
+    from parindex.cli.packinfo import unit_group_name
+
+    results = _results(commune, 4, 1)
+    for lang in ("vi", "en"):
+        page = render_html(results, lang=lang)
+        name = unit_group_name(commune.pack, lang)
+        label = "Cấp đơn vị" if lang == "vi" else "Unit level"
+        assert f"<th>{label}</th><td>{name}</td>" in page, lang
+
+
 def test_self_contained_and_labelled_synthetic(commune: CompiledPack) -> None:
     page = render_html(_results(commune, 6, 1))
     assert "DỮ LIỆU MÔ PHỎNG" in page

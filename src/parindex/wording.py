@@ -39,6 +39,7 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from parindex.messages import Found, Message, msg
+from parindex.messages import text as catalogue_text
 from parindex.model import NotApplicable
 from parindex.rules import (
     ACHIEVED_WORDS,
@@ -507,9 +508,8 @@ def _n(value: Decimal, lang: str) -> str:
 
 
 def _pts(value: Decimal, lang: str) -> str:
-    if lang == "vi":
-        return f"{_n(value, lang)} điểm"
-    return f"{_n(value, lang)} point" + ("" if value == 1 else "s")
+    code = "wording.points_one" if value == 1 else "wording.points"
+    return catalogue_text(code, lang, points=_n(value, lang))
 
 
 def _bands_words(rule: Bands, lang: str) -> Iterator[str]:
@@ -525,97 +525,66 @@ def _bands_words(rule: Bands, lang: str) -> Iterator[str]:
 
 def _range_words(rule: Bands, lang: str) -> Iterator[str]:
     """The values accepted, when they are not 0–100 (a rate) or from 0 up (a count)."""
-    vi = lang == "vi"
-    default = (rule.lower, rule.upper) in ((ZERO, HUNDRED), (ZERO, None))
-    if not default:
-        low = _n(rule.lower, lang)
-        if vi:
-            upper = "" if rule.upper is None else f" đến {_n(rule.upper, lang)}"
-            yield f"giá trị nhập từ {low}{upper}"
-        else:
-            upper = "" if rule.upper is None else f" to {_n(rule.upper, lang)}"
-            yield f"values entered from {low}{upper}"
+    if (rule.lower, rule.upper) in ((ZERO, HUNDRED), (ZERO, None)):
+        return
+    low = _n(rule.lower, lang)
+    if rule.upper is None:
+        yield catalogue_text("wording.range_from", lang, low=low)
+    else:
+        yield catalogue_text("wording.range_from_to", lang, low=low, upper=_n(rule.upper, lang))
 
 
 def rule_in_words(rule: Rule, maximum: Decimal, lang: str = "vi") -> str:
     """``rule`` as an appendix would word it; :func:`read_method` reads it back (Vietnamese)."""
-    vi = lang == "vi"
     top = _pts(maximum, lang)
     if isinstance(rule, Direct):
-        return (
-            f"Chấm điểm trực tiếp, từ 0 đến {top}" if vi else f"Points entered directly, 0 to {top}"
-        )
+        return catalogue_text("wording.direct", lang, maximum=top)
     if isinstance(rule, Achieved):
-        return (
-            f"Đạt: {top}; không đạt: 0 điểm" if vi else f"Achieved: {top}; not achieved: 0 points"
-        )
+        return catalogue_text("wording.achieved", lang, maximum=top)
     if isinstance(rule, Levels):
         return "; ".join(f"{level.label}: {_pts(level.points, lang)}" for level in rule.levels)
     if isinstance(rule, Bands):
         return "; ".join(_bands_words(rule, lang))
     if isinstance(rule, Proportional):
-        if rule.full_at == HUNDRED:
-            parts = ["Điểm = tỷ lệ (%) × điểm tối đa" if vi else "Points = rate (%) × maximum"]
-        else:
-            full = _n(rule.full_at, lang)
-            parts = [
-                f"Điểm = điểm tối đa × giá trị / {full}"
-                if vi
-                else f"Points = maximum × value / {full}"
-            ]
-        if rule.floor is not None:
-            pct = " %" if rule.full_at == HUNDRED else ""
-            floor = f"{_n(rule.floor, lang)}{pct}"
-            parts.append(f"dưới {floor}: 0 điểm" if vi else f"below {floor}: 0 points")
-        if rule.upper is not None:
-            upper = _n(rule.upper, lang)
-            parts.append(
-                f"giá trị nhập không quá {upper}" if vi else f"values entered up to {upper}"
-            )
-        return "; ".join(parts)
+        return "; ".join(_proportional_words(rule, lang))
     if isinstance(rule, RelativeToBest):
-        if vi:
-            return "Điểm = điểm tối đa × giá trị của đơn vị / giá trị lớn nhất trong các đơn vị"
-        return "Points = maximum × the unit's value / the best value among the units"
+        return catalogue_text("wording.relative_to_best", lang)
     if isinstance(rule, CappedCount):
         each = _pts(rule.per_item, lang)
-        return f"Mỗi mục {each}, tổng không quá {top}" if vi else f"{each} per item, at most {top}"
-    if isinstance(rule, PerItemDeduction):
-        return rule.describe(maximum, lang) if not vi else _deduction_words(rule)
+        return catalogue_text("wording.capped_count", lang, per_item=each, maximum=top)
     if isinstance(rule, SurveyScale):
         if rule.measure == "share":
-            if vi:
-                return "Điểm = điểm tối đa × tỷ lệ trả lời tích cực (%) / 100"
-            return "Points = maximum × share of positive answers (%) / 100"
+            return catalogue_text("wording.survey_share", lang)
         low, high = _n(rule.scale_min, lang), _n(rule.scale_max, lang)
-        if vi:
-            return f"Điểm = điểm tối đa × (điểm trung bình − {low}) / ({high} − {low})"
-        return f"Points = maximum × (mean answer − {low}) / ({high} − {low})"
+        return catalogue_text("wording.survey_mean", lang, low=low, high=high)
+    # PerItemDeduction's own sentence is already the appendix's ("Mỗi văn bản chậm trừ …").
     return rule.describe(maximum, lang)
 
 
-def _deduction_words(rule: PerItemDeduction) -> str:
-    text = f"Mỗi {rule.item or 'mục'} trừ {_pts(rule.per_item, 'vi')}"
-    if rule.cap is not None:
-        text += f", trừ tối đa {_pts(rule.cap, 'vi')}"
-    return text
+def _proportional_words(rule: Proportional, lang: str) -> Iterator[str]:
+    if rule.full_at == HUNDRED:
+        yield catalogue_text("wording.proportional_rate", lang)
+    else:
+        yield catalogue_text("wording.proportional", lang, full=_n(rule.full_at, lang))
+    if rule.floor is not None:
+        pct = " %" if rule.full_at == HUNDRED else ""
+        yield catalogue_text("wording.floor", lang, floor=f"{_n(rule.floor, lang)}{pct}")
+    if rule.upper is not None:
+        yield catalogue_text("wording.upper", lang, upper=_n(rule.upper, lang))
+
+
+#: The "không phát sinh" sentence of each policy that allows it.
+_NA_WORDS = {
+    NotApplicable.FULL_POINTS: "wording.na_full_points",
+    NotApplicable.EXCLUDED: "wording.na_excluded",
+    NotApplicable.ZERO: "wording.na_zero",
+}
 
 
 def na_in_words(policy: NotApplicable, lang: str = "vi") -> str:
     """The "không phát sinh" sentence of a policy ("" when not applicable is not allowed)."""
-    words = {
-        NotApplicable.FULL_POINTS: (
-            "Không phát sinh: tính điểm tối đa",
-            "Not applicable: full points",
-        ),
-        NotApplicable.EXCLUDED: (
-            "Không phát sinh: loại khỏi điểm tối đa",
-            "Not applicable: left out of the maximum",
-        ),
-        NotApplicable.ZERO: ("Không phát sinh: 0 điểm", "Not applicable: 0 points"),
-    }
-    pair = words.get(policy)
-    return "" if pair is None else pair[0 if lang == "vi" else 1]
+    code = _NA_WORDS.get(policy)
+    return "" if code is None else catalogue_text(code, lang)
 
 
 def method_in_words(

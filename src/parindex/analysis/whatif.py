@@ -472,6 +472,11 @@ def exhaustive_target(
 # -- rendering --------------------------------------------------------------------
 
 
+def _entry_words(value: str, lang: str) -> str:
+    """A changed entry as the reader's language shows it: "không phát sinh" in words."""
+    return label("not_applicable", lang) if is_not_applicable(value) else value
+
+
 def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> str:
     graded = result.graded  # a pack without a classification has no class to show
     rows = [
@@ -500,7 +505,9 @@ def render_what_if(result: WhatIf, *, lang: str = "vi", decimals: int = 2) -> st
         f"{label('rank', lang)} {b}",
         f"{label('rank', lang)} {a}",
     ]
-    changes = "; ".join(f"{c.unit} {c.code} = {c.value}" for c in result.changes)
+    changes = "; ".join(
+        f"{c.unit} {c.code} = {_entry_words(c.value, lang)}" for c in result.changes
+    )
     head = f"{stage_heading(result.stage, lang)}: {changes}"
     if result.best_moved:
         head += "\n" + text("analysis.best_moved", lang, codes=result.best_moved)

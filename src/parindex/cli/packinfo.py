@@ -17,10 +17,10 @@ def pack_line(pack: Pack, lang: str | None = None) -> str:
 
 def unit_group_name(pack: Pack, lang: str | None = None) -> str:
     """The pack's unit group as the user's language names it ("sở, ban, ngành")."""
-    from parindex.io.vocabulary import UNIT_GROUPS, write_choice
+    from parindex.io.vocabulary import unit_group_name as group_name
     from parindex.messages import current_lang
 
-    return write_choice(UNIT_GROUPS, pack.unit_group, lang or current_lang())
+    return group_name(pack.unit_group, lang or current_lang())
 
 
 def completeness(pack: Pack, lang: str | None = None) -> str:

@@ -50,15 +50,19 @@ from parindex.io.vocabulary import (
     read_choice,
     read_flag,
 )
-from parindex.messages import Found, Message, msg
+from parindex.messages import LANGS, Found, Message, msg, text
 from parindex.model import NotApplicable, Pack
 from parindex.rules import Rule
 from parindex.serialization import pack_from_document
 from parindex.validation import validate
 from parindex.wording import Reading, read_method
 
-
 # -- reading the file --------------------------------------------------------------------
+#: The sheet a workbook's criteria are read from when it has one of these names (the names
+#: the table is written with, in either language); the first sheet otherwise.
+_SHEET_NAMES = tuple(text("authoring.criteria_sheet", lang) for lang in LANGS)
+
+
 @attrs.frozen
 class Row:
     """A row of the table: its number in the file and its cells by column key."""
@@ -96,7 +100,7 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
             try:
                 sheet = book.worksheets[0]
                 for candidate in book.worksheets:
-                    if matches(candidate.title, ("tiêu chí", "criteria")):
+                    if matches(candidate.title, _SHEET_NAMES):
                         sheet = candidate
                 name = sheet.title
                 # openpyxl pads each row to the width the file claims: its real extent

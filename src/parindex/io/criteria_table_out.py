@@ -16,6 +16,7 @@ from parindex.io.rule_cells import kind_name, write_parameters
 from parindex.io.sheets import HEADER_FILL, fit_rows, grid, print_setup, set_widths
 from parindex.io.table_layout import COLUMN, COLUMNS, CORE
 from parindex.io.vocabulary import NOT_APPLICABLE, SOURCES, STATUSES, write_choice
+from parindex.messages import text
 from parindex.model import NotApplicable, Pack
 from parindex.serialization import pack_to_document
 
@@ -41,7 +42,7 @@ def table_rows(pack: Pack, lang: str = "vi", plugins: Any = None) -> list[list[s
         if node.not_applicable is not NotApplicable.NOT_ALLOWED:
             cells["na"] = write_choice(NOT_APPLICABLE, node.not_applicable, lang)
         if node.capped:
-            cells["capped"] = "có" if lang == "vi" else "yes"
+            cells["capped"] = text("authoring.yes", lang)
         for name in ("floor", "ceiling", "bonus_cap", "deduction_cap"):
             value = getattr(node, name)
             if value is not None:
@@ -94,7 +95,7 @@ def _xlsx(rows: Sequence[Sequence[str]], path: Path, lang: str) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Tiêu chí" if lang == "vi" else "Criteria"
+    sheet.title = text("authoring.criteria_sheet", lang)
     for row in rows:
         sheet.append(list(row))
     keys = [next(c.key for c in COLUMNS if c.header(lang) == name) for name in rows[0]]

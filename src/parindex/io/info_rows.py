@@ -22,12 +22,15 @@ from parindex.io.vocabulary import (
     read_flag,
     read_stage,
     read_years,
+    threshold_word,
+    unit_group_name,
     write_choice,
     write_date,
     write_stage,
     write_years,
 )
 from parindex.messages import Found, msg
+from parindex.messages import text as catalogue_text
 from parindex.model import DEFAULT_STAGE_POLICY, DEFAULT_STAGES, Pack, RoundingRule
 
 
@@ -91,11 +94,7 @@ def _write_classification(pack: Pack, lang: str) -> str:
         if grade.minimum is None:
             parts.append(grade.label)
         else:
-            word = (
-                ("từ" if grade.inclusive else "trên")
-                if lang == "vi"
-                else (">=" if grade.inclusive else ">")
-            )
+            word = threshold_word(grade.inclusive, lang)
             parts.append(f"{grade.label}: {word} {number_text(grade.minimum, lang)}")
     return "; ".join(parts)
 
@@ -208,7 +207,7 @@ def info_rows(pack: Pack, document: Mapping[str, Any], lang: str) -> list[tuple[
         (key("id"), pack.id),
         (key("title"), pack.title),
         (key("version"), pack.version),
-        (key("unit_group"), write_choice(UNIT_GROUPS, pack.unit_group, lang)),
+        (key("unit_group"), unit_group_name(pack.unit_group, lang)),
         (key("years"), write_years(pack.years)),
     ]
     for basis in pack.legal_basis:
@@ -281,7 +280,7 @@ def info_rows(pack: Pack, document: Mapping[str, Any], lang: str) -> list[tuple[
         if value is not None:
             rows.append((key(name), number_text(value, lang)))
     if pack.synthetic:
-        rows.append((key("synthetic"), "có" if lang == "vi" else "yes"))
+        rows.append((key("synthetic"), catalogue_text("authoring.yes", lang)))
     if pack.description:
         rows.append((key("description"), pack.description))
     for gap in pack.gaps:

@@ -43,16 +43,6 @@ BATCH_COLUMNS: dict[str, tuple[str, str]] = {
     "group": ("Nhóm", "Group"),
 }
 
-SHEET_TITLES: dict[str, tuple[str, str]] = {
-    "unit": ("Đánh giá", "Assessment"),
-    "batch": ("Nhiều đơn vị", "Units"),
-}
-
-SOURCE_LABELS: dict[str, tuple[str, str]] = {
-    "self_assessment": ("Tự đánh giá, thẩm định", "Self-assessment, appraisal"),
-    "survey": ("Điều tra XHH", "Survey"),
-}
-
 NA_MARK = ("x", "x")
 ACHIEVED_LABELS = (("đạt", "không đạt"), ("đạt", "không đạt"))
 

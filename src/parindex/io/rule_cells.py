@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from parindex.grammar import EntryError, label_key, number_from_text
-from parindex.io.vocabulary import Choice, plain_key
+from parindex.io.vocabulary import Choice, plain_key, threshold_word
 from parindex.messages import Found, msg
 from parindex.rules import Band, Bands, Level, Levels, Rule, fmt_number
 
@@ -129,10 +129,7 @@ _BAND_KEY = re.compile(r"(từ|trên|tu|tren|>=|≥|>)\s*(.+)", re.IGNORECASE)
 def _write_bands(rule: Bands, lang: str) -> str:
     parts = []
     for band in rule.bands:
-        if lang == "vi":
-            word = "từ" if band.inclusive else "trên"
-        else:
-            word = ">=" if band.inclusive else ">"
+        word = threshold_word(band.inclusive, lang)
         parts.append(f"{word} {_format(band.threshold, lang)}: {_format(band.points, lang)}")
     parts.append(f"{PARAMETER_NAMES['otherwise'].written(lang)}: {_format(rule.otherwise, lang)}")
     if rule.lower != Decimal(0):

@@ -33,8 +33,6 @@ from parindex.io.layout import (
     LISTS_SHEET,
     META_SHEET,
     NA_MARK,
-    SHEET_TITLES,
-    SOURCE_LABELS,
     UNIT_COLUMNS,
     UNIT_FIELDS,
     lang_index,
@@ -142,7 +140,7 @@ def _unit_sheet(
     """The one-unit form; returns its header row (the meta sheet records it)."""
     li = lang_index(lang)
     pack = compiled.pack
-    sheet = book.create_sheet(SHEET_TITLES["unit"][li], 0)
+    sheet = book.create_sheet(text("output.sheet_assessment", lang), 0)
     keys = list(UNIT_COLUMNS)
     set_widths(sheet, [_UNIT_WIDTHS.get(key, 14) for key in keys])
     document_title = title(heading, "template", lang)
@@ -200,7 +198,7 @@ def _unit_sheet(
         exact_max = ticks_to_decimal(int(compiled.leaf_max[leaf]), pack.point_decimals)
         source = compiled.leaf_source[leaf].value
         na = compiled.leaf_na[leaf]
-        put(sheet, row, position["source"], SOURCE_LABELS[source][li], align=_WRAP)
+        put(sheet, row, position["source"], text(f"output.source_{source}", lang), align=_WRAP)
         put(sheet, row, position["rule"], rule.describe(exact_max, lang), align=_WRAP)
         put(sheet, row, position["allowed"], _allowed(rule, exact_max, na, lang), align=_WRAP)
         for key in ("self", "appraised", "na", "evidence", "note"):
@@ -239,7 +237,7 @@ def _batch_sheet(
     book: Workbook, compiled: CompiledPack, lang: str, lists: _Lists, rows: int
 ) -> None:
     li = lang_index(lang)
-    sheet = book.create_sheet(SHEET_TITLES["batch"][li], 0)
+    sheet = book.create_sheet(text("output.sheet_units", lang), 0)
     first = [names[li] for names in BATCH_COLUMNS.values()]
     header_row(sheet, BATCH_HEADER_ROW, first + list(compiled.leaf_codes))
     put(sheet, 2, 1, UNIT_COLUMNS["title"][li], font=BOLD)

@@ -20,7 +20,7 @@ from typing import TypeVar
 import attrs
 
 from parindex.grammar import EntryError, label_key
-from parindex.messages import Found, msg
+from parindex.messages import Found, msg, text
 from parindex.model import (
     MappingKind,
     NotApplicable,
@@ -162,6 +162,18 @@ def write_choice(choices: Mapping[E, Choice], value: E, lang: str) -> str:
     return choices[value].written(lang)
 
 
+def unit_group_name(group: UnitGroup, lang: str) -> str:
+    """A unit group as the user's language names it ("sở, ban, ngành"): the one name the
+    criteria table, ``packs``, ``show`` and the report all print."""
+    return write_choice(UNIT_GROUPS, group, lang)
+
+
+def threshold_word(inclusive: bool, lang: str) -> str:
+    """The word before a band's or a class's threshold: "từ" (from, included) or "trên"
+    (above); ">=" and ">" in English. The readers accept either language's."""
+    return text("authoring.threshold_from" if inclusive else "authoring.threshold_above", lang)
+
+
 def read_stage(raw: str) -> str:
     """A stage id: a default stage's Vietnamese name, or the id as written."""
     for stage, choice in STAGES.items():
@@ -266,6 +278,8 @@ __all__ = [
     "read_flag",
     "read_stage",
     "read_years",
+    "threshold_word",
+    "unit_group_name",
     "write_choice",
     "write_date",
     "write_stage",

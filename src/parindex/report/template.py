@@ -13,6 +13,7 @@ from html import escape
 
 from parindex import document
 from parindex.analysis.lost_points import shown_lost
+from parindex.io.vocabulary import unit_group_name
 from parindex.labels import label, places_of, stages_label
 from parindex.messages import text as catalogue_text
 from parindex.report import svg
@@ -31,16 +32,6 @@ def text(key: str, lang: str, **params: object) -> str:
 PALETTE = ("#2c7bb6", "#abd9e9", "#fdae61", "#d7191c", "#8c0d0d", "#4d0000")
 DARK = {0, 3, 4, 5}
 HEAT_BLOCK = 50
-
-_UNIT_GROUP_VI = {
-    "province": "cấp tỉnh",
-    "ministry": "cấp bộ",
-    "department": "sở, ban, ngành",
-    "public_service_unit": "đơn vị sự nghiệp công lập",
-    "central_agency": "cơ quan Trung ương đặt tại địa phương",
-    "district": "cấp huyện",
-    "commune": "cấp xã",
-}
 
 CSS = """
 *{box-sizing:border-box}
@@ -185,8 +176,7 @@ class _Page:
 
     def trace(self) -> str:
         data, pack = self.data, self.data.pack
-        group = pack.unit_group.value
-        group_text = _UNIT_GROUP_VI.get(group, group) if self.lang == "vi" else group
+        group_text = unit_group_name(pack.unit_group, self.lang)
         years = (
             f"{pack.years.first}–{pack.years.last}" if pack.years.last else f"{pack.years.first}–"
         )

@@ -38,9 +38,7 @@ class Achieved(Rule):
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
-        if lang == "vi":
-            return f"Đạt: {fmt_number(maximum)}; không đạt: 0"
-        return f"achieved: {fmt_number(maximum, 'en')}; not achieved: 0"
+        return text("rules.achieved_describe", lang, maximum=fmt_number(maximum, lang))
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
         return text("rules.achieved_expected", lang)

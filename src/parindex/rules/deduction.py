@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 
 from parindex.fixedpoint import VALUE_SCALE, Int64Array, decimal_to_ticks
-from parindex.messages import Message, msg
+from parindex.messages import Message, msg, text
 from parindex.rules.base import GroupEvaluator, Rule, fmt_number
 from parindex.rules.numeric import _Evaluator
 
@@ -47,15 +47,12 @@ class PerItemDeduction(Rule):
         return problems
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
-        if lang == "vi":
-            text = f"Mỗi {self.item or 'mục'} trừ {fmt_number(self.per_item)} điểm"
-            if self.cap is not None:
-                text += f", trừ tối đa {fmt_number(self.cap)} điểm"
-            return text
-        text = f"{fmt_number(self.per_item, lang)} deducted per {self.item or 'item'}"
-        if self.cap is not None:
-            text += f", at most {fmt_number(self.cap, lang)} in all"
-        return text
+        item = self.item or text("rules.deduction_item", lang)
+        per_item = fmt_number(self.per_item, lang)
+        if self.cap is None:
+            return text("rules.deduction_describe", lang, item=item, per_item=per_item)
+        cap = fmt_number(self.cap, lang)
+        return text("rules.deduction_capped_describe", lang, item=item, per_item=per_item, cap=cap)
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
         return "a whole count of at least 0"

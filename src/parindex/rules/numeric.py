@@ -78,9 +78,7 @@ class Direct(Rule):
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
-        if lang == "vi":
-            return f"Chấm điểm trực tiếp, từ 0 đến {fmt_number(maximum)}"
-        return f"points entered directly, 0 to {fmt_number(maximum, 'en')}"
+        return text("rules.direct_describe", lang, maximum=fmt_number(maximum, lang))
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
         return text("rules.direct_expected", lang, maximum=fmt_number(maximum, lang))
@@ -129,22 +127,16 @@ class Interval:
     def words(self, lang: str = "vi", unit: str = "") -> str:
         """The values as a table words them: "dưới 2", "từ 2 đến dưới 5", "từ 5 trở lên"
         (``unit`` follows each number: " %")."""
-        vi = lang == "vi"
         low = None if self.low is None else f"{fmt_number(self.low, lang)}{unit}"
         high = None if self.high is None else f"{fmt_number(self.high, lang)}{unit}"
         if low is None:
-            if vi:
-                return f"từ {high} trở xuống" if self.high_inclusive else f"dưới {high}"
-            return f"{high} or less" if self.high_inclusive else f"below {high}"
-        if high is None:
-            if vi:
-                return f"từ {low} trở lên" if self.low_inclusive else f"trên {low}"
-            return f"{low} or more" if self.low_inclusive else f"above {low}"
-        if vi:
-            start = "từ" if self.low_inclusive else "trên"
-            return f"{start} {low} {'đến' if self.high_inclusive else 'đến dưới'} {high}"
-        start = "from" if self.low_inclusive else "above"
-        return f"{start} {low} {'to' if self.high_inclusive else 'to below'} {high}"
+            code = "at_most" if self.high_inclusive else "below"
+        elif high is None:
+            code = "at_least" if self.low_inclusive else "above"
+        else:
+            start = "from" if self.low_inclusive else "above"
+            code = f"{start}_to" if self.high_inclusive else f"{start}_to_below"
+        return text(f"rules.interval_{code}", lang, low=low, high=high)
 
 
 @attrs.frozen
@@ -323,15 +315,11 @@ class Proportional(Rule):
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
         full = fmt_number(self.full_at, lang)
-        if lang == "vi":
-            text = f"Điểm = {fmt_number(maximum)} × giá trị / {full}"
-            if self.floor is not None:
-                text += f"; dưới {fmt_number(self.floor)}: 0"
-            return text
-        text = f"points = {fmt_number(maximum, lang)} × value / {full}"
-        if self.floor is not None:
-            text += f"; below {fmt_number(self.floor, lang)}: 0"
-        return text
+        top = fmt_number(maximum, lang)
+        if self.floor is None:
+            return text("rules.proportional_describe", lang, maximum=top, full=full)
+        floor = fmt_number(self.floor, lang)
+        return text("rules.proportional_floor_describe", lang, maximum=top, full=full, floor=floor)
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
         return _range_expected(Decimal(0), self.accepted_upper, lang)
@@ -375,9 +363,7 @@ class RelativeToBest(Rule):
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
-        if lang == "vi":
-            return f"Điểm = {fmt_number(maximum)} × giá trị / giá trị lớn nhất trong nhóm"
-        return f"points = {fmt_number(maximum, lang)} × value / best value in the group"
+        return text("rules.relative_to_best_describe", lang, maximum=fmt_number(maximum, lang))
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
         return _range_expected(Decimal(0), None, lang)
@@ -417,9 +403,8 @@ class CappedCount(Rule):
         return []
 
     def describe(self, maximum: Decimal, lang: str = "vi") -> str:
-        if lang == "vi":
-            return f"Mỗi mục {fmt_number(self.per_item)} điểm, tổng không quá {fmt_number(maximum)}"
-        return f"{fmt_number(self.per_item, lang)} per item, at most {fmt_number(maximum, lang)}"
+        per_item, top = fmt_number(self.per_item, lang), fmt_number(maximum, lang)
+        return text("rules.capped_count_describe", lang, per_item=per_item, maximum=top)
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
         return text("rules.count_expected", lang)
@@ -487,12 +472,8 @@ class SurveyScale(Rule):
         low, high = (fmt_number(b, lang) for b in self.bounds)
         top = fmt_number(maximum, lang)
         if self.measure == "share":
-            if lang == "vi":
-                return f"Điểm = {top} × tỷ lệ trả lời tích cực (%) / 100"
-            return f"points = {top} × share of positive answers (%) / 100"
-        if lang == "vi":
-            return f"Điểm = {top} × (điểm trung bình − {low}) / ({high} − {low})"
-        return f"points = {top} × (mean answer − {low}) / ({high} − {low})"
+            return text("rules.survey_share_describe", lang, maximum=top)
+        return text("rules.survey_mean_describe", lang, maximum=top, low=low, high=high)
 
     def expected(self, maximum: Decimal, lang: str = "en") -> str:
         return _range_expected(*self.bounds, lang)

@@ -24,8 +24,6 @@ from parindex.messages import text
 from parindex.survey.model import SurveyDefinition
 from parindex.survey.readers import DATA_SHEET, META_SHEET
 
-QUESTIONS_SHEET = "Câu hỏi"
-GUIDE_SHEET = "Hướng dẫn"
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -62,7 +60,7 @@ def write_survey_template(
     set_widths(sheet, [12, 14, 26] + [12] * len(definition.questions))
     print_setup(sheet, lang, landscape=True, title_rows=(1, 1), freeze="D2")
 
-    questions = book.create_sheet(QUESTIONS_SHEET, 1)
+    questions = book.create_sheet(text("survey.template_sheet_questions", lang), 1)
     header_row(
         questions,
         1,
@@ -80,7 +78,7 @@ def write_survey_template(
     fit_rows(questions, 2, len(definition.questions) + 1)
     print_setup(questions, lang, landscape=True, title_rows=(1, 1), freeze="A2")
 
-    guide = book.create_sheet(GUIDE_SHEET, 2)
+    guide = book.create_sheet(text("survey.template_sheet_guide", lang), 2)
     lines = [definition.title, ""]
     if definition.synthetic:
         lines.append(text("survey.template_synthetic", lang))
