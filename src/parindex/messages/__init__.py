@@ -119,8 +119,7 @@ def shorten(text: str, limit: int = FOUND_LIMIT, lang: Lang | None = None) -> st
     """``text`` cut to ``limit`` characters with an ellipsis and the full length."""
     if len(text) <= limit:
         return text
-    unit = "ký tự" if (lang or current_lang()) == "vi" else "characters"
-    return f"{text[: limit - 1]}… ({len(text)} {unit})"
+    return _core("found_shortened", lang, start=text[: limit - 1], length=str(len(text)))
 
 
 def format_number(value: Decimal | int | float, lang: Lang) -> str:
@@ -142,12 +141,12 @@ def format_number(value: Decimal | int | float, lang: Lang) -> str:
 def display_found(value: object, lang: Lang) -> str:
     """How a user's value appears in a message: quoted text, plain numbers, no reprs."""
     if value is None:
-        return "(trống)" if lang == "vi" else "(empty)"
+        return _core("found_empty", lang)
     if isinstance(value, bool):
-        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+        return _core("found_true" if value else "found_false", lang)
     if isinstance(value, int) and value.bit_length() > 200:
         digits = int(value.bit_length() * 0.30103) + 1
-        return f"(số nguyên ~{digits} chữ số)" if lang == "vi" else f"(integer of ~{digits} digits)"
+        return _core("found_huge_integer", lang, digits=str(digits))
     if isinstance(value, Decimal | int | float):
         return shorten(format_number(value, lang), lang=lang)
     if isinstance(value, str):
@@ -193,6 +192,11 @@ def render(message: Message | str, lang: str | None = None) -> str:
     template = texts.get(chosen) or texts[DEFAULT_LANG]
     params = _Params({key: _param(value, chosen) for key, value in message.params.items()})
     return template.format_map(params)
+
+
+def _core(key: str, lang: str | None, **params: str) -> str:
+    """A piece of a message's own wording (``core.<key>``), parameters already text."""
+    return render(Message(f"core.{key}", params), lang)
 
 
 def text(code: str, lang: str | None = None, /, **params: Any) -> str:
