@@ -12,7 +12,9 @@ Reading is linear: entries are handled column by column; units, codes and
 stages are mapped once per distinct value, each distinct raw value is read by
 the entry grammar (:mod:`parindex.grammar`) once, and each distinct
 (criterion, value) pair is encoded by the criterion's rule once. No array is
-allocated per entry, and no object is built per entry unless it is a problem.
+allocated per entry, and no object is built per entry unless it is a problem;
+entries go into the stage arrays a chunk at a time, so the scratch arrays of
+reading stay bounded whatever the number of entries.
 """
 
 from __future__ import annotations
@@ -473,7 +475,9 @@ def _as_coded(column: Coded | Sequence[object] | str | None, default: str, size:
     if isinstance(column, Coded):
         return column
     if column is None or isinstance(column, str):
-        return Coded(np.zeros(size, dtype=np.int64), [default if column is None else column])
+        # One value for every entry: a read-only view of a single zero, no array per entry.
+        zeros: IntArray = np.broadcast_to(np.zeros(1, dtype=np.int64), (size,))
+        return Coded(zeros, [default if column is None else column])
     return Coder().coded(column)
 
 
@@ -486,6 +490,27 @@ def _first_positions(ids: IntArray, wanted: IntArray) -> IntArray:
     return result
 
 
+#: Entries read at a time (bounds the per-entry scratch arrays of reading).
+CHUNK_ENTRIES = 1 << 18
+
+
+class _Locator:
+    """Where entry ``index`` of the concatenated sources came from. Holds only what
+    locating needs (each source's places), since the scoring input keeps it."""
+
+    def __init__(self, sources: Sequence[Entries]) -> None:
+        self.places = [(source.place, source.locate) for source in sources if len(source)]
+        sizes = [len(source) for source in sources if len(source)]
+        self.offsets = np.cumsum([0, *sizes[:-1]], dtype=np.int64)
+
+    def __call__(self, index: int) -> Location | None:
+        source = int(np.searchsorted(self.offsets, index, side="right")) - 1
+        place, locate = self.places[source]
+        if place is None:
+            return None
+        return locate(place[index - int(self.offsets[source])])
+
+
 @attrs.define
 class _Batch:
     """All entries of all sources, concatenated column by column into coded columns."""
@@ -495,22 +520,18 @@ class _Batch:
     values: Coded
     stages: Coded
     kinds: Coded
-    sources: list[Entries]
-    offsets: list[int]
+    locate: Callable[[int], Location | None]
 
     @classmethod
     def of(cls, sources: Sequence[Entries], first_stage: str) -> _Batch:
-        offsets, size = [], 0
-        for source in sources:
-            offsets.append(size)
-            size += len(source)
-
         def merged(column: Callable[[Entries], Any], default: str) -> Coded:
             coder = Coder()
             parts = []
             for source in sources:
                 part = _as_coded(column(source), default, len(source))
                 remap = coder.code(part.distinct)
+                if len(sources) == 1 and np.array_equal(remap, np.arange(len(remap))):
+                    return Coded(part.ids, coder.distinct)  # one source: no copy
                 parts.append(remap[part.ids] if len(remap) else part.ids)
             ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             return Coded(ids, coder.distinct)
@@ -521,18 +542,11 @@ class _Batch:
             merged(lambda e: e.value, ""),
             merged(lambda e: e.stage, first_stage),
             merged(lambda e: e.entry, "value"),
-            list(sources),
-            offsets,
+            _Locator(sources),
         )
 
     def __len__(self) -> int:
         return len(self.values)
-
-    def locate(self, index: int) -> Location | None:
-        source = int(np.searchsorted(self.offsets, index, side="right")) - 1
-        while len(self.sources[source]) == 0:  # empty sources share an offset
-            source += 1
-        return self.sources[source].location(index - self.offsets[source])
 
 
 class _Reader:
@@ -564,9 +578,9 @@ class _Reader:
             )
         return out
 
-    def map_column(self, column: Coded, read: Callable[[Any], int | Refusal]) -> IntArray:
-        """Each entry's column value through ``read``, once per distinct value; a refusal is
-        reported once, where the value first appears, and gives −1."""
+    def table(self, column: Coded, read: Callable[[Any], int | Refusal]) -> IntArray:
+        """What each distinct value of the column reads as through ``read`` (−1: refused;
+        a refusal is reported once, where the value first appears)."""
         results = [read(value) for value in column.distinct]
         table = np.array([r if isinstance(r, int) else -1 for r in results], dtype=np.int64)
         refused = np.array(
@@ -576,7 +590,7 @@ class _Reader:
             for code, at in zip(refused, _first_positions(column.ids, refused), strict=True):
                 message, expected = results[int(code)]  # type: ignore[misc]
                 self.problem(int(at), message, expected)
-        return table[column.ids] if len(table) else np.zeros(0, dtype=np.int64)
+        return table
 
 
 def _read_unit(raw: object, positions: Mapping[str, int]) -> int | Refusal:
@@ -652,7 +666,9 @@ def from_entries(
 
     Units are taken from ``units`` when given (then an entry for another unit is
     an error; ``unit_places`` says where each was listed) or in order of first
-    appearance.
+    appearance. Entries are read :data:`CHUNK_ENTRIES` at a time into the stage
+    arrays, so reading holds the coded columns and the results, not a dozen arrays
+    per entry.
     """
     pack = compiled.pack
     n = sum(len(source) for source in sources)
@@ -670,20 +686,28 @@ def from_entries(
     problems += id_slips((unit.id, places.get(unit.id)) for unit in unit_tuple)
     reader = _Reader(compiled, batch, unit_tuple)
     positions = {unit.id: i for i, unit in enumerate(unit_tuple)}
-    unit_ix = reader.map_column(batch.units, lambda raw: _read_unit(raw, positions))
-    stage_ix = reader.map_column(
-        batch.stages, lambda raw: _read_name(raw, pack.stages, "input.unknown_stage")
+    tables = (
+        reader.table(batch.units, lambda raw: _read_unit(raw, positions)),
+        reader.table(batch.stages, lambda raw: _read_name(raw, pack.stages, "input.unknown_stage")),
+        reader.table(batch.kinds, lambda raw: _read_name(raw, ENTRY_KINDS, "input.unknown_entry")),
     )
-    kind_ix = reader.map_column(
-        batch.kinds, lambda raw: _read_name(raw, ENTRY_KINDS, "input.unknown_entry")
-    )
-    slot_ix = _slots(compiled, batch, kind_ix, reader)
-    valid = (unit_ix >= 0) & (stage_ix >= 0) & (kind_ix >= 0) & (slot_ix >= 0)
-    valid &= ~_duplicates(batch, unit_ix, stage_ix, kind_ix, slot_ix, valid, reader)
-    numbers, na = _values(compiled, batch, kind_ix, slot_ix, valid, reader)
-    stages = _fill(
-        compiled, batch, len(unit_tuple), (unit_ix, stage_ix, kind_ix, slot_ix), valid, numbers, na
-    )
+    codes = _CodeTables(compiled, batch)
+    readings = _Readings(compiled, batch)
+    stages = _Stages(compiled, len(unit_tuple), batch.locate)
+    for start in range(0, len(batch), CHUNK_ENTRIES):
+        chunk = slice(start, min(start + CHUNK_ENTRIES, len(batch)))
+        unit_ix, stage_ix, kind_ix = (
+            table[column.ids[chunk]] if len(table) else np.zeros(0, dtype=np.int64)
+            for table, column in zip(tables, (batch.units, batch.stages, batch.kinds), strict=True)
+        )
+        slot_ix = codes.slots(batch.codes.ids[chunk], kind_ix, reader, start)
+        valid = (unit_ix >= 0) & (stage_ix >= 0) & (kind_ix >= 0) & (slot_ix >= 0)
+        index = (unit_ix, stage_ix, kind_ix, slot_ix)
+        valid &= ~stages.duplicates(index, valid, reader, start)
+        numbers, na = readings.values(
+            batch.values.ids[chunk], kind_ix, slot_ix, valid, reader, start
+        )
+        stages.fill(index, valid, numbers, na, start)
     problems += reader.located()
     problems += _check_overrides(compiled, overrides, positions)
     data = ScoringInput(
@@ -691,7 +715,7 @@ def from_entries(
         leaf_codes=compiled.leaf_codes,
         adjustable_codes=compiled.adjustable_codes,
         units=unit_tuple,
-        stages=stages,
+        stages=stages.done(),
         overrides=tuple(overrides),
         allow_missing=allow_missing,
     )
@@ -717,208 +741,285 @@ def _units_of(batch: _Batch) -> tuple[tuple[Unit, ...], dict[str, Location | Non
     return tuple(Unit(unit_id) for unit_id in found), found
 
 
-def _slots(compiled: CompiledPack, batch: _Batch, kind_ix: IntArray, reader: _Reader) -> IntArray:
-    """The leaf column (value entries) or adjustable slot (bonus, deduction) of each entry."""
-    code_ids = batch.codes.ids
-    distinct = [grammar.clean_text(c) if isinstance(c, str) else c for c in batch.codes.distinct]
-    leaf = np.array(
-        [compiled.leaf_index.get(c, -1) if isinstance(c, str) else -1 for c in distinct]
-    )
-    adjustable = {code: i for i, code in enumerate(compiled.adjustable_codes)}
-    slot = np.array([adjustable.get(c, -1) if isinstance(c, str) else -1 for c in distinct])
-    leaf = leaf.astype(np.int64)[code_ids] if distinct else np.zeros(0, dtype=np.int64)
-    slot = slot.astype(np.int64)[code_ids] if distinct else np.zeros(0, dtype=np.int64)
-    result = np.where(kind_ix == 0, leaf, slot)
-    result[kind_ix < 0] = -1
-    bad = (kind_ix >= 0) & (result < 0)
-    for index in np.flatnonzero(bad):
-        kind = int(kind_ix[index])
-        code = distinct[int(code_ids[index])]
-        if kind == 0:
-            known = isinstance(code, str) and code in compiled.node_index
-            message = msg("input.code_internal" if known else "input.code_unknown")
-            reader.problem(int(index), message, msg("input.code_expected_leaf"))
-        else:
-            reader.problem(
-                int(index),
-                msg("input.no_adjustment", entry=msg(f"input.entry_{ENTRY_KINDS[kind]}")),
-                ", ".join(compiled.adjustable_codes) or msg("input.no_adjustable"),
-            )
-    return result
+class _CodeTables:
+    """The leaf column (value entries) or adjustable slot (bonus, deduction) of each
+    distinct criterion code."""
 
-
-def _duplicates(
-    batch: _Batch,
-    unit_ix: IntArray,
-    stage_ix: IntArray,
-    kind_ix: IntArray,
-    slot_ix: IntArray,
-    valid: BoolArray,
-    reader: _Reader,
-) -> BoolArray:
-    """Entries given a second time for the same unit, criterion, stage and kind."""
-    duplicate = np.zeros(len(valid), dtype=bool)
-    index = np.flatnonzero(valid)
-    if len(index) < 2:
-        return duplicate
-    width = int(slot_ix.max()) + 1
-    key = (stage_ix[index] * 3 + kind_ix[index]) * (int(unit_ix.max()) + 1) + unit_ix[index]
-    key = key * width + slot_ix[index]
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    repeat = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
-    if not len(repeat):
-        return duplicate
-    # The first entry of each run of equal keys is the one kept.
-    run_start = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    first_of = run_start[np.searchsorted(run_start, repeat, side="right") - 1]
-    for later, first in zip(index[order[repeat]], index[order[first_of]], strict=True):
-        duplicate[later] = True
-        earlier = batch.locate(int(first))
-        message = (
-            msg("input.entered_twice_at", first=earlier)
-            if earlier is not None
-            else msg("input.entered_twice")
+    def __init__(self, compiled: CompiledPack, batch: _Batch) -> None:
+        self.compiled = compiled
+        distinct = [
+            grammar.clean_text(c) if isinstance(c, str) else c for c in batch.codes.distinct
+        ]
+        adjustable = {code: i for i, code in enumerate(compiled.adjustable_codes)}
+        self.distinct = distinct
+        self.leaf = np.array(
+            [compiled.leaf_index.get(c, -1) if isinstance(c, str) else -1 for c in distinct],
+            dtype=np.int64,
         )
-        reader.problem(int(later), message, msg("input.entered_twice_expected"))
-    return duplicate
+        self.slot = np.array(
+            [adjustable.get(c, -1) if isinstance(c, str) else -1 for c in distinct], dtype=np.int64
+        )
 
-
-def _values(
-    compiled: CompiledPack,
-    batch: _Batch,
-    kind_ix: IntArray,
-    slot_ix: IntArray,
-    valid: BoolArray,
-    reader: _Reader,
-) -> tuple[FloatArray, BoolArray]:
-    """Each entry's numeric input value (NaN: missing or refused) and its N/A mark."""
-    value_ids, distinct = batch.values.ids, batch.values.distinct
-    readings = [_read_raw(raw) for raw in distinct]
-    state = np.array([reading[0] for reading in readings], dtype=np.int64)
-    state = state[value_ids] if len(distinct) else np.zeros(0, dtype=np.int64)
-    numbers = np.full(len(value_ids), np.nan)
-    na = valid & (state == _NA)
-    na_adjust = na & (kind_ix != 0)
-    for index in np.flatnonzero(na_adjust):
-        reader.problem(int(index), msg("input.na_adjustment"), msg("input.number_expected"))
-    na &= kind_ix == 0
-    refused = valid & (state == _REFUSED)
-    for index in np.flatnonzero(refused):
-        reader.problem(int(index), readings[int(value_ids[index])][1])  # type: ignore[arg-type]
-    given = valid & (state != _MISSING) & (state != _NA) & (state != _REFUSED)
-    leaf_entries = np.flatnonzero(given & (kind_ix == 0))
-    rules = compiled.leaf_rules
-    plain = np.array([type(rule).encode is Rule.encode for rule in rules], dtype=bool)
-    number_of = np.array(
-        [float(entry) if kind == _NUMBER else np.nan for kind, entry, _ in readings]  # type: ignore[arg-type]
-    )
-    # Numbers for rules that take plain numbers: read once per distinct text, checked as arrays.
-    fast = leaf_entries[plain[slot_ix[leaf_entries]] & (state[leaf_entries] == _NUMBER)]
-    if len(fast):
-        rate = np.array([rule.takes_rate() for rule in rules], dtype=bool)
-        percent = np.array([reading[2] for reading in readings], dtype=bool)
-        fast_values = number_of[value_ids[fast]]
-        no_percent = percent[value_ids[fast]] & ~rate[slot_ix[fast]]
-        too_big = np.abs(fast_values) > VALUE_LIMIT
-        for index in fast[no_percent]:
-            found = Found(batch.values[int(index)])
-            reader.problem(int(index), msg("entry.percent_not_allowed", found=found))
-        for index in fast[too_big & ~no_percent]:
-            entry = readings[int(value_ids[index])][1]
-            reader.problem(
-                int(index), msg("input.beyond_limit", found=Found(entry), limit=VALUE_LIMIT)
-            )
-        keep = ~no_percent & ~too_big
-        numbers[fast[keep]] = fast_values[keep]
-    # Labels and marks, and every entry of a rule that reads its own (levels, achieved):
-    # encoded by the leaf's rule once per distinct (leaf, value) pair.
-    other = np.setdiff1d(leaf_entries, fast, assume_unique=True)
-    if len(other):
-        pair = slot_ix[other] * len(distinct) + value_ids[other]
-        unique, inverse = np.unique(pair, return_inverse=True)
-        table = np.full(len(unique), np.nan)
-        refusals: dict[int, tuple[Message, object]] = {}
-        for position, key in enumerate(unique):
-            leaf, value_id = divmod(int(key), len(distinct))
-            kind, entry, percent_sign = readings[value_id]
-            result = _encode(compiled, leaf, kind, entry, percent_sign)
-            if isinstance(result, float):
-                table[position] = result
+    def slots(self, code_ids: IntArray, kind_ix: IntArray, reader: _Reader, start: int) -> IntArray:
+        """Each entry's leaf column or adjustable slot; −1 (and a problem) where its code
+        is not one for its kind of entry."""
+        compiled = self.compiled
+        if not len(self.distinct):
+            return np.zeros(0, dtype=np.int64)
+        result = np.where(kind_ix == 0, self.leaf[code_ids], self.slot[code_ids])
+        result[kind_ix < 0] = -1
+        bad = (kind_ix >= 0) & (result < 0)
+        for index in np.flatnonzero(bad):
+            kind = int(kind_ix[index])
+            code = self.distinct[int(code_ids[index])]
+            if kind == 0:
+                known = isinstance(code, str) and code in compiled.node_index
+                message = msg("input.code_internal" if known else "input.code_unknown")
+                reader.problem(start + int(index), message, msg("input.code_expected_leaf"))
             else:
-                refusals[position] = result  # type: ignore[assignment]
-        numbers[other] = table[inverse]
-        for refused in np.flatnonzero(np.isnan(table)):
-            message, expected = refusals[int(refused)]
-            for index in other[inverse == refused]:
-                reader.problem(int(index), message, expected)
-    # Bonus and deduction entries: plain numbers of points.
-    for index in np.flatnonzero(given & (kind_ix > 0)):
-        kind, entry, percent_sign = readings[int(value_ids[index])]
-        if kind != _NUMBER or percent_sign:
-            reader.problem(
-                int(index),
-                msg("input.cannot_read", found=Found(batch.values[int(index)])),
-                msg("input.number_expected"),
-            )
-            continue
-        assert isinstance(entry, Decimal)
-        if abs(entry) > VALUE_LIMIT:
-            reader.problem(
-                int(index), msg("input.beyond_limit", found=Found(entry), limit=VALUE_LIMIT)
-            )
-            continue
-        numbers[index] = float(entry)
-    return numbers, na
+                reader.problem(
+                    start + int(index),
+                    msg("input.no_adjustment", entry=msg(f"input.entry_{ENTRY_KINDS[kind]}")),
+                    ", ".join(compiled.adjustable_codes) or msg("input.no_adjustable"),
+                )
+        return result
 
 
-def _fill(
-    compiled: CompiledPack,
-    batch: _Batch,
-    n_units: int,
-    index: tuple[IntArray, IntArray, IntArray, IntArray],
-    valid: BoolArray,
-    numbers: FloatArray,
-    na: BoolArray,
-) -> dict[str, StageData]:
-    unit_ix, stage_ix, kind_ix, slot_ix = index
-    n_adjustable = len(compiled.adjustable_codes)
-    adjustable_index = {code: i for i, code in enumerate(compiled.adjustable_codes)}
-    stages: dict[str, StageData] = {}
-    entry_numbers = np.arange(len(valid), dtype=np.int64)
-    for position, name in enumerate(compiled.pack.stages):
-        in_stage = valid & (stage_ix == position)
-        if not in_stage.any():
-            continue
-        stage = _empty_stage(n_units, compiled.n_leaves, n_adjustable)
-        leaf_entries = np.full((n_units, compiled.n_leaves), -1, dtype=np.int64)
-        adjustable_entries = np.full((n_units, n_adjustable), -1, dtype=np.int64)
-        values = in_stage & (kind_ix == 0)
-        rows, columns = unit_ix[values], slot_ix[values]
-        leaf_entries[rows, columns] = entry_numbers[values]
-        chosen_numbers = numbers[values]
-        given = ~np.isnan(chosen_numbers)
-        stage.values[rows[given], columns[given]] = chosen_numbers[given]
-        flagged = na[values]
-        stage.not_applicable[rows[flagged], columns[flagged]] = True
-        for kind, target in ((1, stage.bonus), (2, stage.deduction)):
-            chosen = in_stage & (kind_ix == kind)
-            rows, columns = unit_ix[chosen], slot_ix[chosen]
-            adjustable_entries[rows, columns] = entry_numbers[chosen]
-            target[rows, columns] = numbers[chosen]
-        stages[name] = attrs.evolve(
-            stage,
-            locations=LocationIndex(
-                leaf_entries,
-                adjustable_entries,
-                compiled.leaf_index,
-                adjustable_index,
-                batch.locate,
-            ),
+class _Stages:
+    """The stage arrays being filled, and for each (stage, kind of entry) the number of
+    the entry that gave each cell (which locates it, and finds a second entry)."""
+
+    def __init__(
+        self, compiled: CompiledPack, n_units: int, locate: Callable[[int], Location | None]
+    ) -> None:
+        self.compiled = compiled
+        self.n_units = n_units
+        self.locate = locate
+        self.data: dict[int, StageData] = {}
+        self.entries: dict[tuple[int, int], IntArray] = {}
+
+    def _entries(self, stage: int, kind: int) -> IntArray:
+        key = (stage, kind)
+        if key not in self.entries:
+            width = self.compiled.n_leaves if kind == 0 else len(self.compiled.adjustable_codes)
+            self.entries[key] = np.full((self.n_units, width), -1, dtype=np.int64)
+        return self.entries[key]
+
+    def duplicates(
+        self,
+        index: tuple[IntArray, IntArray, IntArray, IntArray],
+        valid: BoolArray,
+        reader: _Reader,
+        start: int,
+    ) -> BoolArray:
+        """Entries given a second time for the same unit, criterion, stage and kind: in
+        this chunk, or already in an earlier one."""
+        unit_ix, stage_ix, kind_ix, slot_ix = index
+        duplicate = np.zeros(len(valid), dtype=bool)
+        chosen = np.flatnonzero(valid)
+        if not len(chosen):
+            return duplicate
+        group = stage_ix[chosen] * 3 + kind_ix[chosen]
+        for key in np.unique(group):
+            members = chosen[group == key]
+            taken = self._entries(*divmod(int(key), 3))
+            cell = unit_ix[members] * taken.shape[1] + slot_ix[members]
+            earlier = taken.reshape(-1)[cell]  # entries of earlier chunks (−1: none)
+            order = np.argsort(cell, kind="stable")
+            ordered = cell[order]
+            run_start = np.r_[True, ordered[1:] != ordered[:-1]]
+            # The first entry of each run of equal cells is kept, unless an earlier chunk
+            # gave the cell; every other one names the entry that was kept.
+            first_of = order[np.flatnonzero(run_start)[np.cumsum(run_start) - 1]]
+            kept = np.where(earlier[order] >= 0, earlier[order], start + members[first_of])
+            repeat = ~run_start | (earlier[order] >= 0)
+            for later, first in zip(members[order[repeat]], kept[repeat], strict=True):
+                duplicate[later] = True
+                where = self.locate(int(first))
+                message = (
+                    msg("input.entered_twice_at", first=where)
+                    if where is not None
+                    else msg("input.entered_twice")
+                )
+                reader.problem(start + int(later), message, msg("input.entered_twice_expected"))
+        return duplicate
+
+    def fill(
+        self,
+        index: tuple[IntArray, IntArray, IntArray, IntArray],
+        valid: BoolArray,
+        numbers: FloatArray,
+        na: BoolArray,
+        start: int,
+    ) -> None:
+        """Write one chunk's valid entries (none of them given twice) into the stages."""
+        unit_ix, stage_ix, kind_ix, slot_ix = index
+        chosen = np.flatnonzero(valid)
+        if not len(chosen):
+            return
+        group = stage_ix[chosen] * 3 + kind_ix[chosen]
+        for key in np.unique(group):
+            stage_number, kind = divmod(int(key), 3)
+            members = chosen[group == key]
+            rows, columns = unit_ix[members], slot_ix[members]
+            self._entries(stage_number, kind)[rows, columns] = start + members
+            stage = self.data.get(stage_number)
+            if stage is None:
+                stage = self.data[stage_number] = _empty_stage(
+                    self.n_units, self.compiled.n_leaves, len(self.compiled.adjustable_codes)
+                )
+            chosen_numbers = numbers[members]
+            if kind == 0:
+                given = ~np.isnan(chosen_numbers)
+                stage.values[rows[given], columns[given]] = chosen_numbers[given]
+                flagged = na[members]
+                stage.not_applicable[rows[flagged], columns[flagged]] = True
+            else:
+                target = stage.bonus if kind == 1 else stage.deduction
+                target[rows, columns] = chosen_numbers
+
+    def done(self) -> dict[str, StageData]:
+        """The stages that received entries, in the pack's order (the first when none did)."""
+        compiled = self.compiled
+        n_adjustable = len(compiled.adjustable_codes)
+        adjustable_index = {code: i for i, code in enumerate(compiled.adjustable_codes)}
+        stages: dict[str, StageData] = {}
+        for position, name in enumerate(compiled.pack.stages):
+            stage = self.data.get(position)
+            if stage is None:
+                continue
+            none = np.full((self.n_units, n_adjustable), -1, dtype=np.int64)
+            bonus = self.entries.get((position, 1), none)
+            deduction = self.entries.get((position, 2), none)
+            # One location per adjustable slot: a deduction's where both were given.
+            adjustable_entries = np.where(deduction >= 0, deduction, bonus)
+            leaf_entries = self.entries.get(
+                (position, 0), np.full((self.n_units, compiled.n_leaves), -1, dtype=np.int64)
+            )
+            stages[name] = attrs.evolve(
+                stage,
+                locations=LocationIndex(
+                    leaf_entries,
+                    adjustable_entries,
+                    compiled.leaf_index,
+                    adjustable_index,
+                    self.locate,
+                ),
+            )
+        if not stages:
+            stages[compiled.pack.stages[0]] = _empty_stage(
+                self.n_units, compiled.n_leaves, n_adjustable
+            )
+        return stages
+
+
+class _Readings:
+    """What each distinct raw value reads as (once), and each entry's numeric value."""
+
+    def __init__(self, compiled: CompiledPack, batch: _Batch) -> None:
+        self.compiled = compiled
+        self.batch = batch
+        distinct = batch.values.distinct
+        self.readings = readings = [_read_raw(raw) for raw in distinct]
+        self.state = np.array([reading[0] for reading in readings], dtype=np.int64)
+        rules = compiled.leaf_rules
+        self.plain = np.array([type(rule).encode is Rule.encode for rule in rules], dtype=bool)
+        self.rate = np.array([rule.takes_rate() for rule in rules], dtype=bool)
+        self.number_of = np.array(
+            [float(entry) if kind == _NUMBER else np.nan for kind, entry, _ in readings]  # type: ignore[arg-type]
         )
-    if not stages:
-        stages[compiled.pack.stages[0]] = _empty_stage(n_units, compiled.n_leaves, n_adjustable)
-    return stages
+        self.percent = np.array([reading[2] for reading in readings], dtype=bool)
+        #: (leaf, distinct value) pairs already encoded by the leaf's rule.
+        self.encoded: dict[int, float | Refusal] = {}
+
+    def values(
+        self,
+        value_ids: IntArray,
+        kind_ix: IntArray,
+        slot_ix: IntArray,
+        valid: BoolArray,
+        reader: _Reader,
+        start: int,
+    ) -> tuple[FloatArray, BoolArray]:
+        """Each entry's numeric input value (NaN: missing or refused) and its N/A mark."""
+        compiled, readings, batch = self.compiled, self.readings, self.batch
+        n_distinct = len(readings)
+        state = self.state[value_ids] if n_distinct else np.zeros(0, dtype=np.int64)
+        numbers = np.full(len(value_ids), np.nan)
+        na = valid & (state == _NA)
+        na_adjust = na & (kind_ix != 0)
+        for index in np.flatnonzero(na_adjust):
+            reader.problem(
+                start + int(index), msg("input.na_adjustment"), msg("input.number_expected")
+            )
+        na &= kind_ix == 0
+        refused = valid & (state == _REFUSED)
+        for index in np.flatnonzero(refused):
+            reader.problem(start + int(index), readings[int(value_ids[index])][1])  # type: ignore[arg-type]
+        given = valid & (state != _MISSING) & (state != _NA) & (state != _REFUSED)
+        leaf_entries = np.flatnonzero(given & (kind_ix == 0))
+        # Numbers for rules that take plain numbers: read once per distinct text, checked as arrays.
+        plain_number = self.plain[slot_ix[leaf_entries]] & (state[leaf_entries] == _NUMBER)
+        fast = leaf_entries[plain_number]
+        if len(fast):
+            fast_values = self.number_of[value_ids[fast]]
+            no_percent = self.percent[value_ids[fast]] & ~self.rate[slot_ix[fast]]
+            too_big = np.abs(fast_values) > VALUE_LIMIT
+            for index in fast[no_percent]:
+                found = Found(batch.values[start + int(index)])
+                reader.problem(start + int(index), msg("entry.percent_not_allowed", found=found))
+            for index in fast[too_big & ~no_percent]:
+                entry = readings[int(value_ids[index])][1]
+                reader.problem(
+                    start + int(index),
+                    msg("input.beyond_limit", found=Found(entry), limit=VALUE_LIMIT),
+                )
+            keep = ~no_percent & ~too_big
+            numbers[fast[keep]] = fast_values[keep]
+        # Labels and marks, and every entry of a rule that reads its own (levels, achieved):
+        # encoded by the leaf's rule once per distinct (leaf, value) pair.
+        other = leaf_entries[~plain_number]
+        if len(other):
+            pair = slot_ix[other] * n_distinct + value_ids[other]
+            unique, inverse = np.unique(pair, return_inverse=True)
+            inverse = inverse.ravel()
+            table = np.full(len(unique), np.nan)
+            refusals: dict[int, Refusal] = {}
+            for position, key in enumerate(unique.tolist()):
+                if key not in self.encoded:
+                    leaf, value_id = divmod(key, n_distinct)
+                    kind, entry, percent_sign = readings[value_id]
+                    encoded = _encode(compiled, leaf, kind, entry, percent_sign)
+                    self.encoded[key] = encoded  # type: ignore[assignment]
+                result = self.encoded[key]
+                if isinstance(result, float):
+                    table[position] = result
+                else:
+                    refusals[position] = result
+            numbers[other] = table[inverse]
+            for refused_pair in np.flatnonzero(np.isnan(table)):
+                message, expected = refusals[int(refused_pair)]
+                for index in other[inverse == refused_pair]:
+                    reader.problem(start + int(index), message, expected)
+        # Bonus and deduction entries: plain numbers of points.
+        for index in np.flatnonzero(given & (kind_ix > 0)):
+            kind, entry, percent_sign = readings[int(value_ids[index])]
+            if kind != _NUMBER or percent_sign:
+                reader.problem(
+                    start + int(index),
+                    msg("input.cannot_read", found=Found(batch.values[start + int(index)])),
+                    msg("input.number_expected"),
+                )
+                continue
+            assert isinstance(entry, Decimal)
+            if abs(entry) > VALUE_LIMIT:
+                reader.problem(
+                    start + int(index),
+                    msg("input.beyond_limit", found=Found(entry), limit=VALUE_LIMIT),
+                )
+                continue
+            numbers[index] = float(entry)
+        return numbers, na
 
 
 def _check_overrides(
