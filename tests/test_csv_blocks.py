@@ -17,13 +17,16 @@ from pathlib import Path
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_io_hypothesis import _collected_view
 
 import parindex
 from parindex.compiled import CompiledPack
+from parindex.errors import InputError
 from parindex.io import csv_bytes
+from parindex.io.assemble import assemble
 from parindex.io.csv_long import collect_long_csv
 
 ONE_BLOCK = 1 << 24  # more than any file here
@@ -188,3 +191,14 @@ def test_a_late_byte_that_is_not_utf8_is_located_whatever_the_block(tmp_path: Pa
         assert [p.message.code for p in problems] == ["csv.not_utf8"]
         assert problems[0].location is not None and problems[0].location.row == 202
         assert problems[0].message.params["byte"] == len(head.encode()) + 2
+
+
+def test_problems_of_rows_marked_na_point_at_the_mark_others_at_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    rows = ["X01,1.1.1,đạt,value,", "X01,1.2,,bonus,x", "X01,1.1.2,nhiều,value,", "X02,1.2,,deduction,x"]
+    path.write_text("unit,code,value,entry,na\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    collected = collect_long_csv(_commune(), path)
+    with pytest.raises(InputError) as raised:
+        assemble(_commune(), [collected], allow_missing=True)
+    where = sorted((p.location.row, p.location.column) for p in raised.value.problems if p.location)
+    assert where == [(3, "E"), (4, "C"), (5, "E")]
