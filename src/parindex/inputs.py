@@ -533,6 +533,8 @@ class _Batch:
                 if len(sources) == 1 and np.array_equal(remap, np.arange(len(remap))):
                     return Coded(part.ids, coder.distinct)  # one source: no copy
                 parts.append(remap[part.ids] if len(remap) else part.ids)
+            if len(parts) == 1:
+                return Coded(parts[0], coder.distinct)
             ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             return Coded(ids, coder.distinct)
 
