@@ -100,3 +100,53 @@ def test_an_entry_given_again_in_a_later_chunk_names_the_first() -> None:
             "in.csv, row 7; unit “A”; criterion 1.2: entered twice (first given at in.csv, row 4)"
             " (expected one entry per unit, criterion and stage)",
         ], chunk
+
+
+def _entry_numbers(data: inputs.ScoringInput) -> list[np.ndarray]:
+    arrays = []
+    for stage in data.stages.values():
+        locations = stage.locations
+        assert isinstance(locations, inputs.LocationIndex)
+        arrays += [locations._leaf, locations._adjustable]
+    return arrays
+
+
+def test_entry_numbers_kept_for_locating_are_int32() -> None:
+    """The per-unit-and-leaf numbers kept through scoring are half the size of int64;
+    a stage without entries of a kind holds no array at all (a broadcast −1)."""
+    compiled = _commune()
+    source = Entries(
+        ["A", "B"],
+        ["1.1.1", "1.2"],
+        ["đạt", "1"],
+        entry=["value", "bonus"],
+        place=[Location("in.csv", row=2), Location("in.csv", row=3)],
+    )
+    data = from_entries(compiled, [source], allow_missing=True)
+    arrays = _entry_numbers(data)
+    assert arrays and all(array.dtype == np.int32 for array in arrays)
+    stage = next(iter(data.stages.values()))
+    assert stage.locations[(1, "1.2")] == Location("in.csv", row=3)
+    values_only = from_entries(compiled, [Entries(["A"], ["1.1.1"], ["đạt"])])
+    leaf, adjustable = _entry_numbers(values_only)
+    assert leaf.strides != (0, 0) and adjustable.strides == (0, 0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=st.lists(entry, max_size=20), listed=st.booleans())
+def test_entry_numbers_widen_past_int32_and_locate_the_same(
+    entries: list[tuple[str, str, str, str, str]], listed: bool
+) -> None:
+    """Past 2³¹ − 1 entries the numbers are int64 (the bound lowered here to test it):
+    the same input, the same problems, the same locations."""
+    with mock.patch.object(inputs, "_INT32_MAX", 1):
+        widened = _read(entries, 3, listed)
+    assert widened == _read(entries, 3, listed)
+
+
+def test_entry_numbers_widen_past_int32() -> None:
+    compiled = _commune()
+    source = Entries(["A", "A", "B"], ["1.1.1", "1.1.2", "1.1.1"], ["đạt", "chậm", "x"])
+    with mock.patch.object(inputs, "_INT32_MAX", 2):
+        data = from_entries(compiled, [source], allow_missing=True)
+    assert all(array.dtype == np.int64 for array in _entry_numbers(data))
