@@ -22,7 +22,7 @@ def test_list_show_and_check(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     code, out, _ = _run(capsys, "survey", "list")
     assert code == 0 and "synthetic-commune-survey" in out and "mô phỏng" in out
     code, out, _ = _run(capsys, "survey", "show", "synthetic-commune-survey")
-    assert code == 0 and "share ≥ Hài lòng" in out and "Người dân" in out
+    assert code == 0 and "tỷ lệ tích cực (share) ≥ Hài lòng" in out and "Người dân" in out
     code, out, _ = _run(capsys, "survey", "check", "synthetic-commune-survey")
     assert code == 0 and "hợp lệ (40 câu hỏi, 10 tiêu chí" in out
     broken = tmp_path / "hong.toml"

@@ -206,11 +206,16 @@ class InputProblem:
 
 
 class InputError(ParIndexError):
-    """Scoring input was rejected; ``problems`` lists every problem, each located."""
+    """Scoring input was rejected; ``problems`` lists every problem, each located.
 
-    def __init__(self, problems: Sequence[InputProblem]) -> None:
+    ``heading``: the catalogue code of the line above the list, with ``{count}``
+    (the scoring input's by default; survey answers name theirs)."""
+
+    def __init__(
+        self, problems: Sequence[InputProblem], heading: str = "core.input_problems"
+    ) -> None:
         self.problems = tuple(problems)
-        super().__init__("core.input_problems", count=len(self.problems))
+        super().__init__(heading, count=len(self.problems))
 
     def render(self, lang: str | None = None) -> str:
         return _summarise(super().render(lang), [p.render(lang) for p in self.problems], lang)

@@ -51,6 +51,10 @@ MAX_NAME_CHARS: Final = 500
 #: Evidence references and notes may be longer than a name (a list of documents).
 MAX_NOTE_CHARS: Final = 5000
 MAX_TITLE_CHARS: Final = 5000
+#: A criterion code: parts of digits or letters separated by single dots (1, 1.2, 1.2.a).
+CODE_PATTERN: Final = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
+#: Years a result, a report or a stored set may be for (a typo such as 20245 or 0 is refused).
+YEARS: Final = range(1900, 3000)
 
 _NUMBER: Final = re.compile(
     r"(?P<sign>[+-]?)(?P<int>[0-9]*)(?:(?P<sep>[.,])(?P<frac>[0-9]*))?(?P<pct>\s*%)?"
@@ -286,9 +290,12 @@ def check_text(text: str, *, what: str = "name", limit: int = MAX_NAME_CHARS) ->
     return unicodedata.normalize("NFC", text)
 
 
-def identifier(raw: object) -> str:
+def identifier(raw: object, *, empty: str = "entry.id_empty") -> str:
     """A unit id (or a code) as given, NFC, surrounding spaces removed; refused when empty,
-    too long or holding characters no file can carry. Ids compare exactly."""
+    too long or holding characters no file can carry. Ids compare exactly.
+
+    ``empty``: the catalogue code said of an empty id (a unit's by default; a reader of
+    other ids, such as respondents, names its own)."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if not isinstance(raw, str | int) or isinstance(raw, bool):
@@ -297,7 +304,7 @@ def identifier(raw: object) -> str:
     check_text(text, what="id", limit=MAX_ID_CHARS)
     text = unicodedata.normalize("NFC", text).strip()
     if not text:
-        raise EntryError(msg("entry.id_empty"))
+        raise EntryError(msg(empty))
     return text
 
 
@@ -310,11 +317,13 @@ def id_key(text: str) -> str:
 
 
 __all__ = [
+    "CODE_PATTERN",
     "ENTRY_DECIMALS",
     "FLAG_FALSE",
     "FLAG_TRUE",
     "MAX_DIGITS",
     "NOT_APPLICABLE_LABELS",
+    "YEARS",
     "EntryError",
     "check_text",
     "clean_text",

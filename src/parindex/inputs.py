@@ -777,7 +777,12 @@ class _CodeTables:
         for index in np.flatnonzero(bad):
             kind = int(kind_ix[index])
             code = self.distinct[int(code_ids[index])]
-            if kind == 0:
+            if isinstance(code, str) and not code.strip():
+                # "" is the root's code, never one a person meant: say the cell is empty
+                reader.problem(
+                    start + int(index), msg("input.code_empty"), msg("input.code_expected_leaf")
+                )
+            elif kind == 0:
                 known = isinstance(code, str) and code in compiled.node_index
                 message = msg("input.code_internal" if known else "input.code_unknown")
                 reader.problem(start + int(index), message, msg("input.code_expected_leaf"))

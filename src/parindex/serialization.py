@@ -21,7 +21,7 @@ from cattrs.strategies import configure_tagged_union
 
 from parindex import limits
 from parindex.errors import Location, PackError, Severity, Violation
-from parindex.grammar import EntryError, number_from_value
+from parindex.grammar import CODE_PATTERN, EntryError, number_from_value
 from parindex.messages import Found, Message, msg
 from parindex.model import Node, Pack
 from parindex.rules import BUILTIN_RULES, Rule
@@ -201,8 +201,9 @@ def pack_from_document(
     places: dict[str, Location | str] = {}
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         code = str(entry.get("code", "")) if isinstance(entry, Mapping) else ""
-        if isinstance(entry, Mapping) and "code" in entry and not code.strip():
-            # "" is the root's code: a node given it would be its own parent.
+        if isinstance(entry, Mapping) and "code" in entry and not CODE_PATTERN.match(code):
+            # "" is the root's code: a node given it would be its own parent; "1..2" or
+            # "1.1." would otherwise be reported as the child of a missing parent.
             problem = msg("pack.malformed_code", found=Found(code))
             violations.append(Violation(code, Severity.ERROR, "structure", problem, where(index)))
             continue

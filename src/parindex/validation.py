@@ -7,7 +7,6 @@ the reader's language, what is wrong and how to fix it.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,6 +15,7 @@ import numpy as np
 
 from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import decimal_to_ticks
+from parindex.grammar import CODE_PATTERN
 from parindex.messages import Found, Message, catalogue, msg
 from parindex.model import (
     MAPPING_ARITY,
@@ -39,7 +39,6 @@ __all__ = [
     "validate",
 ]
 
-CODE_PATTERN = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
 ROUNDING_MODES = ("half_up", "half_even")
 
 ERROR = Severity.ERROR
@@ -253,6 +252,13 @@ def _head_checks(pack: Pack, codes: Counter[str]) -> Iterator[Violation]:
     for code, count in sorted(codes.items()):
         if count > 1:
             yield _error("duplicate-code", msg("pack.duplicate_code", count=count), code)
+    # Codes that differ only in case (1.1.a, 1.1.A) read as one on paper and in a
+    # spreadsheet; an entry written with the other case would name another criterion.
+    first_of: dict[str, str] = {}
+    for code in sorted(codes):
+        twin = first_of.setdefault(code.casefold(), code)
+        if twin != code:
+            yield _error("duplicate-code", msg("pack.code_case_twin", other=Found(twin)), code)
     if pack.years.last is not None and pack.years.last < pack.years.first:
         yield _error("years", msg("pack.years_backwards", years=str(pack.years)))
     if not pack.synthetic and not pack.legal_basis:

@@ -22,6 +22,7 @@ from parindex.cli.args import (
     add_scoring,
     add_stage,
     fraction,
+    natural,
     positive,
     scored,
     seed,
@@ -63,7 +64,7 @@ def register(commands: Any) -> None:
     _common(explain)
     explain.add_argument("--unit", required=True, help=text("cli.help_explain_unit"))
     explain.add_argument("--compare", default="self", help=text("cli.help_compare"))
-    explain.add_argument("--depth", type=int, default=None, help=text("cli.help_depth"))
+    explain.add_argument("--depth", type=natural, default=None, help=text("cli.help_depth"))
     explain.set_defaults(handler=cmd_explain)
 
     lost = add_command(
@@ -77,7 +78,7 @@ def register(commands: Any) -> None:
         ),
     )
     _common(lost)
-    lost.add_argument("--criteria-level", type=int, default=2, help=text("cli.help_lost_level"))
+    lost.add_argument("--criteria-level", type=natural, default=2, help=text("cli.help_lost_level"))
     lost.add_argument("--group", default=None, help=text("cli.help_lost_group"))
     lost.add_argument("--unit", default=None, help=text("cli.help_lost_unit"))
     lost.add_argument("--top", type=positive, default=10, help=text("cli.help_top10"))
@@ -94,7 +95,7 @@ def register(commands: Any) -> None:
     )
     _common(disc)
     disc.add_argument("--against", default="final", help=text("cli.help_against"))
-    disc.add_argument("--criteria-level", type=int, default=0, help=text("cli.help_disc_level"))
+    disc.add_argument("--criteria-level", type=natural, default=0, help=text("cli.help_disc_level"))
     disc.add_argument("--top", type=positive, default=10, help=text("cli.help_top10"))
     disc.set_defaults(handler=cmd_discrepancy)
 
@@ -121,7 +122,7 @@ def register(commands: Any) -> None:
     whatif.add_argument("--target-class", default=None, help=text("cli.help_target_class"))
     whatif.add_argument(
         "--criteria-level",
-        type=int,
+        type=natural,
         default=2,
         help=text("cli.help_plan_level"),
     )

@@ -126,8 +126,9 @@ def positive(value: str) -> int:
     return number
 
 
-def seed(value: str) -> int:
-    """A random seed: a whole number from 0 up (``--seed``), or a usage error."""
+def natural(value: str) -> int:
+    """A whole number from 0 up (``--seed``, ``--depth``, ``--criteria-level`` where 0 means
+    the leaves, ``--expanded``), or a usage error."""
     try:
         number = int(value)
     except ValueError:
@@ -135,6 +136,39 @@ def seed(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(text("cli.seed_expected", found=Found(value)))
     return number
+
+
+#: A random seed: a whole number from 0 up.
+seed = natural
+
+
+def year(value: str) -> int:
+    """A year a result or document is for (``--year``, ``--previous``, ``--previous-year``):
+    the same range the results store keeps, so a typo (0, 20245, -1) is a usage error
+    here rather than a title reading "năm 0" or a refusal after all the work."""
+    from parindex.grammar import YEARS
+
+    try:
+        number = int(value)
+    except ValueError:
+        number = YEARS[0] - 1
+    if number not in YEARS:
+        raise argparse.ArgumentTypeError(
+            text("cli.year_expected", found=Found(value), first=YEARS[0], last=YEARS[-1])
+        )
+    return number
+
+
+def title_text(value: str) -> str:
+    """A line of a document's heading (``--title``, ``--issuer``, ``--signer``,
+    ``--signer-name``): no control characters (a workbook cannot store them, a terminal
+    acts on them) and no longer than a title may be, or a usage error."""
+    from parindex.grammar import MAX_TITLE_CHARS, EntryError, check_text
+
+    try:
+        return check_text(value, what="title", limit=MAX_TITLE_CHARS)
+    except EntryError as exc:
+        raise argparse.ArgumentTypeError(exc.message.render()) from None
 
 
 def fraction(value: str) -> Decimal:

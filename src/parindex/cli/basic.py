@@ -20,6 +20,7 @@ from parindex.cli.args import (
     add_scoring,
     check_output_args,
     load_pack,
+    natural,
     note,
     positive,
     scored,
@@ -58,7 +59,7 @@ def register(commands: Any) -> None:
         ),
     )
     add_pack(show)
-    show.add_argument("--depth", type=int, default=None, help=text("cli.help_depth"))
+    show.add_argument("--depth", type=natural, default=None, help=text("cli.help_depth"))
     show.add_argument("--gaps", action="store_true", help=text("cli.help_gaps"))
     add_json(show)
     show.set_defaults(handler=cmd_show)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 
+from parindex.cli.args import title_text, year
 from parindex.document import Heading
 from parindex.messages import text
 
@@ -21,21 +22,27 @@ def add_heading(parser: argparse.ArgumentParser, *, signature: bool = True) -> N
         "--issuer",
         action="append",
         default=[],
+        type=title_text,
         metavar="BODY",
         help=text("output.help_issuer"),
     )
-    group.add_argument("--year", type=int, default=None, help=text("output.help_year"))
-    group.add_argument("--title", default=None, help=text("output.help_title"))
+    group.add_argument("--year", type=year, default=None, help=text("output.help_year"))
+    group.add_argument("--title", type=title_text, default=None, help=text("output.help_title"))
     if signature:
         group.add_argument(
             "--signer",
             action="append",
             default=[],
+            type=title_text,
             metavar="LINE",
             help=text("output.help_signer"),
         )
         group.add_argument(
-            "--signer-name", default="", metavar="NAME", help=text("output.help_signer_name")
+            "--signer-name",
+            type=title_text,
+            default="",
+            metavar="NAME",
+            help=text("output.help_signer_name"),
         )
 
 

@@ -22,6 +22,7 @@ from parindex.cli.args import (
     check_output_args,
     note,
     scored,
+    year,
 )
 from parindex.errors import ParIndexError
 from parindex.labels import format_decimal, stage_named
@@ -108,7 +109,7 @@ def register(commands: Any) -> None:
     imp.add_argument("pack", metavar="RESULTS|PACK", help=text("history.help_results"))
     add_inputs(imp, required=False)
     add_scoring(imp)
-    imp.add_argument("--year", type=int, default=None, help=text("history.help_import_year"))
+    imp.add_argument("--year", type=year, default=None, help=text("history.help_import_year"))
     imp.add_argument("--label", default=None, help=text("history.help_import_label"))
     imp.add_argument("--replace", action="store_true", help=text("history.help_replace"))
     _add_store(imp)
@@ -120,7 +121,7 @@ def register(commands: Any) -> None:
         help=text("history.help_list"),
         examples=("parindex history list", "parindex history list --year 2024"),
     )
-    lst.add_argument("--year", type=int, default=None, help=text("history.help_list_year"))
+    lst.add_argument("--year", type=year, default=None, help=text("history.help_list_year"))
     lst.add_argument("--pack", default=None, help=text("history.help_list_pack"))
     _add_store(lst)
     lst.set_defaults(handler=cmd_list)
@@ -137,8 +138,8 @@ def register(commands: Any) -> None:
 
     yoy = add_command(commands, "yoy", help=text("history.help_yoy"), examples=_YOY_EXAMPLES)
     yoy.add_argument("pack", metavar="PACK", help=text("history.help_yoy_pack"))
-    yoy.add_argument("--year", type=int, required=True, help=text("history.help_yoy_year"))
-    yoy.add_argument("--previous", type=int, default=None, help=text("history.help_previous"))
+    yoy.add_argument("--year", type=year, required=True, help=text("history.help_yoy_year"))
+    yoy.add_argument("--previous", type=year, default=None, help=text("history.help_previous"))
     add_stage(yoy, help=text("history.help_stage"))
     yoy.add_argument("--version", default=None, help=text("history.help_version"))
     yoy.add_argument(

@@ -13,8 +13,10 @@ from parindex.cli.args import (
     add_scoring,
     add_stage,
     check_output_args,
+    natural,
     note,
     scored,
+    year,
 )
 from parindex.cli.heading import add_heading, heading_from
 from parindex.cli.history import AGGREGATES
@@ -59,7 +61,7 @@ def register(commands: Any) -> None:
     )
     add_heading(report, signature=False)
     report.add_argument(
-        "--previous-year", type=int, metavar="YEAR", help=text("report.help_previous_year")
+        "--previous-year", type=year, metavar="YEAR", help=text("report.help_previous_year")
     )
     report.add_argument(
         "--mapping", action="append", default=[], metavar="FILE", help=text("history.help_mapping")
@@ -72,7 +74,7 @@ def register(commands: Any) -> None:
     )
     add_stage(report, help=text("report.help_stage"))
     report.add_argument(
-        "--expanded", type=int, default=20, metavar="N", help=text("report.help_expanded")
+        "--expanded", type=natural, default=20, metavar="N", help=text("report.help_expanded")
     )
     report.set_defaults(handler=cmd_report)
 

@@ -213,15 +213,25 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     headers = [text(f"survey.column_{key}", args.lang) for key in rows[0]] if rows else []
-    print(format_table(headers, [list(row.values()) for row in rows], right=(3, 4)))
+    table = [[*row.values()] for row in rows]
+    for line in table:
+        line[1] = text(f"survey.kind_{line[1]}", args.lang)
+    print(format_table(headers, table, right=(3, 4)))
     return 0
+
+
+def _words(kind: str, value: str, lang: str) -> str:
+    """A measure or policy in the reader's words, with the id the definition file uses:
+    "điểm trung bình (mean)", "loại khỏi điểm tối đa (exclude)"."""
+    return text("survey.words_with_id", lang, words=text(f"survey.{kind}_{value}", lang), id=value)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     definition = _definition(args)
     lang = args.lang
     print(definition.title)
-    print(f"{definition.id} · {definition.version} · {definition.kind.value} · {definition.pack}")
+    kind = _words("kind", definition.kind.value, lang)
+    print(f"{definition.id} · {definition.version} · {kind} · {definition.pack}")
     if definition.source:
         print(definition.source)
     policy = definition.policy
@@ -231,8 +241,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             lang,
             minimum=policy.min_answers,
             group_minimum=policy.min_group_answers,
-            below=policy.below_minimum.value,
-            group_below=policy.group_below_minimum.value,
+            below=_words("policy", policy.below_minimum.value, lang),
+            group_below=_words("policy", policy.group_below_minimum.value, lang),
         )
     )
     groups = [(g.id, g.name, format_decimal(g.weight, 2, lang)) for g in definition.groups]
@@ -247,10 +257,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         leaves.append(
             (
                 leaf.code,
-                leaf.measure.value
+                _words("report_measure", leaf.measure.value, lang)
                 + (f" ≥ {leaf.at_least}" if leaf.at_least else "")
                 + (f" ∈ {', '.join(leaf.positive)}" if leaf.positive else "")
-                + (" (bands)" if leaf.bands else ""),
+                + (" " + text("survey.show_bands", lang) if leaf.bands else ""),
                 ", ".join(leaf.questions),
                 ", ".join(f"{g} {format_decimal(w, 2, lang)}" for g, w in weights.items()),
             )
@@ -411,7 +421,7 @@ def leaf_summary(survey: SurveyPoints, lang: str) -> tuple[list[str], list[list[
         rows.append(
             [
                 leaf.code,
-                leaf.plan.measure.value,
+                _words("report_measure", leaf.plan.measure.value, lang),
                 int(kept.sum()),
                 int(leaf.excluded.sum()),
                 int(leaf.valid.sum()),
@@ -512,7 +522,11 @@ def add_survey_report(parser: argparse.ArgumentParser) -> None:
         help=text("survey.help_satisfaction_definition"),
     )
     parser.add_argument(
-        "--survey-resamples", type=int, default=1000, help=text("survey.help_resamples")
+        "--survey-resamples",
+        type=positive,
+        metavar="N",
+        default=1000,
+        help=text("survey.help_resamples"),
     )
     parser.add_argument("--survey-seed", type=seed, default=0, help=text("survey.help_seed"))
 

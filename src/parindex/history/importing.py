@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from parindex.grammar import MAX_ID_CHARS, YEARS, EntryError, check_text
 from parindex.history import checks
 from parindex.history.checks import record_problems
 from parindex.history.problems import HistoryImportError, SetProblem, set_place
@@ -40,8 +41,6 @@ from parindex.results import UNRANKED
 if TYPE_CHECKING:
     from parindex.results import Results
 
-#: Years a result set may have (a typo such as 20245 is refused, not stored).
-YEARS = range(1900, 3000)
 _INT32_LIMIT = 2**31
 
 #: A set ready to store: the record, its year, and its figure rows in stored form (a list,
@@ -212,6 +211,11 @@ def set_problems(record: ResultSetRecord, year: int | None, place: Message) -> I
         yield SetProblem(
             place, msg("history.bad_year", found=set_year, first=YEARS[0], last=YEARS[-1])
         )
+    if record.label:
+        try:  # a label selects a set (yoy --label) and heads lists: an id's grammar
+            check_text(record.label, what="set_label", limit=MAX_ID_CHARS)
+        except EntryError as exc:
+            yield SetProblem(place, exc.message)
     if record.origin is Origin.DERIVED and not record.note.strip():
         yield SetProblem(place, msg("history.derived_without_note"))
     seen_units: set[str] = set()

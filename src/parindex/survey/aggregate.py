@@ -25,6 +25,7 @@ from parindex.survey.exact import evaluate
 from parindex.survey.model import SurveyDefinition
 from parindex.survey.plan import LeafPlan, SurveyPlan, plan_survey
 from parindex.survey.points import LeafSurvey, SurveyPoints
+from parindex.survey.problems import ANSWER_PROBLEMS
 
 
 @attrs.frozen(eq=False)
@@ -50,7 +51,8 @@ def unit_axis(answers: Answers, units: Sequence[str] | None) -> tuple[tuple[str,
                     expected=msg("survey.expected_unit"),
                 )
                 for u in missing
-            ]
+            ],
+            ANSWER_PROBLEMS,
         )
     mapping = np.array([position[u] for u in answers.units], dtype=np.int32)
     return tuple(units), mapping[answers.unit_of] if answers.units else answers.unit_of
@@ -69,7 +71,8 @@ def check_answers(plan: SurveyPlan, answers: Answers) -> None:
                         expected=Found(definition.id),
                     )
                 )
-            ]
+            ],
+            ANSWER_PROBLEMS,
         )
 
 
@@ -204,7 +207,7 @@ def aggregate_plan(
             _problem(plan, result, unit_ids[row], row, group, kind) for row, group, kind in errors
         ]
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, ANSWER_PROBLEMS)
     return SurveyPoints(plan, unit_ids, questionnaires, tuple(results))
 
 

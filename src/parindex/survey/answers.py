@@ -23,6 +23,7 @@ from parindex.errors import InputError, InputProblem, Location
 from parindex.grammar import EntryError, clean_text, identifier, label_key, number_from_value
 from parindex.messages import Found, Message, msg
 from parindex.survey.model import ScaleKind, SurveyDefinition
+from parindex.survey.problems import ANSWER_PROBLEMS
 
 BLANK = -1
 #: Codes are int8: options and "not an answer" kinds stay within ±100.
@@ -217,7 +218,7 @@ def build_answers(
 
         for index in range(n):
             try:
-                ids[index] = identifier(table.respondent[index])
+                ids[index] = identifier(table.respondent[index], empty="entry.blank")
             except EntryError as exc:
                 problem(
                     index,
@@ -342,7 +343,7 @@ def build_answers(
         locations += [table.at(i, column_of["respondent"]) for i in range(n)]
         blocks.append(codes)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, ANSWER_PROBLEMS)
     return Answers(
         definition=definition.id,
         questions=tuple(q.code for q in definition.questions),
@@ -410,7 +411,7 @@ def answers_from_arrays(
     if respondents is not None and len(respondents) != n:
         problems.append(InputProblem(msg("survey.arrays_shape")))
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, ANSWER_PROBLEMS)
     if n and (unit_array.min() < 0 or unit_array.max() >= len(units)):
         problems.append(InputProblem(msg("survey.unit_code_outside", count=len(units))))
     if n and (group_array.min() < 0 or group_array.max() >= len(definition.groups)):
@@ -451,7 +452,7 @@ def answers_from_arrays(
                     )
                 )
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, ANSWER_PROBLEMS)
     ids: Sequence[str] = respondents if respondents is not None else _Numbered(n)
     return Answers(
         definition=definition.id,

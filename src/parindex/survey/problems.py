@@ -9,6 +9,9 @@ import attrs
 from parindex.errors import MESSAGE_LIMIT, ParIndexError
 from parindex.messages import Found, Message, msg, render, text
 
+#: The line above the problems of answer files (an InputError's heading).
+ANSWER_PROBLEMS = "survey.answer_problems"
+
 
 @attrs.frozen
 class DefinitionProblem:
@@ -33,7 +36,9 @@ class SurveyDefinitionError(ParIndexError):
     def __init__(self, definition: str, problems: Sequence[DefinitionProblem]) -> None:
         self.definition = definition
         self.problems = tuple(problems)
-        super().__init__("survey.definition_invalid", definition=definition, count=len(problems))
+        super().__init__(
+            "survey.definition_invalid", definition=Found(definition), count=len(problems)
+        )
 
     def render(self, lang: str | None = None) -> str:
         lines = [p.render(lang) for p in self.problems]

@@ -137,12 +137,14 @@ def _check_leaf(definition: SurveyDefinition, leaf: Leaf) -> list[Message]:
             found.append(msg("survey.weight_unknown_group", group=Found(group)))
         if weight < 0:
             found.append(msg("survey.weight_negative", group=Found(group), weight=weight))
-    if sum(weights.values(), Decimal(0)) <= 0:
+    if sum(weights.values(), Decimal(0)) <= 0 and min(weights.values(), default=0) >= 0:
+        # (a negative weight is said where the group is defined)
         found.append(msg("survey.weights_zero"))
     for group in weights:
         if (
             group in groups
             and not unknown
+            and leaf.questions  # a leaf without questions is said once above
             and not any(
                 not questions[q].groups or group in questions[q].groups for q in leaf.questions
             )
@@ -289,6 +291,13 @@ def check_definition(definition: SurveyDefinition) -> list[DefinitionProblem]:
     groups = {g.id for g in definition.groups}
     for repeated in _duplicates(q.code for q in definition.questions):
         add(about_question(repeated), [msg("survey.id_twice")])
+    # Answer files head a column by code compared as labels are (case, spacing): Q1 and
+    # q1 would name one column.
+    first_code: dict[str, str] = {}
+    for question in definition.questions:
+        twin = first_code.setdefault(label_key(question.code), question.code)
+        if twin != question.code:
+            add(about_question(question.code), [msg("survey.code_twin", other=Found(twin))])
     for repeated in _duplicates(label_key(q.text) for q in definition.questions):
         add(about_question(repeated), [msg("survey.question_text_twice")])
     codes = {label_key(q.code) for q in definition.questions}
