@@ -36,6 +36,9 @@ DATA_TABLES = {
     # The long CSV's accepted header names.
     "io/csv_long.py",
     "io/csv_bytes.py",
+    # The letters of Vietnamese syllables and TCVN3's character table, to recognise a CSV
+    # in an old Vietnamese encoding.
+    "io/text_encoding.py",
     # The survey answer files' accepted header names.
     "survey/validation.py",
     # Synthetic packs and hypothesis strategies: their titles say "mô phỏng" by design.

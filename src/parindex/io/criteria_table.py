@@ -29,6 +29,7 @@ import cattrs
 
 from parindex.errors import InputError, Location, PackError, ParIndexError, Severity, Violation
 from parindex.grammar import EntryError, check_text, clean_text, number_from_value
+from parindex.io import text_encoding
 from parindex.io.cells import column_letter
 from parindex.io.info_rows import read_info
 from parindex.io.rule_cells import kind_name, read_kind, read_parameters
@@ -119,10 +120,17 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
         except Exception:
             raise ParIndexError("authoring.unreadable_workbook", file=path.name) from None
         return rows, name
+    data = path.read_bytes()
+    bad: int | None = None
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ParIndexError("authoring.csv_not_utf8", file=path.name) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    named = text_encoding.diagnose(data, bad)
+    if named is not None:
+        raise ParIndexError("encoding.in_file", file=path.name, found=named[0], expected=named[1])
+    if bad is not None:
+        raise ParIndexError("authoring.csv_not_utf8", file=path.name)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)], ""

@@ -39,7 +39,7 @@ from parindex.inputs import (
     ScoringInput,
     Unit,
 )
-from parindex.io import csv_bytes
+from parindex.io import csv_bytes, text_encoding
 from parindex.io.assemble import Collected, appraisal_stage, assemble
 from parindex.io.cells import column_letter
 from parindex.messages import Found, msg
@@ -146,6 +146,12 @@ def collect_long_csv(compiled: CompiledPack, path: str | Path) -> Collected:
             )
         )
         return out
+    with file.open("rb") as raw:
+        wide = text_encoding.wide_encoding(raw.read(text_encoding.SAMPLE_BYTES))
+    if wide is not None:
+        found, expected = text_encoding.wide_problem(wide)
+        out.problems.append(InputProblem(found, location=Location(file.name), expected=expected))
+        return out
     previous_limit = csv.field_size_limit(caps.max_field_chars)
     try:
         with file.open("r", encoding="utf-8-sig", newline="") as handle:
@@ -159,8 +165,10 @@ def collect_long_csv(compiled: CompiledPack, path: str | Path) -> Collected:
 
 def _not_utf8(file: Path) -> InputProblem:
     """Where the first byte that is not UTF-8 is (read a block of whole lines at a time:
-    a character never crosses a line break)."""
+    a character never crosses a line break), and the old Vietnamese encoding the
+    lines from there are in, where they show it."""
     start = line = 0
+    sample = b""
     with file.open("rb") as handle:
         for block in csv_bytes.blocks(handle):
             try:
@@ -168,15 +176,18 @@ def _not_utf8(file: Path) -> InputProblem:
             except UnicodeDecodeError as exc:
                 start += exc.start
                 line += block.count(b"\n", 0, exc.start)
+                sample = text_encoding.around(block, exc.start)
                 break
             start += len(block)
             line += block.count(b"\n")
     line += 1
-    return InputProblem(
-        msg("csv.not_utf8", byte=start + 1),
-        location=Location(file.name, row=line),
-        expected=msg("csv.utf8_expected"),
+    legacy = text_encoding.legacy_encoding(sample)
+    found, expected = (
+        text_encoding.legacy_problem(legacy, start + 1)
+        if legacy is not None
+        else (msg("csv.not_utf8", byte=start + 1), msg("csv.utf8_expected"))
     )
+    return InputProblem(found, location=Location(file.name, row=line), expected=expected)
 
 
 def _malformed(reason: str, file: str, line: int) -> InputProblem:

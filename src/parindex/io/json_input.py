@@ -36,6 +36,7 @@ from parindex import grammar, limits
 from parindex.compiled import CompiledPack
 from parindex.errors import InputProblem, Location, Text
 from parindex.inputs import NOT_APPLICABLE, Unit
+from parindex.io import text_encoding
 from parindex.io.assemble import Collected, EntryBuffer, appraisal_stage
 from parindex.messages import Found, msg
 
@@ -188,6 +189,16 @@ def _load(file: Path, out: Collected) -> Any:
         )
         return None
     data = file.read_bytes()
+    wide = text_encoding.wide_encoding(data[: text_encoding.SAMPLE_BYTES])
+    if wide is not None:  # PowerShell's Out-File writes UTF-16
+        out.problems.append(
+            InputProblem(
+                msg("encoding.wide", encoding=wide),
+                location=where,
+                expected=msg("encoding.json_utf8"),
+            )
+        )
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

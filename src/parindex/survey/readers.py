@@ -27,7 +27,7 @@ from typing import Any
 from parindex import limits
 from parindex.errors import InputError, InputProblem, Location, os_reason
 from parindex.grammar import clean_text, label_key
-from parindex.io import xlsx_input
+from parindex.io import text_encoding, xlsx_input
 from parindex.io.cells import column_letter
 from parindex.io.readers import input_files
 from parindex.messages import Found, msg
@@ -287,14 +287,23 @@ def _csv_rows(path: Path) -> list[list[str]]:
             )
         )
     data = path.read_bytes()
+    wide = text_encoding.diagnose(data, None)
+    if wide is not None:
+        raise _UnreadableError(
+            InputProblem(wide[0], location=Location(path.name), expected=wide[1])
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        found, expected = text_encoding.diagnose(data, exc.start) or (
+            msg("survey.not_utf8", byte=exc.start + 1),
+            msg("survey.expected_utf8"),
+        )
         raise _UnreadableError(
             InputProblem(
-                msg("survey.not_utf8", byte=exc.start + 1),
+                found,
                 location=Location(path.name, row=data.count(b"\n", 0, exc.start) + 1),
-                expected=msg("survey.expected_utf8"),
+                expected=expected,
             )
         ) from None
     first_line = text.split("\n", 1)[0]
