@@ -124,7 +124,7 @@ def test_import_pack_and_inputs_stores_what_score_then_import_stores(
     capsys.readouterr()
     assert main(["history", "import", "synthetic-commune", *inputs, *options, "--store", "b.sqlite"]) == 0
     out, err = capsys.readouterr()
-    assert out == "" and err.count("đã nhập #") == 3 and "kết quả cuối cùng [final], scored, nhãn “vòng 1”: 3 đơn vị" in err
+    assert out == "" and err.count("đã nhập #") == 3 and "kết quả cuối cùng [final], đã chấm [scored], nhãn “vòng 1”: 3 đơn vị" in err
     by_score, at_once = _stored(tmp_path / "a.sqlite"), _stored(tmp_path / "b.sqlite")
     assert len(at_once) == 3 and at_once == by_score  # final, self, appraisal_1: identical sets
     # --quiet silences the notes; a refused import (already stored) leaves the store as it was.

@@ -60,7 +60,7 @@ def test_score_import_yoy_across_two_years_with_a_merger(
     assert "đã tạo" not in capsys.readouterr().err  # the store exists now
     assert main(["yoy", "synthetic-commune", "--year", "2025"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "#4 2025 synthetic-commune (synthetic-1), kết quả cuối cùng [final], scored ↔ 2024"
+    assert out.splitlines()[0] == "#4 2025 synthetic-commune (synthetic-1), kết quả cuối cùng [final], đã chấm [scored] ↔ 2024"
 
     # XA-03 kept its code: compared with its own final result of 2024.
     same = _row(out, "XA-03")
@@ -77,7 +77,7 @@ def test_score_import_yoy_across_two_years_with_a_merger(
     # --stage selects another view: XA-01's self-assessed index instead of its appraised one.
     assert main(["yoy", "synthetic-commune", "--year", "2025", "--stage", "self"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "#5 2025 synthetic-commune (synthetic-1), tự đánh giá [self], scored ↔ 2024"
+    assert out.splitlines()[0] == "#5 2025 synthetic-commune (synthetic-1), tự đánh giá [self], đã chấm [scored] ↔ 2024"
     assert f"XA-01 {_vi(before.index('XA-01', stage='self'))} " in _row(out, "XA-12")
 
     # --label names a set: a second run of 2025 is kept beside the first, chosen by label.

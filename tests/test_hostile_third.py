@@ -274,3 +274,15 @@ def test_survey_aggregate_table_names_measures_in_words(
     code, out, err = run(argv, capsys)
     assert code == 0, err
     assert "8.1.1     điểm trung bình (mean)" in out, out
+
+
+def test_a_sets_origin_is_said_in_words_with_its_id(
+    results_json: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    code, _, err = run(["history", "import", str(results_json), "--year", "2024"], capsys)
+    assert code == 0 and "kết quả cuối cùng [final], đã chấm [scored]: 3 đơn vị" in err, err
+    code, out, _ = run(["history", "list"], capsys)
+    assert "đã chấm [scored]" in out and "  scored  " not in out, out
+    code, out, _ = run(["history", "list", "--lang", "en"], capsys)
+    assert "scored by parindex [scored]" in out, out

@@ -69,7 +69,7 @@ def test_history_names_stages_in_words_with_the_id_to_type(tmp_path: Path, capsy
     store = str(tmp_path / "h.sqlite")
     assert main(["history", "import", "synthetic-commune", UNITS, "--year", "2024", "--store", store]) == 0
     imported = capsys.readouterr().err
-    assert "(synthetic-1), kết quả cuối cùng [final], scored: 3 đơn vị" in imported
+    assert "(synthetic-1), kết quả cuối cùng [final], đã chấm [scored]: 3 đơn vị" in imported
     assert "thẩm định (vòng 1) [appraisal_1]" in imported
     listed = _out(capsys, "history", "list", "--store", store, "--lang", "en")
     assert "final results [final]" in listed and "self-assessment [self]" in listed

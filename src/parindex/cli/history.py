@@ -231,6 +231,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from parindex.history.records import origin_named
+
     with _open(args) as store:
         counts = store.unit_counts()
         rows = [
@@ -239,7 +241,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 info.year,
                 info.pack,
                 info.version,
-                info.origin.value,
+                render(origin_named(info.origin), args.lang),
                 render(stage_named(info.stage), args.lang),
                 info.label,
                 counts.get(info.id, 0),

@@ -31,7 +31,7 @@ import cattrs
 from parindex.errors import ParIndexError
 from parindex.history.documents import read_text, structure_problems
 from parindex.history.problems import HistoryImportError
-from parindex.messages import Found, msg
+from parindex.messages import Found, Message, msg
 
 FORMAT = "parindex-history-results/1"
 
@@ -47,6 +47,11 @@ class Origin(enum.Enum):
     REPORTED = "reported"
     #: Computed from other figures; ``note`` must state the method.
     DERIVED = "derived"
+
+
+def origin_named(origin: Origin) -> Message:
+    """An origin in the reader's words with the id ``--origin`` takes: "đã chấm [scored]"."""
+    return msg("history.origin_named", words=msg(f"history.origin_{origin.value}"), id=origin.value)
 
 
 @attrs.frozen

@@ -18,7 +18,13 @@ import numpy.typing as npt
 
 from parindex.compiled import ROOT
 from parindex.history.mapping import PackRef
-from parindex.history.records import FigureRecord, Origin, ResultSetRecord, UnitRecord
+from parindex.history.records import (
+    FigureRecord,
+    Origin,
+    ResultSetRecord,
+    UnitRecord,
+    origin_named,
+)
 from parindex.labels import stage_named
 from parindex.messages import Found, text
 from parindex.results import UNRANKED, Results
@@ -53,7 +59,7 @@ class ResultSetInfo:
             year=str(self.year),
             pack=self.pack,
             version=self.version,
-            origin=self.origin.value,
+            origin=origin_named(self.origin),
             stage=stage_named(self.stage),
             label=text("history.set_label", label=Found(self.label)) if self.label else "",
         )

@@ -35,7 +35,7 @@ from parindex.fixedpoint import quantize_decimal
 from parindex.history.documents import read_toml, refuse_document
 from parindex.history.lineage import Lineage
 from parindex.history.mapping import VersionMapping
-from parindex.history.records import FigureRecord, Origin
+from parindex.history.records import FigureRecord, Origin, origin_named
 from parindex.history.store import HistoryStore, StoredSet
 from parindex.history.yoy import FINAL, Aggregate, YearComparer
 from parindex.messages import text
@@ -197,7 +197,10 @@ class TargetChecker:
     def _from_set(self, value: object, stored: StoredSet) -> str:
         """ "18/63 (published, set #4)": a figure and where it comes from."""
         return text(
-            "history.fig_from_set", value=value, origin=stored.info.origin.value, id=stored.info.id
+            "history.fig_from_set",
+            value=value,
+            origin=origin_named(stored.info.origin),
+            id=stored.info.id,
         )
 
     def _rank_text(self, year: int) -> tuple[int | None, str]:
