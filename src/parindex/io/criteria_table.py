@@ -32,6 +32,7 @@ from parindex.grammar import EntryError, check_text, clean_text, number_from_val
 from parindex.io import text_encoding
 from parindex.io.cells import column_letter
 from parindex.io.info_rows import read_info
+from parindex.io.near_headers import with_hint
 from parindex.io.rule_cells import kind_name, read_kind, read_parameters
 from parindex.io.sheet_extent import check_sheet_extent
 from parindex.io.table_layout import (
@@ -62,6 +63,8 @@ from parindex.wording import Reading, read_method
 #: The sheet a workbook's criteria are read from when it has one of these names (the names
 #: the table is written with, in either language); the first sheet otherwise.
 _SHEET_NAMES = tuple(text("authoring.criteria_sheet", lang) for lang in LANGS)
+#: Every accepted header with its column (for "did you mean" on a header nearly right).
+_NAMES = tuple((name, c.key) for c in COLUMNS for name in (c.vi, c.en, c.key, *c.also))
 
 
 @attrs.frozen
@@ -193,7 +196,7 @@ def read_table(path: str | Path) -> Table:
                         "",
                         Severity.WARNING,
                         "table-header",
-                        msg("authoring.unknown_column", found=Found(text)),
+                        with_hint(msg("authoring.unknown_column", found=Found(text)), text, _NAMES),
                         attrs.evolve(where, row=1, column=letter),
                     )
                 )

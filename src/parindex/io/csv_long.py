@@ -42,6 +42,7 @@ from parindex.inputs import (
 from parindex.io import csv_bytes, text_encoding
 from parindex.io.assemble import Collected, appraisal_stage, assemble
 from parindex.io.cells import column_letter
+from parindex.io.near_headers import with_hint
 from parindex.messages import Found, msg
 from parindex.progress import advance
 
@@ -331,17 +332,26 @@ def _error_line(path: Path) -> int:
     return start
 
 
+#: Every accepted header with its column (for "did you mean" on a header nearly right).
+_NAMES = (*ALIASES.items(), *((key, key) for key in REQUIRED + OPTIONAL))
+
+
 def _header(header_row: list[str], file: str, out: Collected) -> dict[str, int] | None:
     header = [_header_key(cell) for cell in header_row]
     position: dict[str, int] = {}
     for index, name in enumerate(header):
         where = Location(file, row=1, column=column_letter(index))
         if name not in REQUIRED + OPTIONAL:
+            found = header_row[index]
             out.problems.append(
                 InputProblem(
-                    msg("csv.unknown_column", found=Found(header_row[index])),
+                    with_hint(msg("csv.unknown_column", found=Found(found)), found, _NAMES),
                     location=where,
-                    expected=", ".join(REQUIRED + OPTIONAL),
+                    expected=msg(
+                        "header.csv_columns",
+                        keys=", ".join(REQUIRED + OPTIONAL),
+                        names=", ".join(ALIASES),
+                    ),
                 )
             )
         elif name in position:

@@ -41,6 +41,7 @@ from parindex.io.layout import (
     UNIT_FIELDS,
     header_lookup,
 )
+from parindex.io.near_headers import with_hint
 from parindex.io.sheet_extent import check_sheet_extent, check_workbook_extent, sheet_part
 from parindex.messages import Found, Message, msg
 
@@ -303,9 +304,7 @@ def _read_unit(compiled: CompiledPack, sheet: _Sheet, header_row: int) -> None:
     if len(rows) < header_row:
         sheet.problem(msg("workbook.no_table"), unit=unit_id, row=header_row)
         return
-    columns = _header(
-        sheet, header_row, header_lookup(UNIT_COLUMNS), msg("workbook.template_columns")
-    )
+    columns = _header(sheet, header_row, UNIT_COLUMNS, msg("workbook.template_columns"))
     for key in ("code", "self"):
         if key not in columns:
             sheet.problem(
@@ -396,9 +395,15 @@ def _read_unit(compiled: CompiledPack, sheet: _Sheet, header_row: int) -> None:
             sheet.out.absent[(unit_id, code)] = Location(sheet.out.source, sheet.name)
 
 
+def _names(columns: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """Every accepted header with its column key (for "did you mean")."""
+    return [(name, key) for key, names in columns.items() for name in (*names, key)]
+
+
 def _header(
-    sheet: _Sheet, header_row: int, lookup: dict[str, str], expected: Text
+    sheet: _Sheet, header_row: int, columns_named: dict[str, tuple[str, str]], expected: Text
 ) -> dict[str, int]:
+    lookup = header_lookup(columns_named)
     columns: dict[str, int] = {}
     for index, raw in enumerate(sheet.rows[header_row - 1]):
         text = _text(raw)
@@ -407,7 +412,9 @@ def _header(
         key = lookup.get(grammar.label_key(text))
         if key is None:
             sheet.problem(
-                msg("csv.unknown_column", found=Found(text)),
+                with_hint(
+                    msg("csv.unknown_column", found=Found(text)), text, _names(columns_named)
+                ),
                 row=header_row,
                 column=index,
                 expected=expected,
@@ -453,7 +460,9 @@ def _read_batch(
             )
         else:
             sheet.problem(
-                msg("csv.unknown_column", found=Found(text)),
+                with_hint(
+                    msg("csv.unknown_column", found=Found(text)), text, _names(BATCH_COLUMNS)
+                ),
                 row=header_row,
                 column=index,
                 expected=msg("workbook.batch_columns", pack=compiled.pack.id),

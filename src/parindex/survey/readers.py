@@ -29,6 +29,7 @@ from parindex.errors import InputError, InputProblem, Location, os_reason
 from parindex.grammar import clean_text, label_key
 from parindex.io import text_encoding, xlsx_input
 from parindex.io.cells import column_letter
+from parindex.io.near_headers import with_hint
 from parindex.io.readers import input_files
 from parindex.messages import Found, msg
 from parindex.survey.answers import Answers, AnswerTable, build_answers
@@ -53,6 +54,8 @@ _ROLES = {
     **dict.fromkeys(QUESTION_HEADERS, "question"),
     **dict.fromkeys(ANSWER_HEADERS, "answer"),
 }
+#: Every accepted header with its role (for "did you mean" on a header nearly right).
+_NAMES = tuple(sorted(_ROLES.items(), key=lambda item: (item[1], item[0])))
 _WIDE = ("respondent", "unit", "group")
 _LONG = ("respondent", "unit", "group", "question", "answer")
 
@@ -116,7 +119,7 @@ def _table(
         else:
             problems.append(
                 InputProblem(
-                    msg("survey.unknown_column", column=Found(name)),
+                    with_hint(msg("survey.unknown_column", column=Found(name)), name, _NAMES),
                     location=where,
                     expected=msg("survey.expected_columns"),
                 )
