@@ -51,6 +51,10 @@ def scales(draw: st.DrawFn, index: int) -> Scale:
     size = draw(st.integers(2, 6))
     if kind is ScaleKind.CHOICE:
         return Scale(f"s{index}", kind, tuple(Option(f"lựa chọn {index}-{i}") for i in range(size)))
+    if kind is ScaleKind.MULTI:
+        size = draw(st.integers(1, 9))
+        options = tuple(Option(f"kênh {index}-{i}") for i in range(size + 1))
+        return Scale(f"s{index}", kind, options, separators=(";",))
     values = draw(st.lists(_decimal(-5, 10), min_size=size, max_size=size, unique=True))
     options = tuple(Option(f"mức {index}-{i}", value) for i, value in enumerate(values))
     low, high = None, None
@@ -106,14 +110,24 @@ def definitions(draw: st.DrawFn) -> SurveyDefinition:
                 g: draw(st.sampled_from([Decimal(1), Decimal("0.3"), Decimal(2)])) for g in picked
             }
         options = scale.resolved_options
+        multi = scale.kind is ScaleKind.MULTI
         measure = (
             Measure.MEAN
-            if scale.kind is not ScaleKind.CHOICE and draw(st.booleans())
+            if scale.kind is not ScaleKind.CHOICE and not multi and draw(st.booleans())
             else Measure.SHARE
         )
+        if multi and draw(st.booleans()):
+            measure = Measure.COUNT
         at_least = None
         positive: tuple[str, ...] = ()
-        if measure is Measure.SHARE:
+        if multi:
+            positive = tuple(
+                o.label
+                for o in draw(
+                    st.lists(st.sampled_from(options), min_size=1, unique_by=lambda o: o.label)
+                )
+            )
+        elif measure is Measure.SHARE:
             if scale.kind is not ScaleKind.CHOICE and draw(st.booleans()):
                 at_least = draw(st.sampled_from(options)).label
             else:
@@ -127,7 +141,13 @@ def definitions(draw: st.DrawFn) -> SurveyDefinition:
         bands: tuple[Band, ...] = ()
         otherwise = Decimal(0)
         if draw(st.integers(0, 3)) == 0:
-            low, high = (Decimal(0), Decimal(100)) if measure is Measure.SHARE else scale.bounds
+            low, high = (
+                (Decimal(0), Decimal(100))
+                if measure is Measure.SHARE
+                else (Decimal(0), Decimal(len(positive)))
+                if measure is Measure.COUNT
+                else scale.bounds
+            )
             cuts = sorted(
                 draw(st.lists(st.integers(0, 100), min_size=1, max_size=3, unique=True)),
                 reverse=True,
@@ -153,6 +173,7 @@ def definitions(draw: st.DrawFn) -> SurveyDefinition:
                 measure=measure,
                 at_least=at_least,
                 positive=positive,
+                all_of=multi and measure is Measure.SHARE and draw(st.booleans()),
                 weights=weights,
                 bands=bands,
                 otherwise=otherwise,
@@ -195,17 +216,37 @@ def answers_for(
     group_index = {g.id: i for i, g in enumerate(definition.groups)}
     n_na = len(definition.not_answers)
     codes = np.empty((len(definition.questions), n), dtype=np.int8)
+    masks: dict[str, np.ndarray] = {}
     for row, question in enumerate(definition.questions):
-        size = len(definition.scale(question.scale).resolved_options)
-        codes[row] = rng.integers(-1 - n_na, size, size=n)
+        scale = definition.scale(question.scale)
+        size = len(scale.resolved_options)
+        if scale.kind is ScaleKind.MULTI:
+            # Ticks, or nothing ticked (blank), or a "not an answer" without ticks.
+            mask = rng.integers(0, 2**size, size=n).astype(np.uint64)
+            other = rng.integers(-1 - n_na, 0, size=n)
+            use_other = rng.random(n) < 0.2
+            mask[use_other] = 0
+            codes[row] = np.where(use_other, other, np.where(mask != 0, 0, BLANK))
+        else:
+            codes[row] = rng.integers(-1 - n_na, size, size=n)
         if question.groups:
             asked = np.zeros(len(definition.groups), dtype=bool)
             asked[[group_index[g] for g in question.groups]] = True
             codes[row, ~asked[group_of]] = BLANK
+            if scale.kind is ScaleKind.MULTI:
+                mask[~asked[group_of]] = 0
+        if scale.kind is ScaleKind.MULTI:
+            masks[question.code] = mask
     return answers_from_arrays(
         definition,
         units=[f"U{i}" for i in range(n_units)],
         unit_of=unit_of,
         group_of=group_of,
         codes=codes,
+        masks=masks,
     )
+
+
+def masks_by_code(definition: SurveyDefinition, answers: Answers) -> dict[str, np.ndarray]:
+    """``answers.masks`` keyed by question code, as ``answers_from_arrays`` takes them."""
+    return {definition.questions[q].code: mask for q, mask in answers.masks.items()}

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from survey_support import answers_for, definitions, synthetic_definition
+from survey_support import answers_for, definitions, masks_by_code, synthetic_definition
 
 from parindex.errors import InputError
 from parindex.survey import (
@@ -79,6 +79,7 @@ def _permuted(definition: SurveyDefinition, answers: Answers, order: np.ndarray)
         unit_of=answers.unit_of[order],
         group_of=answers.group_of[order],
         codes=answers.codes[:, order],
+        masks={code: mask[order] for code, mask in masks_by_code(definition, answers).items()},
     )
 
 
@@ -100,6 +101,8 @@ def _top_code(definition: SurveyDefinition, leaf_code: str, question: str) -> in
     leaf = definition.leaf(leaf_code)
     scale = definition.scale(definition.question(question).scale)
     options = scale.resolved_options
+    if scale.kind is ScaleKind.MULTI:
+        return 0  # ticked: _with_respondent ticks every option
     if leaf.measure is Measure.SHARE and (scale.kind is ScaleKind.CHOICE or leaf.positive):
         wanted = {p.casefold() for p in leaf.positive}
         return next(i for i, o in enumerate(options) if o.label.casefold() in wanted)
@@ -112,17 +115,24 @@ def _with_respondent(
 ) -> Answers:
     column = np.full(len(definition.questions), BLANK, dtype=np.int8)
     group_id = definition.groups[group].id
+    masks = masks_by_code(definition, answers)
     for q, question in enumerate(definition.questions):
-        if question.code in definition.leaf(leaf_code).questions and (
+        top = question.code in definition.leaf(leaf_code).questions and (
             not question.groups or group_id in question.groups
-        ):
+        )
+        if top:
             column[q] = _top_code(definition, leaf_code, question.code)
+        if question.code in masks:
+            # The top multi answer ticks every option (all positive ones among them).
+            every = 2 ** len(definition.scale(question.scale).resolved_options) - 1
+            masks[question.code] = np.append(masks[question.code], np.uint64(every if top else 0))
     return answers_from_arrays(
         definition,
         units=answers.units,
         unit_of=np.append(answers.unit_of, unit),
         group_of=np.append(answers.group_of, group),
         codes=np.concatenate([answers.codes, column[:, None]], axis=1),
+        masks=masks,
     )
 
 
@@ -193,6 +203,7 @@ def test_answers_that_are_not_answers_change_counts_not_figures(data: st.DataObj
         unit_of=answers.unit_of,
         group_of=answers.group_of,
         codes=changed,
+        masks=masks_by_code(definition, answers),
     )
     assert _outcome(definition, answers) == _outcome(definition, other)
     try:

@@ -11,7 +11,7 @@ the points follow from them in :mod:`parindex.survey.exact`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -23,6 +23,7 @@ from parindex.model import Pack
 from parindex.survey.answers import Answers, IndexArray
 from parindex.survey.exact import evaluate
 from parindex.survey.model import SurveyDefinition
+from parindex.survey.multi import MaskArray
 from parindex.survey.plan import LeafPlan, SurveyPlan, plan_survey
 from parindex.survey.points import LeafSurvey, SurveyPoints
 from parindex.survey.problems import ANSWER_PROBLEMS
@@ -77,37 +78,46 @@ def check_answers(plan: SurveyPlan, answers: Answers) -> None:
 
 
 def leaf_counts(
-    plan: SurveyPlan, codes: np.ndarray, cell: Int64Array, n_cells: int
+    plan: SurveyPlan,
+    codes: np.ndarray,
+    cell: Int64Array,
+    n_cells: int,
+    masks: Mapping[int, MaskArray] | None = None,
 ) -> list[LeafCounts]:
     """Per leaf: valid answers, sum of values, blanks and not-answers per cell.
 
     ``codes`` is (questions × respondents), ``cell`` each respondent's cell
-    (unit × groups + group). One bincount per question the leaves use.
+    (unit × groups + group), ``masks`` the multi questions' ticks. One bincount
+    per question the leaves use (per multi question and way a leaf reads it).
     """
     definition = plan.definition
     n_groups = plan.n_groups
     n_na = plan.n_not_answers
     offset = n_na + 1
     group_index = {g.id: i for i, g in enumerate(definition.groups)}
-    sizes = {
-        q: len(definition.scale(definition.questions[q].scale).resolved_options)
-        for leaf in plan.leaves
-        for q in leaf.questions
-    }
     bases: dict[int, Int64Array] = {}
-    histograms: dict[int, Int64Array] = {}
+    histograms: dict[object, Int64Array] = {}
     out: list[LeafCounts] = []
-    remaining = {q: sum(q in leaf.questions for leaf in plan.leaves) for q in sizes}
+
+    def key(leaf: LeafPlan, q: int) -> object:
+        # A multi question's histogram depends on how the leaf reads its ticks.
+        return (q, leaf.positive_mask, leaf.measure, leaf.leaf.all_of) if leaf.multi else q
+
+    remaining: dict[object, int] = {}
+    for leaf in plan.leaves:
+        for q in leaf.questions:
+            remaining[key(leaf, q)] = remaining.get(key(leaf, q), 0) + 1
     for leaf in plan.leaves:
         width = offset + len(leaf.option_value)
         summed = np.zeros((n_cells, width), dtype=np.int64)
         for q in leaf.questions:
-            hist = histograms.get(q)
+            hist = histograms.get(key(leaf, q))
             if hist is None:
                 base = bases.get(width)
                 if base is None:
                     base = bases[width] = cell * width + offset
-                index = base + codes[q]
+                row = codes[q] if not leaf.multi else leaf.answer_codes(codes[q], (masks or {})[q])
+                index = base + row
                 hist = np.bincount(index, minlength=n_cells * width).reshape(n_cells, width)
                 asked = definition.questions[q].groups
                 if asked:
@@ -115,11 +125,11 @@ def leaf_counts(
                     skipped = np.ones(n_groups, dtype=bool)
                     skipped[[group_index[g] for g in asked]] = False
                     hist.reshape(-1, n_groups, width)[:, skipped, n_na] = 0
-                histograms[q] = hist
+                histograms[key(leaf, q)] = hist
             summed += hist
-            remaining[q] -= 1
-            if remaining[q] == 0:
-                histograms.pop(q, None)
+            remaining[key(leaf, q)] -= 1
+            if remaining[key(leaf, q)] == 0:
+                histograms.pop(key(leaf, q), None)
         options = summed[:, offset:]
         shape = (n_cells // n_groups, n_groups)
         out.append(
@@ -135,8 +145,22 @@ def leaf_counts(
     return out
 
 
+def option_ticks(
+    leaf: LeafPlan, masks: Mapping[int, MaskArray], unit_of: IndexArray, n_units: int
+) -> Int64Array:
+    """(units × options) ticks of every option of a multi leaf's questions, all groups."""
+    n_options = len(leaf.scale.resolved_options)
+    ticks = np.zeros((n_units, n_options), dtype=np.int64)
+    for q in leaf.questions:
+        mask = masks[q]
+        for option in range(n_options):
+            ticked = (mask >> np.uint64(option)) & np.uint64(1) != 0
+            ticks[:, option] += np.bincount(unit_of[ticked], minlength=n_units)
+    return ticks
+
+
 def _leaf_result(
-    leaf: LeafPlan, counts: LeafCounts
+    leaf: LeafPlan, counts: LeafCounts, ticks: Int64Array | None = None
 ) -> tuple[LeafSurvey, list[tuple[int, int | None, str]]]:
     pooled_valid = counts.valid.sum(axis=0)
     pooled_total = counts.total.sum(axis=0)
@@ -160,6 +184,7 @@ def _leaf_result(
         excluded=outcome.excluded,
         status=outcome.status,
         points=outcome.points,
+        ticks=ticks,
     )
     return result, errors
 
@@ -199,9 +224,10 @@ def aggregate_plan(
     results: list[LeafSurvey] = []
     problems: list[InputProblem] = []
     for leaf, counts in zip(
-        plan.leaves, leaf_counts(plan, answers.codes, cell, n_cells), strict=True
+        plan.leaves, leaf_counts(plan, answers.codes, cell, n_cells, answers.masks), strict=True
     ):
-        result, errors = _leaf_result(leaf, counts)
+        ticks = option_ticks(leaf, answers.masks, unit_of, len(unit_ids)) if leaf.multi else None
+        result, errors = _leaf_result(leaf, counts, ticks)
         results.append(result)
         problems += [
             _problem(plan, result, unit_ids[row], row, group, kind) for row, group, kind in errors

@@ -8,6 +8,9 @@ respondent. Aggregation then works on the arrays alone:
 - ``codes[q, r] ≥ 0``: the option's position in question ``q``'s scale;
 - ``BLANK`` (−1): nothing entered (counted, excluded);
 - ``−2 − j``: the definition's j-th "not an answer" ("Không biết" …; counted, excluded).
+
+A multi-select question's code is 0 where something was ticked, and its ticks are
+a uint64 bit mask per respondent in ``Answers.masks`` (see :mod:`parindex.survey.multi`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from parindex.grammar import EntryError, clean_text, identifier, label_key, numb
 from parindex.messages import Found, Message, msg
 from parindex.survey.model import ScaleKind, SurveyDefinition
 from parindex.survey.problems import ANSWER_PROBLEMS
+from parindex.survey.multi import MaskArray, MultiCells, read_tick
 
 BLANK = -1
 #: Codes are int8: options and "not an answer" kinds stay within ±100.
@@ -52,6 +56,9 @@ class Answers:
     #: Where each respondent was read (file and row), when read from a file.
     locations: Sequence[Location] | None = None
     source: str = ""
+    #: Multi-select questions (by position): each respondent's ticks as a uint64 bit mask
+    #: (0 where nothing was ticked).
+    masks: Mapping[int, MaskArray] = attrs.field(factory=dict)
 
     @property
     def n_respondents(self) -> int:
@@ -59,6 +66,13 @@ class Answers:
 
     def location(self, respondent: int) -> Location | None:
         return None if self.locations is None else self.locations[respondent]
+
+
+@attrs.frozen
+class Pieces:
+    """A multi-select answer given over several long-form rows: (cell, row) each."""
+
+    parts: tuple[tuple[object, int], ...]
 
 
 @attrs.frozen
@@ -81,6 +95,9 @@ class AnswerTable:
     answers: dict[int, list[object]]
     answer_columns: dict[int, str]
     answer_rows: dict[int, list[int]] | None = None
+    #: Multi-select questions given as one tick column per option: per question, its
+    #: columns as (option position, or "not an answer" code; column letter; cells).
+    option_columns: dict[int, list[tuple[int, str, list[object]]]] = attrs.field(factory=dict)
 
     def at(self, index: int, column: str, question: int | None = None) -> Location:
         row = self.rows[index]
@@ -119,6 +136,16 @@ class _Lookup:
                 options=[Found(o.label) for o in options],
                 not_answers=[Found(n.label) for n in definition.not_answers],
             )
+        self.multi: dict[str, MultiCells] = {}
+        for scale in definition.scales:
+            if scale.kind is ScaleKind.MULTI:
+                self.multi[scale.id] = MultiCells(scale, self.not_answers, BLANK)
+                self.expected[scale.id] = msg(
+                    "survey.expected_multi" if scale.separators else "survey.expected_multi_one",
+                    options=[Found(o.label) for o in scale.resolved_options],
+                    separators=[Found(s) for s in scale.separators],
+                    not_answers=[Found(n.label) for n in definition.not_answers],
+                )
         self.groups: dict[str, int] = {}
         for position, group in enumerate(definition.groups):
             for spelling in (group.id, group.name, *group.aliases):
@@ -158,6 +185,81 @@ class _Lookup:
             read = [BLANK if isinstance(code, Message) else code for code in read]
         return np.array(read, dtype=np.int8), failed
 
+    def multi_column(
+        self, scale: str, cells: Sequence[object], rows: Sequence[int]
+    ) -> tuple[CodeArray, MaskArray, dict[int, tuple[Message, int]]]:
+        """Codes and masks of a multi question's joined cells (or long-form pieces), and
+        the cells that fail with the row each failing piece is on."""
+        reader = self.multi[scale]
+        codes = np.full(len(cells), BLANK, dtype=np.int8)
+        masks = np.zeros(len(cells), dtype=np.uint64)
+        failed: dict[int, tuple[Message, int]] = {}
+        for index, raw in enumerate(cells):
+            read = (
+                _pieces(reader, raw) if isinstance(raw, Pieces) else (reader.read(raw), rows[index])
+            )
+            found, row = read
+            if isinstance(found, Message):
+                failed[index] = (found, row)
+            else:
+                masks[index], codes[index] = found
+        return codes, masks, failed
+
+    def tick_columns(
+        self, columns: Sequence[tuple[int, str, list[object]]], n: int
+    ) -> tuple[CodeArray, MaskArray, list[tuple[int, str, Message]]]:
+        """Codes and masks of a multi question given one tick column per option."""
+        masks = np.zeros(n, dtype=np.uint64)
+        not_answer = np.zeros(n, dtype=np.int8)
+        not_answer_column = np.zeros(n, dtype=np.int64)
+        failed: list[tuple[int, str, Message]] = []
+        for number, (code, letter, cells) in enumerate(columns):
+            mapping = {raw: read_tick(raw) for raw in dict.fromkeys(cells)}
+            read = [mapping[raw] if not isinstance(raw, bool) else read_tick(raw) for raw in cells]
+            failed += [(i, letter, m) for i, m in enumerate(read) if isinstance(m, Message)]
+            ticked = np.array([m is True for m in read], dtype=bool)
+            if code >= 0:
+                masks |= ticked.astype(np.uint64) << np.uint64(code)
+                continue
+            twice = ticked & (not_answer != 0)
+            failed += [(i, letter, self._alone(code)) for i in np.flatnonzero(twice).tolist()]
+            not_answer = np.where(ticked, code, not_answer).astype(np.int8)
+            not_answer_column = np.where(ticked, number, not_answer_column)
+        mixed = (not_answer != 0) & (masks != 0)
+        for index in np.flatnonzero(mixed).tolist():
+            code = int(not_answer[index])
+            failed.append((index, columns[int(not_answer_column[index])][1], self._alone(code)))
+        codes = np.where(not_answer != 0, not_answer, np.where(masks != 0, 0, BLANK))
+        return codes.astype(np.int8), masks, failed
+
+    def _alone(self, code: int) -> Message:
+        label = self.definition.not_answers[-2 - code].label
+        return msg("survey.multi_not_answer_with_ticks", found=Found(label))
+
+
+def _pieces(reader: MultiCells, pieces: Pieces) -> tuple[tuple[int, int] | Message, int]:
+    """One multi answer over several long-form rows: the union of their ticks, checked."""
+    mask, not_answer, not_answer_text, row = 0, 0, "", 0
+    for raw, row in pieces.parts:
+        found = reader.read(raw)
+        if isinstance(found, Message):
+            return found, row
+        ticks, code = found
+        if code == BLANK:
+            continue
+        if code < 0:
+            if mask or not_answer:
+                return msg("survey.multi_not_answer_with_ticks", found=Found(raw)), row
+            not_answer, not_answer_text = code, clean_text(raw)
+        elif not_answer:
+            return msg("survey.multi_not_answer_with_ticks", found=Found(not_answer_text)), row
+        elif mask & ticks:
+            return msg("survey.multi_option_twice", found=Found(raw)), row
+        mask |= ticks
+    if not_answer:
+        return (0, not_answer), row
+    return ((mask, 0) if mask else (0, BLANK)), row
+
 
 def build_answers(
     definition: SurveyDefinition,
@@ -184,6 +286,8 @@ def build_answers(
     locations: list[Location] = []
     blocks: list[CodeArray] = []
     n_questions = len(definition.questions)
+    multi = [q for q, question in enumerate(definition.questions) if question.scale in lookup.multi]
+    mask_blocks: dict[int, list[MaskArray]] = {q: [] for q in multi}
     group_index = {g.id: i for i, g in enumerate(definition.groups)}
     asked = np.ones((n_questions, len(definition.groups)), dtype=bool)
     for q, question in enumerate(definition.questions):
@@ -195,6 +299,7 @@ def build_answers(
     )
     for table in tables:
         n = len(table.rows)
+        masks: dict[int, MaskArray] = {}
         bad = np.zeros(n, dtype=bool)
         ids: list[str] = [""] * n
         units_here = np.full(n, -1, dtype=np.int64)
@@ -210,10 +315,12 @@ def build_answers(
             question: int | None = None,
             table: AnswerTable = table,
             bad: npt.NDArray[np.bool_] = bad,
+            row: int | None = None,
         ) -> None:
-            problems.append(
-                InputProblem(message, unit, "", table.at(index, column, question), expected)
-            )
+            where = table.at(index, column, question)
+            if row is not None:
+                where = attrs.evolve(where, row=row)
+            problems.append(InputProblem(message, unit, "", where, expected))
             bad[index] = True
 
         for index in range(n):
@@ -279,14 +386,43 @@ def build_answers(
                     expected_groups,
                 )
         codes = np.full((n_questions, n), BLANK, dtype=np.int8)
-        for q, cells in table.answers.items():
+        for q in sorted({*table.answers, *table.option_columns}):
             question = definition.questions[q]
-            column, failed = lookup.column(question.scale, cells)
+            failures: list[tuple[int, str, Message, Message, int | None]] = []
+            if q in table.option_columns:
+                column, masks[q], ticks_failed = lookup.tick_columns(table.option_columns[q], n)
+                failures += [
+                    (
+                        index,
+                        letter,
+                        code,
+                        msg("survey.expected_tick")
+                        if code.code == "survey.multi_bad_tick"
+                        else lookup.expected[question.scale],
+                        None,
+                    )
+                    for index, letter, code in ticks_failed
+                ]
+            elif question.scale in lookup.multi:
+                rows = table.answer_rows[q] if table.answer_rows is not None else table.rows
+                column, masks[q], multi_failed = lookup.multi_column(
+                    question.scale, table.answers[q], rows
+                )
+                failures += [
+                    (index, table.answer_columns[q], code, lookup.expected[question.scale], row)
+                    for index, (code, row) in multi_failed.items()
+                ]
+            else:
+                column, failed = lookup.column(question.scale, table.answers[q])
+                failures += [
+                    (index, table.answer_columns[q], code, lookup.expected[question.scale], None)
+                    for index, code in failed.items()
+                ]
             codes[q] = column
-            for index, code in failed.items():
+            for index, letter, code, expected, row in failures:
                 problem(
                     index,
-                    table.answer_columns[q],
+                    letter,
                     msg(
                         "survey.bad_answer",
                         respondent=Found(ids[index] or table.respondent[index]),
@@ -294,8 +430,9 @@ def build_answers(
                         problem=code,
                     ),
                     clean_text(table.unit[index]),
-                    lookup.expected[question.scale],
+                    expected,
                     q,
+                    row=row,
                 )
             stray = (codes[q] != BLANK) & (groups_here >= 0) & ~asked[q][np.maximum(groups_here, 0)]
             for stray_index in np.flatnonzero(stray).tolist():
@@ -311,7 +448,11 @@ def build_answers(
                     clean_text(table.unit[stray_index]),
                     question=q,
                 )
-        missing = [q for q in range(n_questions) if q not in table.answers]
+        missing = [
+            q
+            for q in range(n_questions)
+            if q not in table.answers and q not in table.option_columns
+        ]
         for q in missing:
             needed = (groups_here >= 0) & asked[q][np.maximum(groups_here, 0)]
             if needed.any():
@@ -342,6 +483,8 @@ def build_answers(
         group_of += groups_here.tolist()
         locations += [table.at(i, column_of["respondent"]) for i in range(n)]
         blocks.append(codes)
+        for q in multi:
+            mask_blocks[q].append(masks.get(q, np.zeros(n, dtype=np.uint64)))
     if problems:
         raise InputError(problems, ANSWER_PROBLEMS)
     return Answers(
@@ -356,6 +499,10 @@ def build_answers(
         else np.zeros((n_questions, 0), dtype=np.int8),
         locations=tuple(locations),
         source=", ".join(dict.fromkeys(t.file for t in tables)),
+        masks={
+            q: np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+            for q, parts in mask_blocks.items()
+        },
     )
 
 
@@ -385,10 +532,13 @@ def answers_from_arrays(
     codes: npt.ArrayLike,
     respondents: Sequence[str] | None = None,
     source: str = "",
+    masks: Mapping[str, npt.ArrayLike] | None = None,
 ) -> Answers:
     """Answers from arrays already coded (generated data, other tools); checked whole-array.
 
     ``codes`` is (questions × respondents) in the definition's question order.
+    ``masks`` gives each multi-select question's ticks (by question code) as uint64
+    bit masks; its codes are then 0 exactly where something is ticked.
     """
     unit_array = np.ascontiguousarray(unit_of, dtype=np.int32)
     group_array = np.ascontiguousarray(group_of, dtype=np.int32)
@@ -421,9 +571,13 @@ def answers_from_arrays(
     lowest = not_answer_code(len(definition.not_answers) - 1) if definition.not_answers else BLANK
     scales = {s.id: s for s in definition.scales}
     group_index = {g.id: i for i, g in enumerate(definition.groups)}
+    mask_arrays, mask_problems = _checked_masks(definition, code_array, masks or {})
+    problems += mask_problems
     for q, question in enumerate(definition.questions):
         row = code_array[q]
         n_options = len(scales[question.scale].resolved_options)
+        if scales[question.scale].kind is ScaleKind.MULTI:
+            n_options = 1  # code 0: ticked (the ticks are in the mask)
         bad = (row < lowest) | (row >= n_options)
         if bad.any():
             problems.append(
@@ -463,7 +617,52 @@ def answers_from_arrays(
         group_of=group_array,
         codes=code_array,
         source=source,
+        masks=mask_arrays,
     )
+
+
+def _checked_masks(
+    definition: SurveyDefinition, codes: CodeArray, given: Mapping[str, npt.ArrayLike]
+) -> tuple[dict[int, MaskArray], list[InputProblem]]:
+    """The multi questions' masks by position, checked against the codes whole-array."""
+    problems: list[InputProblem] = []
+    position = {q.code: i for i, q in enumerate(definition.questions)}
+    multi = {
+        i: len(definition.scale(q.scale).resolved_options)
+        for i, q in enumerate(definition.questions)
+        if definition.scale(q.scale).kind is ScaleKind.MULTI
+    }
+    for code in given:
+        if position.get(code) not in multi:
+            problems.append(InputProblem(msg("survey.masks_not_multi", question=Found(code))))
+    out: dict[int, MaskArray] = {}
+    n = codes.shape[1] if codes.ndim == 2 else 0
+    for q, n_options in multi.items():
+        code = definition.questions[q].code
+        if code not in given:
+            if (codes[q] >= 0).any():
+                problems.append(InputProblem(msg("survey.masks_missing", question=Found(code))))
+            out[q] = np.zeros(n, dtype=np.uint64)
+            continue
+        mask = np.ascontiguousarray(given[code], dtype=np.uint64)
+        if mask.shape != (n,):
+            problems.append(InputProblem(msg("survey.arrays_shape")))
+            continue
+        outside = mask >> np.uint64(n_options) != 0
+        bad = outside | ((codes[q] == 0) != (mask != 0))
+        if bad.any():
+            problems.append(
+                InputProblem(
+                    msg(
+                        "survey.masks_disagree",
+                        question=Found(code),
+                        count=int(bad.sum()),
+                        options=n_options,
+                    )
+                )
+            )
+        out[q] = mask
+    return out, problems
 
 
 class _Numbered(Sequence[str]):

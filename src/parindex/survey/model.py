@@ -25,6 +25,9 @@ class ScaleKind(enum.Enum):
     YES_NO = "yes_no"
     #: Options without an order (one of several channels, services …).
     CHOICE = "choice"
+    #: Options without an order of which several may be ticked ("có thể chọn nhiều");
+    #: a respondent's ticks are one bit mask, so at most 63 options.
+    MULTI = "multi"
 
 
 class Measure(enum.Enum):
@@ -32,8 +35,11 @@ class Measure(enum.Enum):
 
     #: Mean of the answers normalised to 0..1 on their scale.
     MEAN = "mean"
-    #: Share of answers at or above a level (or among the listed options).
+    #: Share of answers at or above a level (or among the listed options); on a multi
+    #: scale, the share of respondents who ticked any (or, with ``all_of``, all) of them.
     SHARE = "share"
+    #: Multi scales: mean number of ``positive`` options ticked, over their number (0..1).
+    COUNT = "count"
 
 
 class BelowMinimum(enum.Enum):
@@ -77,6 +83,9 @@ class Scale:
     options: tuple[Option, ...] = ()
     low: Decimal | None = None
     high: Decimal | None = None
+    #: Multi scales: the marks that separate ticked options in one cell (one character
+    #: each, never inside an option's spelling); none declared: a cell holds one option.
+    separators: tuple[str, ...] = ()
 
     @property
     def resolved_options(self) -> tuple[Option, ...]:
@@ -160,7 +169,10 @@ class Leaf:
 
     ``mean``: points = maximum × weighted mean of normalised answers; ``share``:
     points = maximum × weighted share of answers at or above ``at_least`` (or
-    among ``positive``). With ``bands``, the figure (the mean on the scale, or
+    among ``positive``; on a multi scale: of respondents who ticked any of
+    ``positive``, or all of them with ``all_of``); ``count`` (multi scales):
+    points = maximum × weighted mean number of ``positive`` options ticked over
+    their number. With ``bands``, the figure (the mean on the scale, or
     the share in %) picks the points instead. ``weights`` override the
     definition's group weights for this leaf; unset policy fields take the
     definition's.
@@ -171,6 +183,8 @@ class Leaf:
     measure: Measure = Measure.MEAN
     at_least: str | None = None
     positive: tuple[str, ...] = ()
+    #: Multi scales with ``share``: a respondent counts when every positive option is ticked.
+    all_of: bool = False
     weights: dict[str, Decimal] | None = None
     bands: tuple[Band, ...] = ()
     otherwise: Decimal = Decimal(0)

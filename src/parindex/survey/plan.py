@@ -4,6 +4,11 @@ Option values become integers ``(value − low) · 10**d`` (``d`` the scale's
 decimals), so sums of answers are exact int64; weights become integers at
 10**-6; maxima and band points become ticks of the pack's precision; band
 thresholds become exact fractions of the normalised 0..1 figure.
+
+A multi-select leaf's answers are first turned into codes of its own: per
+respondent 1/0 (share: ticked any, or all, of the positive options) or the
+number of positive options ticked (count), read from the ticks' bit masks; from
+there it is counted like any other leaf.
 """
 
 from __future__ import annotations
@@ -13,13 +18,28 @@ from fractions import Fraction
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from parindex.fixedpoint import Int64Array, decimal_to_ticks
 from parindex.grammar import label_key
 from parindex.model import Pack
-from parindex.survey.model import Leaf, Measure, Policy, Scale, SurveyDefinition, SurveyKind
+from parindex.survey.model import (
+    Leaf,
+    Measure,
+    Policy,
+    Scale,
+    ScaleKind,
+    SurveyDefinition,
+    SurveyKind,
+)
+from parindex.survey.multi import MaskArray, popcount
 from parindex.survey.problems import SurveyDefinitionError
-from parindex.survey.validation import check_against_pack, check_definition, leaf_maximum
+from parindex.survey.validation import (
+    check_against_pack,
+    check_definition,
+    leaf_maximum,
+    positive_options,
+)
 
 #: Weights are read at 10**-6 (the entry grammar's resolution).
 WEIGHT_DECIMALS = 6
@@ -56,10 +76,27 @@ class LeafPlan:
     band_inclusive: tuple[bool, ...]
     band_points: tuple[int, ...]
     otherwise: int
+    #: Multi scales: the positive options as a bit mask (0 for other scales).
+    positive_mask: int = 0
 
     @property
     def code(self) -> str:
         return self.leaf.code
+
+    @property
+    def multi(self) -> bool:
+        return self.scale.kind is ScaleKind.MULTI
+
+    def answer_codes(self, codes: npt.NDArray[np.int8], masks: MaskArray) -> npt.NDArray[np.int8]:
+        """A multi question's codes in this leaf's terms (1/0 or positive ticks; others kept)."""
+        hit = masks & np.uint64(self.positive_mask)
+        if self.measure is Measure.COUNT:
+            value = popcount(hit)
+        elif self.leaf.all_of:
+            value = hit == np.uint64(self.positive_mask)
+        else:
+            value = hit != 0
+        return np.where(codes >= 0, value, codes).astype(np.int8)
 
     @property
     def measure(self) -> Measure:
@@ -71,6 +108,9 @@ class LeafPlan:
 
     @property
     def high(self) -> Decimal:
+        """The top of the figure: the scale's, 100 % (share) or every positive option (count)."""
+        if self.measure is Measure.COUNT:
+            return Decimal(self.scale_range)
         return self.scale.bounds[1] if self.measure is Measure.MEAN else Decimal(100)
 
     def figure(self, normalised: Fraction) -> Fraction:
@@ -101,7 +141,16 @@ def _leaf_plan(
     questions = {q.code: i for i, q in enumerate(definition.questions)}
     scale = definition.scale(definition.questions[questions[leaf.questions[0]]].scale)
     options = scale.resolved_options
-    if leaf.measure is Measure.MEAN:
+    positive_mask = 0
+    if scale.kind is ScaleKind.MULTI:
+        positions = positive_options(leaf, scale)
+        positive_mask = sum(1 << p for p in positions)
+        counted = len(positions) if leaf.measure is Measure.COUNT else 1
+        values = list(range(counted + 1))
+        scale_range = counted
+        top = Fraction(counted) if leaf.measure is Measure.COUNT else Fraction(100)
+        band_levels = tuple(Fraction(b.threshold) / top for b in leaf.bands)
+    elif leaf.measure is Measure.MEAN:
         low, high = scale.bounds
         places = _decimals([low, high, *(o.value for o in options if o.value is not None)])
         factor = Decimal(10) ** places
@@ -151,6 +200,7 @@ def _leaf_plan(
         band_inclusive=tuple(b.inclusive for b in leaf.bands),
         band_points=tuple(decimal_to_ticks(b.points, decimals) for b in leaf.bands),
         otherwise=decimal_to_ticks(leaf.otherwise, decimals) if leaf.bands else 0,
+        positive_mask=positive_mask,
     )
 
 

@@ -54,6 +54,8 @@ class LeafSurvey:
     status: Int8Array
     #: Points in ticks (0 where excluded).
     points: Int64Array
+    #: Multi-select leaves: ticks of each of the scale's options per unit (all groups).
+    ticks: Int64Array | None = None
 
     @property
     def code(self) -> str:
@@ -156,6 +158,7 @@ class SurveyPoints:
                 excluded=leaf.excluded[rows],
                 status=leaf.status[rows],
                 points=leaf.points[rows],
+                ticks=None if leaf.ticks is None else leaf.ticks[rows],
             )
             for leaf in self.leaves
         )

@@ -8,6 +8,12 @@ form's timestamp) are skipped; any other column is an error.
 
 Long: respondent, unit, group, question (code or text) and answer columns.
 
+A multi-select question ("có thể chọn nhiều") is one column of joined options
+(separated by its scale's declared separators), or one tick column per option
+headed ``CODE/option`` (the question's code or text, a slash, the option's label
+or alias, or a "not an answer" label; ``x`` or ``1`` ticks it), or in the long
+form one row per ticked option (or one joined cell); see :mod:`parindex.survey.multi`.
+
 CSV files are UTF-8 (a BOM is allowed), comma- or semicolon-separated (the
 delimiter that makes the header readable is used; a header readable both ways
 is refused). Workbooks are read-only, first sheet (or the data sheet of a
@@ -32,8 +38,8 @@ from parindex.io.cells import column_letter
 from parindex.io.near_headers import with_hint
 from parindex.io.readers import input_files
 from parindex.messages import Found, msg
-from parindex.survey.answers import Answers, AnswerTable, build_answers
-from parindex.survey.model import SurveyDefinition
+from parindex.survey.answers import Answers, AnswerTable, Pieces, build_answers, not_answer_code
+from parindex.survey.model import ScaleKind, SurveyDefinition
 from parindex.survey.validation import (
     ANSWER_HEADERS,
     GROUP_HEADERS,
@@ -74,6 +80,33 @@ def _question_keys(definition: SurveyDefinition) -> dict[str, int]:
     return keys
 
 
+def _option_column(
+    definition: SurveyDefinition, keys: dict[str, int], header: str
+) -> tuple[int, int] | None:
+    """A tick column's question and option (position, or "not an answer" code), if it is one.
+
+    The header is ``CODE/option``: split at the slash (any slash, since texts and
+    labels may hold one) where the left is a multi question and the right one of
+    its scale's spellings or a "not an answer" label.
+    """
+    found = []
+    for at in [i for i, ch in enumerate(header) if ch == "/"]:
+        q = keys.get(label_key(header[:at]))
+        if q is None:
+            continue
+        scale = definition.scale(definition.questions[q].scale)
+        if scale.kind is not ScaleKind.MULTI:
+            continue
+        wanted = label_key(header[at + 1 :])
+        for position, option in enumerate(scale.resolved_options):
+            if wanted in {label_key(t) for t in (option.label, *option.aliases)}:
+                found.append((q, position))
+        for position, item in enumerate(definition.not_answers):
+            if wanted in {label_key(t) for t in (item.label, *item.aliases)}:
+                found.append((q, not_answer_code(position)))
+    return found[0] if len(found) == 1 else None
+
+
 def _table(
     definition: SurveyDefinition, rows: list[list[Any]], file: str, sheet: str = ""
 ) -> tuple[AnswerTable | None, list[InputProblem]]:
@@ -92,6 +125,7 @@ def _table(
     ignored = {label_key(c) for c in definition.ignored_columns}
     roles: dict[str, int] = {}
     questions: dict[int, int] = {}
+    ticks: dict[int, dict[int, int]] = {}
     for index, name in enumerate(header):
         key = label_key(name)
         where = Location(file, sheet, 1, column_letter(index))
@@ -116,6 +150,13 @@ def _table(
                     )
                 )
             questions[index] = keys[key]
+        elif (option := _option_column(definition, keys, name)) is not None:
+            q, code = option
+            if code in ticks.setdefault(q, {}):
+                problems.append(
+                    InputProblem(msg("survey.column_twice", column=Found(name)), location=where)
+                )
+            ticks[q][code] = index
         else:
             problems.append(
                 InputProblem(
@@ -135,7 +176,21 @@ def _table(
                 expected=msg("survey.expected_columns"),
             )
         )
-    if long and questions:
+    for q, by_option in ticks.items():
+        if q in questions.values():
+            joined = next(i for i, known in questions.items() if known == q)
+            problems.append(
+                InputProblem(
+                    msg(
+                        "survey.multi_cell_and_columns",
+                        question=Found(definition.questions[q].code),
+                    ),
+                    location=Location(
+                        file, sheet, 1, column_letter(max(joined, min(by_option.values())))
+                    ),
+                )
+            )
+    if long and (questions or ticks):
         problems.append(
             InputProblem(
                 msg("survey.long_with_question_columns"), location=Location(file, sheet, 1)
@@ -175,7 +230,17 @@ def _table(
             rows=[number for number, _ in body],
             id_columns=letters,
             answers={q: list(columns[index]) for index, q in questions.items()},
-            answer_columns={q: column_letter(index) for index, q in questions.items()},
+            answer_columns={
+                **{q: column_letter(index) for index, q in questions.items()},
+                **{q: column_letter(min(by.values())) for q, by in ticks.items()},
+            },
+            option_columns={
+                q: [
+                    (code, column_letter(index), list(columns[index]))
+                    for code, index in sorted(by.items(), key=lambda item: item[1])
+                ]
+                for q, by in ticks.items()
+            },
         )
         return table, problems
     return _long_table(definition, body, roles, keys, file, sheet, letters)
@@ -197,6 +262,11 @@ def _long_table(
     group: list[object] = []
     rows: list[int] = []
     cells: list[dict[int, tuple[object, int]]] = []
+    multi = {
+        q
+        for q, question in enumerate(definition.questions)
+        if definition.scale(question.scale).kind is ScaleKind.MULTI
+    }
 
     def cell(row: list[Any], role: str) -> Any:
         index = roles[role]
@@ -242,6 +312,15 @@ def _long_table(
                         )
                     )
         given = cells[position]
+        if q in multi:
+            # A multi-select question: one row per ticked option (or one joined cell).
+            earlier = given.get(q)
+            parts = earlier[0].parts if earlier is not None else ()  # type: ignore[attr-defined]
+            given[q] = (
+                Pieces((*parts, (cell(row, "answer"), number))),
+                earlier[1] if earlier is not None else number,
+            )
+            continue
         if q in given:
             problems.append(
                 InputProblem(

@@ -5,7 +5,8 @@ path: answers are looked up as ``Decimal`` option values, summed per unit,
 group and leaf in a loop, the policy applied with plain ``if``s, and the weighted
 figure kept as an exact numerator and denominator (integer-valued ``Decimal``s
 in a 1,000-digit context) until the one rounding half up to the pack's ticks.
-The tests require the vectorised aggregator to equal it exactly.
+The tests require the vectorised aggregator to equal it exactly. A multi-select
+answer is read as the set of option labels its mask ticks, one bit at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ import attrs
 from parindex.grammar import label_key
 from parindex.model import Pack
 from parindex.survey.answers import Answers
-from parindex.survey.model import BelowMinimum, Leaf, Measure, SurveyDefinition, SurveyKind
+from parindex.survey.model import (
+    BelowMinimum,
+    Leaf,
+    Measure,
+    ScaleKind,
+    SurveyDefinition,
+    SurveyKind,
+)
 from parindex.survey.validation import leaf_maximum
 
 ONE = Decimal(1)
@@ -31,6 +39,28 @@ class ReferenceResult:
 
     points: dict[tuple[str, str], Decimal | None]
     errors: frozenset[tuple[str, str]]
+
+
+def _positive_labels(definition: SurveyDefinition, leaf: Leaf, scale_id: str) -> set[str]:
+    """The labels of the options ``positive`` names (by label or alias)."""
+    wanted = {label_key(p) for p in leaf.positive}
+    return {
+        option.label
+        for option in definition.scale(scale_id).resolved_options
+        if wanted & {label_key(t) for t in (option.label, *option.aliases)}
+    }
+
+
+def _ticked_value(definition: SurveyDefinition, leaf: Leaf, scale_id: str, mask: int) -> Decimal:
+    """A multi answer's value: 1/0 (ticked any, or all, positive options) or how many it ticked."""
+    options = definition.scale(scale_id).resolved_options
+    ticked = {options[i].label for i in range(len(options)) if (mask >> i) % 2 == 1}
+    positive = _positive_labels(definition, leaf, scale_id)
+    if leaf.measure is Measure.COUNT:
+        return Decimal(len(ticked & positive))
+    if leaf.all_of:
+        return ONE if positive <= ticked else Decimal(0)
+    return ONE if ticked & positive else Decimal(0)
 
 
 def _answer_value(definition: SurveyDefinition, leaf: Leaf, scale_id: str, code: int) -> Decimal:
@@ -86,7 +116,12 @@ def reference_aggregate(
                     continue
                 cell = sums[leaf.code][unit][group]
                 cell[0] += 1
-                cell[1] += _answer_value(definition, leaf, definition.questions[q].scale, answer)
+                scale_id = definition.questions[q].scale
+                if definition.scale(scale_id).kind is ScaleKind.MULTI:
+                    mask = int(answers.masks[q][respondent])
+                    cell[1] += _ticked_value(definition, leaf, scale_id, mask)
+                else:
+                    cell[1] += _answer_value(definition, leaf, scale_id, answer)
 
     points: dict[tuple[str, str], Decimal | None] = {}
     errors: set[tuple[str, str]] = set()
@@ -159,6 +194,8 @@ def _points(
     scale = definition.scale(definition.question(leaf.questions[0]).scale)
     if leaf.measure is Measure.MEAN:
         low, high = scale.bounds
+    elif leaf.measure is Measure.COUNT:
+        low, high = Decimal(0), Decimal(len(_positive_labels(definition, leaf, scale.id)))
     else:
         low, high = Decimal(0), ONE
     with localcontext() as context:
@@ -177,7 +214,9 @@ def _points(
         denominator *= weight_sum
         if leaf.bands:
             scale_low, scale_high = (
-                (low, high) if leaf.measure is Measure.MEAN else (Decimal(0), Decimal(100))
+                (low, high)
+                if leaf.measure in (Measure.MEAN, Measure.COUNT)
+                else (Decimal(0), Decimal(100))
             )
             for band in leaf.bands:
                 # figure = low + (high − low)·N/D compared with the threshold, exactly

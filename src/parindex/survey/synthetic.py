@@ -68,10 +68,17 @@ def synthetic_answers(
     q_of = quality[unit_of]
     n_na = len(definition.not_answers)
     codes = np.empty((len(definition.questions), n), dtype=np.int8)
+    masks: dict[str, npt.NDArray[np.uint64]] = {}
     for row, question in enumerate(definition.questions):
         scale = definition.scale(question.scale)
         options = scale.resolved_options
-        if scale.kind is ScaleKind.CHOICE:
+        if scale.kind is ScaleKind.MULTI:
+            # Each option ticked on its own, more often where quality is high.
+            ticked = rng.uniform(size=(n, len(options))) < (0.2 + 0.4 * q_of)[:, None]
+            bits = np.uint64(1) << np.arange(len(options), dtype=np.uint64)
+            masks[question.code] = (ticked * bits).sum(axis=1, dtype=np.uint64)
+            answer = np.where(masks[question.code] != 0, 0, BLANK)
+        elif scale.kind is ScaleKind.CHOICE:
             # The first option is the "good" one (e.g. online), more likely where quality is high.
             good = rng.uniform(size=n) < q_of
             other = rng.integers(1, len(options), size=n)
@@ -90,12 +97,16 @@ def synthetic_answers(
             missing = (draw >= blank_rate) & (draw < blank_rate + not_answer_rate)
             answer = np.where(missing, -2 - kind, answer)
         codes[row] = np.where(_asked(definition, question.groups, group_of), answer, BLANK)
+        if question.code in masks:
+            masks[question.code][codes[row] != 0] = 0
     # A questionnaire with no valid answer is refused by readers: give it one.
     empty = ~(codes >= 0).any(axis=0)
     if empty.any():
         for row, question in enumerate(definition.questions):
             fill = empty & _asked(definition, question.groups, group_of)
             codes[row, fill] = 0
+            if question.code in masks:
+                masks[question.code][fill] = 1  # the first option ticked
             empty &= ~fill
     return answers_from_arrays(
         definition,
@@ -104,6 +115,7 @@ def synthetic_answers(
         group_of=group_of,
         codes=codes,
         source="SYNTHETIC",
+        masks=masks,
     )
 
 

@@ -89,7 +89,10 @@ class Resampler:
             valid = np.zeros(unit_of.size, dtype=np.int64)
             total = np.zeros(unit_of.size, dtype=np.int64)
             for q in leaf.questions:
-                code = answers.codes[q].astype(np.int64)
+                row = answers.codes[q]
+                if leaf.multi:
+                    row = leaf.answer_codes(row, answers.masks[q])
+                code = row.astype(np.int64)
                 answered = code >= 0
                 valid += answered
                 total += np.where(answered, leaf.option_value[np.maximum(code, 0)], 0)

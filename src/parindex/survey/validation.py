@@ -17,6 +17,7 @@ from parindex.survey.model import (
     BelowMinimum,
     Leaf,
     Measure,
+    NotAnswer,
     Policy,
     Scale,
     ScaleKind,
@@ -37,6 +38,8 @@ from parindex.survey.problems import (
 MAX_OPTIONS = 100
 #: At most this many respondent groups.
 MAX_GROUPS = 64
+#: At most this many options on a multi scale (a respondent's ticks are one uint64 mask).
+MAX_MULTI_OPTIONS = 63
 HUNDRED = Decimal(100)
 
 
@@ -71,13 +74,29 @@ def _check_scale(scale: Scale) -> list[Message]:
         found.append(msg("survey.scale_too_many_options", count=len(options), limit=MAX_OPTIONS))
     for repeated in _duplicates(_scale_labels(scale)):
         found.append(msg("survey.scale_label_twice", label=Found(repeated)))
-    if scale.kind is ScaleKind.CHOICE:
+    if scale.kind is not ScaleKind.MULTI and scale.separators:
+        found.append(msg("survey.separators_not_multi"))
+    if scale.kind in (ScaleKind.CHOICE, ScaleKind.MULTI):
         if (
             any(o.value is not None for o in options)
             or scale.low is not None
             or scale.high is not None
         ):
-            found.append(msg("survey.choice_has_values"))
+            found.append(
+                msg(
+                    "survey.choice_has_values"
+                    if scale.kind is ScaleKind.CHOICE
+                    else "survey.multi_has_values"
+                )
+            )
+        if scale.kind is ScaleKind.MULTI and len(options) > MAX_MULTI_OPTIONS:
+            found.append(
+                msg(
+                    "survey.multi_too_many_options",
+                    count=len(options),
+                    limit=MAX_MULTI_OPTIONS,
+                )
+            )
         return found
     if scale.kind is ScaleKind.YES_NO and len(options) != 2:
         found.append(msg("survey.yes_no_two_options", count=len(options)))
@@ -97,6 +116,27 @@ def _check_scale(scale: Scale) -> list[Message]:
             found.append(msg("survey.scale_bounds_empty", low=low, high=high))
         elif min(values) < low or max(values) > high:
             found.append(msg("survey.scale_values_outside", low=low, high=high))
+    return found
+
+
+def _check_separators(scale: Scale, not_answers: tuple[NotAnswer, ...]) -> list[Message]:
+    """A multi scale's separators: one mark each, found in no spelling a cell may hold."""
+    found: list[Message] = []
+    spellings = [t for o in scale.resolved_options for t in (o.label, *o.aliases)]
+    spellings += [t for n in not_answers for t in (n.label, *n.aliases)]
+    for separator in dict.fromkeys(scale.separators):
+        if len(separator) != 1 or separator.isalnum():
+            found.append(msg("survey.separator_not_one_mark", found=Found(separator)))
+            continue
+        inside = [t for t in spellings if separator in t]
+        if inside:
+            found.append(
+                msg(
+                    "survey.separator_in_label",
+                    separator=Found(separator),
+                    labels=[Found(t) for t in inside],
+                )
+            )
     return found
 
 
@@ -173,7 +213,22 @@ def _check_leaf(definition: SurveyDefinition, leaf: Leaf) -> list[Message]:
 def _check_measure(leaf: Leaf, scale: Scale) -> list[Message]:
     found: list[Message] = []
     labels = set(_scale_labels(scale))
+    multi = scale.kind is ScaleKind.MULTI
+    if leaf.all_of and (not multi or leaf.measure is not Measure.SHARE):
+        found.append(msg("survey.all_of_needs_multi_share"))
+    if multi:
+        found += _check_multi_positive(leaf, scale)
+    if leaf.measure is Measure.COUNT:
+        if not multi:
+            found.append(msg("survey.count_needs_multi", scale=Found(scale.id)))
+        elif not leaf.positive:
+            found.append(msg("survey.count_needs_positive"))
+        if leaf.at_least is not None and multi:
+            found.append(msg("survey.at_least_on_multi", scale=Found(scale.id)))
+        return found
     if leaf.measure is Measure.MEAN:
+        if multi:
+            found.append(msg("survey.mean_of_multi", scale=Found(scale.id)))
         if scale.kind is ScaleKind.CHOICE:
             found.append(msg("survey.mean_of_choice", scale=Found(scale.id)))
         if leaf.at_least is not None or leaf.positive:
@@ -182,7 +237,9 @@ def _check_measure(leaf: Leaf, scale: Scale) -> list[Message]:
     if (leaf.at_least is None) == (not leaf.positive):
         found.append(msg("survey.share_needs_one_level"))
     if leaf.at_least is not None:
-        if scale.kind is ScaleKind.CHOICE:
+        if multi:
+            found.append(msg("survey.at_least_on_multi", scale=Found(scale.id)))
+        elif scale.kind is ScaleKind.CHOICE:
             found.append(msg("survey.at_least_on_choice", scale=Found(scale.id)))
         elif label_key(leaf.at_least) not in labels:
             found.append(
@@ -191,6 +248,34 @@ def _check_measure(leaf: Leaf, scale: Scale) -> list[Message]:
     for label in leaf.positive:
         if label_key(label) not in labels:
             found.append(msg("survey.unknown_option", label=Found(label), scale=Found(scale.id)))
+    return found
+
+
+def positive_options(leaf: Leaf, scale: Scale) -> list[int]:
+    """Positions of the options ``positive`` names (each once, in the scale's order)."""
+    wanted = {label_key(p) for p in leaf.positive}
+    return [
+        position
+        for position, option in enumerate(scale.resolved_options)
+        if wanted & {label_key(t) for t in (option.label, *option.aliases)}
+    ]
+
+
+def _check_multi_positive(leaf: Leaf, scale: Scale) -> list[Message]:
+    """Positive options of a multi leaf name each option once (a count depends on it)."""
+    owner = {
+        label_key(t): position
+        for position, o in enumerate(scale.resolved_options)
+        for t in (o.label, *o.aliases)
+    }
+    seen: set[int] = set()
+    found: list[Message] = []
+    for label in leaf.positive:
+        position = owner.get(label_key(label))
+        if position is not None and position in seen:
+            found.append(msg("survey.positive_twice", label=Found(label)))
+        elif position is not None:
+            seen.add(position)
     return found
 
 
@@ -209,7 +294,9 @@ def _check_bands(leaf: Leaf, scale: Scale | None) -> list[Message]:
     if scale is not None:
         if leaf.measure is Measure.SHARE:
             low, high = Decimal(0), HUNDRED
-        elif scale.kind is not ScaleKind.CHOICE:
+        elif leaf.measure is Measure.COUNT:
+            low, high = Decimal(0), Decimal(len(positive_options(leaf, scale)))
+        elif scale.kind not in (ScaleKind.CHOICE, ScaleKind.MULTI):
             low, high = scale.bounds
         else:
             return found
@@ -267,7 +354,10 @@ def check_definition(definition: SurveyDefinition) -> list[DefinitionProblem]:
     for repeated in _duplicates(s.id for s in definition.scales):
         add(about_scale(repeated), [msg("survey.id_twice")])
     for scale in definition.scales:
-        add(about_scale(scale.id), _check_scale(scale))
+        found_here = _check_scale(scale)
+        if scale.kind is ScaleKind.MULTI:
+            found_here += _check_separators(scale, definition.not_answers)
+        add(about_scale(scale.id), found_here)
 
     option_owner = {
         label: scale.id for scale in definition.scales for label in _scale_labels(scale)

@@ -7,10 +7,12 @@ import io
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from parindex.io.atomic import write_text_atomic
 from parindex.survey.answers import Answers
-from parindex.survey.model import SurveyDefinition
+from parindex.survey.model import ScaleKind, SurveyDefinition
+from parindex.survey.multi import MaskArray
 
 
 def answers_csv_text(
@@ -19,22 +21,41 @@ def answers_csv_text(
     """The answers as wide CSV text: labels, not numbers, as a person would enter them.
 
     Headers are the question codes (or, with ``by_text``, the question texts as an
-    online form exports them); blanks stay empty.
+    online form exports them); blanks stay empty. A multi-select question is one
+    cell of its ticked options joined by the scale's first separator, or, when
+    its scale declares none, one column ``CODE/option`` per option and per "not an
+    answer" label, ``x`` where ticked.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["mã phiếu", "mã đơn vị", "nhóm"]
-        + [q.text if by_text else q.code for q in definition.questions]
-    )
-    labels = []
-    for question in definition.questions:
-        options = [o.label for o in definition.scale(question.scale).resolved_options]
-        not_answers = [n.label for n in reversed(definition.not_answers)]
-        # Index by code + offset: not-answers (−2 − j) first, then blank (−1), then options.
-        labels.append(np.array([*not_answers, "", *options], dtype=object))
+    header = ["mã phiếu", "mã đơn vị", "nhóm"]
+    columns: list[npt.NDArray[np.object_]] = []
     offset = len(definition.not_answers) + 1
-    columns = [labels[q][answers.codes[q].astype(np.int64) + offset] for q in range(len(labels))]
+    not_answers = [n.label for n in reversed(definition.not_answers)]
+    for q, question in enumerate(definition.questions):
+        name = question.text if by_text else question.code
+        scale = definition.scale(question.scale)
+        options = [o.label for o in scale.resolved_options]
+        codes = answers.codes[q].astype(np.int64)
+        if scale.kind is ScaleKind.MULTI and not scale.separators:
+            masks = answers.masks[q]
+            for j, label in enumerate(options):
+                header.append(f"{name}/{label}")
+                ticked = (masks >> np.uint64(j)) & np.uint64(1) != 0
+                columns.append(np.where(ticked, "x", "").astype(object))
+            for j, item in enumerate(definition.not_answers):
+                header.append(f"{name}/{item.label}")
+                columns.append(np.where(codes == -2 - j, "x", "").astype(object))
+            continue
+        header.append(name)
+        # Index by code + offset: not-answers (−2 − j) first, then blank (−1), then options.
+        labels = np.array([*not_answers, "", *options], dtype=object)
+        column = labels[codes + offset]
+        if scale.kind is ScaleKind.MULTI:
+            joined = _joined(options, answers.masks[q], scale.separators[0])
+            column = np.where(codes == 0, joined, column)
+        columns.append(column)
+    writer.writerow(header)
     groups = [g.id for g in definition.groups]
     for r in range(answers.n_respondents):
         writer.writerow(
@@ -42,6 +63,15 @@ def answers_csv_text(
             + [column[r] for column in columns]
         )
     return buffer.getvalue()
+
+
+def _joined(options: list[str], masks: MaskArray, separator: str) -> npt.NDArray[np.object_]:
+    """Each respondent's ticked options joined by the separator (one join per distinct mask)."""
+    glue = separator if separator.isspace() else separator + " "
+    distinct, inverse = np.unique(masks, return_inverse=True)
+    texts = [glue.join(o for j, o in enumerate(options) if int(mask) >> j & 1) for mask in distinct]
+    joined: npt.NDArray[np.object_] = np.array(texts, dtype=object)[inverse]
+    return joined
 
 
 def write_answers_csv(
