@@ -26,8 +26,8 @@ from parindex.errors import InputError, InputProblem, Location
 from parindex.grammar import EntryError, clean_text, identifier, label_key, number_from_value
 from parindex.messages import Found, Message, msg
 from parindex.survey.model import ScaleKind, SurveyDefinition
-from parindex.survey.problems import ANSWER_PROBLEMS
 from parindex.survey.multi import MaskArray, MultiCells, read_tick
+from parindex.survey.problems import ANSWER_PROBLEMS
 
 BLANK = -1
 #: Codes are int8: options and "not an answer" kinds stay within ±100.
