@@ -286,3 +286,25 @@ def test_a_sets_origin_is_said_in_words_with_its_id(
     assert "đã chấm [scored]" in out and "  scored  " not in out, out
     code, out, _ = run(["history", "list", "--lang", "en"], capsys)
     assert "scored by parindex [scored]" in out, out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["survey", "synthetic"],
+        ["survey", "demo"],
+        ["survey", "intervals"],
+        ["survey", "ranks"],
+        ["survey", "aggregate"],
+        ["report"],
+        ["sensitivity"],
+        ["lost-points"],
+    ],
+)
+def test_counts_in_usage_lines_read_n_not_the_option_name(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run([*command, "--help"], capsys)
+    assert code == 0
+    for dest in ("TOP", "RESPONDENTS", "UNITS", "RESAMPLES", "SURVEY_SEED", "SURVEY_RESAMPLES"):
+        assert f" {dest}]" not in out and f" {dest} " not in out, (dest, out)

@@ -81,7 +81,7 @@ def register(commands: Any) -> None:
     lost.add_argument("--criteria-level", type=natural, default=2, help=text("cli.help_lost_level"))
     lost.add_argument("--group", default=None, help=text("cli.help_lost_group"))
     lost.add_argument("--unit", default=None, help=text("cli.help_lost_unit"))
-    lost.add_argument("--top", type=positive, default=10, help=text("cli.help_top10"))
+    lost.add_argument("--top", type=positive, metavar="N", default=10, help=text("cli.help_top10"))
     lost.set_defaults(handler=cmd_lost)
 
     disc = add_command(
@@ -96,7 +96,7 @@ def register(commands: Any) -> None:
     _common(disc)
     disc.add_argument("--against", default="final", help=text("cli.help_against"))
     disc.add_argument("--criteria-level", type=natural, default=0, help=text("cli.help_disc_level"))
-    disc.add_argument("--top", type=positive, default=10, help=text("cli.help_top10"))
+    disc.add_argument("--top", type=positive, metavar="N", default=10, help=text("cli.help_top10"))
     disc.set_defaults(handler=cmd_discrepancy)
 
     whatif = add_command(
@@ -150,7 +150,7 @@ def register(commands: Any) -> None:
         help=text("cli.help_bound"),
     )
     sens.add_argument("--seed", type=seed, default=0, help=text("cli.help_seed"))
-    sens.add_argument("--top", type=positive, default=20, help=text("cli.help_top20"))
+    sens.add_argument("--top", type=positive, metavar="N", default=20, help=text("cli.help_top20"))
     sens.set_defaults(handler=cmd_sensitivity)
 
 

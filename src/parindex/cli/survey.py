@@ -110,9 +110,11 @@ def register(commands: Any) -> None:
     )
     _survey_argument(synthetic)
     add_output(synthetic, (".csv",), required=True)
-    synthetic.add_argument("--units", type=int, required=True, help=text("survey.help_units"))
     synthetic.add_argument(
-        "--respondents", type=int, default=30, help=text("survey.help_respondents")
+        "--units", type=int, metavar="N", required=True, help=text("survey.help_units")
+    )
+    synthetic.add_argument(
+        "--respondents", type=int, metavar="N", default=30, help=text("survey.help_respondents")
     )
     synthetic.add_argument("--seed", type=seed, default=2024, help=text("survey.help_seed"))
     synthetic.add_argument("--by-text", action="store_true", help=text("survey.help_by_text"))
@@ -125,8 +127,10 @@ def register(commands: Any) -> None:
         examples=("parindex survey demo vi-du --units 200",),
     )
     demo.add_argument("folder", metavar="FOLDER", help=text("survey.help_demo_folder"))
-    demo.add_argument("--units", type=int, default=200, help=text("survey.help_units"))
-    demo.add_argument("--respondents", type=int, default=30, help=text("survey.help_respondents"))
+    demo.add_argument("--units", type=int, metavar="N", default=200, help=text("survey.help_units"))
+    demo.add_argument(
+        "--respondents", type=int, metavar="N", default=30, help=text("survey.help_respondents")
+    )
     demo.add_argument("--seed", type=seed, default=2024, help=text("survey.help_seed"))
     demo.set_defaults(handler=cmd_demo)
 
@@ -142,7 +146,9 @@ def register(commands: Any) -> None:
     _survey_argument(aggregated)
     _answers_argument(aggregated)
     add_output(aggregated, (".csv", ".json"))
-    aggregated.add_argument("--top", type=positive, default=20, help=text("survey.help_top"))
+    aggregated.add_argument(
+        "--top", type=positive, metavar="N", default=20, help=text("survey.help_top")
+    )
     add_json(aggregated)
     aggregated.set_defaults(handler=cmd_aggregate)
 
@@ -156,7 +162,9 @@ def register(commands: Any) -> None:
     _answers_argument(intervals)
     add_output(intervals, (".csv",))
     _resampling(intervals)
-    intervals.add_argument("--top", type=positive, default=20, help=text("survey.help_top"))
+    intervals.add_argument(
+        "--top", type=positive, metavar="N", default=20, help=text("survey.help_top")
+    )
     intervals.set_defaults(handler=cmd_intervals)
 
     ranks = add_command(
@@ -173,13 +181,17 @@ def register(commands: Any) -> None:
     add_scoring(ranks, demo=True)
     add_stage(ranks)
     _resampling(ranks)
-    ranks.add_argument("--top", type=positive, default=20, help=text("survey.help_top"))
+    ranks.add_argument(
+        "--top", type=positive, metavar="N", default=20, help=text("survey.help_top")
+    )
     add_json(ranks)
     ranks.set_defaults(handler=cmd_ranks)
 
 
 def _resampling(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--resamples", type=int, default=1000, help=text("survey.help_resamples"))
+    parser.add_argument(
+        "--resamples", type=int, metavar="N", default=1000, help=text("survey.help_resamples")
+    )
     parser.add_argument("--seed", type=seed, default=0, help=text("survey.help_seed"))
 
 
@@ -528,7 +540,9 @@ def add_survey_report(parser: argparse.ArgumentParser) -> None:
         default=1000,
         help=text("survey.help_resamples"),
     )
-    parser.add_argument("--survey-seed", type=seed, default=0, help=text("survey.help_seed"))
+    parser.add_argument(
+        "--survey-seed", type=seed, metavar="SEED", default=0, help=text("survey.help_seed")
+    )
 
 
 def survey_report_of(args: argparse.Namespace, results: Any) -> Any:
