@@ -472,3 +472,63 @@ def test_synthetic_multi_answers_are_written_and_read_back(tmp_path: Path) -> No
     assert aggregate(definition, answers).leaf("SK").valid.sum() == int(
         (answers.codes[0] == 0).sum()
     )
+
+
+def test_the_entry_workbook_gives_a_multi_question_one_column_per_option(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from parindex.survey.template import write_survey_template
+
+    definition = read_definition(EXAMPLE)
+    path = write_survey_template(definition, tmp_path / "phieu.xlsx", rows=10)
+    book = load_workbook(path)
+    sheet = book["Phiếu"]
+    header = [c.value for c in sheet[1]]
+    assert header[3:] == [
+        *(f"K1/{label}" for label in OPTIONS),
+        "K1/Không biết",
+        "K1/Không trả lời",
+        "K2",
+    ]
+    guide = "\n".join(str(c.value) for c in book["Hướng dẫn"]["A"] if c.value)
+    assert "gõ x vào cột của mỗi ô được đánh dấu" in guide
+    ticks = {"P1": ["x", "", "", ""], "P2": ["", "x", "x", ""], "P3": ["", "", "", ""]}
+    for row, (respondent, cells) in enumerate(ticks.items(), start=2):
+        values = [respondent, "X01", "Người dân", *cells, "x" if respondent == "P3" else "", ""]
+        for column, value in enumerate([*values, "Có"], start=1):
+            sheet.cell(row=row, column=column, value=value or None)
+    book.save(tmp_path / "da-nhap.xlsx")
+    answers = _read(definition, tmp_path / "da-nhap.xlsx")
+    assert answers.masks[0].tolist() == [1, 6, 0]
+    assert answers.codes[0].tolist() == [0, 0, -2]
+
+
+def test_explain_shows_a_multi_leaf_with_its_ticks_per_option() -> None:
+    from parindex.survey.explain import render_survey_detail, survey_detail
+
+    definition = read_definition(EXAMPLE)
+    survey = aggregate(definition, _read(definition, EXAMPLE_ANSWERS))
+    share = render_survey_detail("TT", survey_detail(survey, 0, "TT"), "vi")
+    assert "66,67 %" in share[0]
+    assert share[-1].strip() == (
+        "số phiếu đánh dấu từng phương án (mọi nhóm): Trực tiếp tại Bộ phận một cửa 1; "
+        "Dịch vụ công trực tuyến 2; Bưu chính công ích 1; Điện thoại, Zalo 1"
+    )
+    count = render_survey_detail("SK", survey_detail(survey, 0, "SK"), "en")
+    assert "1,33 of 3 counted options" in count[0] or "1.33 of 3 counted options" in count[0]
+
+
+def test_the_report_section_shows_multi_leaves_and_their_ticks() -> None:
+    from parindex.survey.report import SurveyReport, survey_section
+    from parindex.survey.uncertainty import leaf_intervals
+
+    definition = read_definition(EXAMPLE)
+    answers = _read(definition, EXAMPLE_ANSWERS)
+    survey = aggregate(definition, answers)
+    report = SurveyReport(survey, leaf_intervals(survey, answers, resamples=50), None)
+    html = survey_section(report, "vi", lambda value, places: f"{value:.{places}f}")
+    assert "số phương án được đánh dấu" in html  # the count leaf's measure
+    assert (
+        "TT: số phiếu đánh dấu từng phương án (mọi đơn vị, mọi nhóm): Trực tiếp tại Bộ phận "
+        "một cửa 2; Dịch vụ công trực tuyến 3; Bưu chính công ích 1; Điện thoại, Zalo 1"
+    ) in html

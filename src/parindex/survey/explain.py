@@ -45,6 +45,10 @@ class SurveyDetail:
     minimum: int
     group_minimum: int
     groups: tuple[GroupDetail, ...]
+    #: Multi-select leaves: each option's label and how many respondents of the unit ticked it.
+    ticks: tuple[tuple[str, int], ...] = ()
+    #: Count leaves: the number of positive options (the figure's top).
+    of: int = 0
 
 
 def survey_detail(survey: SurveyPoints, row: int, code: str, lang: str = "vi") -> SurveyDetail:
@@ -86,6 +90,13 @@ def survey_detail(survey: SurveyPoints, row: int, code: str, lang: str = "vi") -
         minimum=plan.policy.min_answers,
         group_minimum=plan.policy.min_group_answers,
         groups=tuple(groups),
+        ticks=()
+        if leaf.ticks is None
+        else tuple(
+            (option.label, int(count))
+            for option, count in zip(plan.scale.resolved_options, leaf.ticks[row], strict=True)
+        ),
+        of=plan.scale_range if plan.measure is Measure.COUNT else 0,
     )
 
 
@@ -94,6 +105,8 @@ def figure_text(detail: SurveyDetail, lang: str) -> str:
     if detail.figure is None:
         return text("survey.explain_excluded", lang)
     shown = format_decimal(detail.figure, 2, lang)
+    if detail.measure == Measure.COUNT.value:
+        return text("survey.explain_count_figure", lang, figure=shown, of=detail.of)
     return f"{shown} %" if detail.measure == Measure.SHARE.value else shown
 
 
@@ -129,4 +142,7 @@ def render_survey_detail(code: str, detail: SurveyDetail, lang: str = "vi") -> l
                 counted=text(f"survey.counted_{group.counted}", lang),
             )
         )
+    if detail.ticks:
+        ticks = "; ".join(f"{label} {count}" for label, count in detail.ticks)
+        lines.append("    " + text("survey.explain_ticks", lang, ticks=ticks))
     return lines

@@ -178,7 +178,23 @@ def _leaf_table(survey: SurveyPoints, lang: str, number: Number) -> str:
             f'<td class="n">{escape(number(mean_points, 2))}</td>'
             f'<td class="n">{escape(number(plan.maximum, 2))}</td></tr>'
         )
-    return f"<h3>{_t('leaves_title', lang)}</h3>" + _table(heads, rows)
+    ticks = [
+        text(
+            "survey.report_ticks",
+            lang,
+            leaf=leaf.code,
+            ticks="; ".join(
+                f"{option.label} {int(count)}"
+                for option, count in zip(
+                    leaf.plan.scale.resolved_options, leaf.ticks.sum(axis=0), strict=True
+                )
+            ),
+        )
+        for leaf in survey.leaves
+        if leaf.ticks is not None
+    ]
+    notes = "".join(f'<p class="note">{escape(line)}</p>' for line in ticks)
+    return f"<h3>{_t('leaves_title', lang)}</h3>" + _table(heads, rows) + notes
 
 
 def _below_table(survey: SurveyPoints, lang: str) -> str:

@@ -3,8 +3,12 @@
 Sheet "Phiếu": mã phiếu, mã đơn vị, nhóm, then one column per question code,
 each with a drop-down of its scale's options and the "not an answer" labels; the
 questions' texts, scales and groups on a second sheet, instructions on a third.
-A hidden sheet names the definition and its version, so a workbook filled for
-another questionnaire is refused rather than read. The answers reader reads the
+A multi-select question gets one column per option and per "not an answer"
+label, headed ``CODE/option``, where the person entering a paper form types
+``x`` under each ticked box: the fastest entry (no spelling, no separators) and
+the same shape as KoBoToolbox's "separate columns" export. A hidden sheet
+names the definition and its version, so a workbook filled for another
+questionnaire is refused rather than read. The answers reader reads the
 "Phiếu" sheet like any wide answer sheet.
 """
 
@@ -21,7 +25,7 @@ from parindex.io.atomic import atomic_path
 from parindex.io.sheets import BOLD, fit_rows, header_row, print_setup, put, set_widths
 from parindex.io.template import _Lists
 from parindex.messages import text
-from parindex.survey.model import SurveyDefinition
+from parindex.survey.model import Question, ScaleKind, SurveyDefinition
 from parindex.survey.readers import DATA_SHEET, META_SHEET
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -38,17 +42,25 @@ def write_survey_template(
     lists = _Lists(book)
     sheet = book.create_sheet(DATA_SHEET, 0)
     first = [text(f"survey.template_{key}", lang) for key in ("respondent", "unit", "group")]
-    header_row(sheet, 1, first + [q.code for q in definition.questions])
+    not_answers = tuple(n.label for n in definition.not_answers)
+    # Per column: its header, the question, and the drop-down's choices.
+    columns: list[tuple[str, Question, tuple[str, ...]]] = []
+    for question in definition.questions:
+        scale = definition.scale(question.scale)
+        options = tuple(o.label for o in scale.resolved_options)
+        if scale.kind is ScaleKind.MULTI:
+            columns += [(f"{question.code}/{label}", question, ("x",)) for label in options]
+            columns += [(f"{question.code}/{label}", question, ("x",)) for label in not_answers]
+        else:
+            columns.append((question.code, question, options + not_answers))
+    header_row(sheet, 1, first + [header for header, _, _ in columns])
     last = rows + 1
     groups = tuple(g.name for g in definition.groups)
     group_list = lists.validation(groups)
     sheet.add_data_validation(group_list)
     group_list.add(f"C2:C{last}")
-    not_answers = tuple(n.label for n in definition.not_answers)
     validations: dict[tuple[str, ...], DataValidation] = {}
-    for position, question in enumerate(definition.questions, start=4):
-        options = tuple(o.label for o in definition.scale(question.scale).resolved_options)
-        choices = options + not_answers
+    for position, (_, question, choices) in enumerate(columns, start=4):
         validation = validations.get(choices)
         if validation is None:
             validation = validations[choices] = lists.validation(choices)
@@ -57,7 +69,7 @@ def write_survey_template(
         cell = sheet.cell(row=1, column=position)
         validation.add(f"{cell.column_letter}2:{cell.column_letter}{last}")
         cell.comment = Comment(question.text, "parindex")
-    set_widths(sheet, [12, 14, 26] + [12] * len(definition.questions))
+    set_widths(sheet, [12, 14, 26] + [12] * len(columns))
     print_setup(sheet, lang, landscape=True, title_rows=(1, 1), freeze="D2")
 
     questions = book.create_sheet(text("survey.template_sheet_questions", lang), 1)
@@ -88,6 +100,8 @@ def write_survey_template(
         text("survey.template_guide_answers", lang, not_answers="; ".join(not_answers)),
         text("survey.template_guide_blank", lang),
     ]
+    if any(definition.scale(q.scale).kind is ScaleKind.MULTI for q in definition.questions):
+        lines.append(text("survey.template_guide_multi", lang))
     for row, line in enumerate(lines, start=1):
         put(guide, row, 1, line, font=BOLD if row == 1 else None, align=_WRAP)
     set_widths(guide, [110])
