@@ -11,6 +11,12 @@ commune survey: 40 questions, 10 leaves, 4 respondent groups, blanks and
   timing, the result at 10⁴ questionnaires is asserted equal to the plain
   Decimal reference aggregator, unit by unit and leaf by leaf.
 
+- Multi-select: the same at 10⁶ questionnaires for the SYNTHETIC multi-select example of
+  docs/survey.md (``docs/examples/survey/nhieu-lua-chon.toml``: one question of 4
+  options ticked in any combination, three leaves: any of, all of, count; one yes/no
+  question), checked against the reference first; ns per answer beside the 40-question
+  survey's.
+
 - Rank bootstrap: ``parindex.survey.uncertainty.rank_bootstrap`` with 1,000
   resamples of respondents within units over 10³ SYNTHETIC communes × 30
   questionnaires (self-assessment from ``parindex.synthetic``): resample,
@@ -80,6 +86,33 @@ def aggregation(sizes: list[int]) -> list[str]:
     return lines
 
 
+MULTI_EXAMPLE = "docs/examples/survey/nhieu-lua-chon.toml"
+
+
+def multi_select(n: int) -> list[str]:
+    """Aggregation of a survey whose leaves read a multi-select question (bit masks)."""
+    from pathlib import Path
+
+    from parindex.survey import read_definition
+
+    definition = read_definition(Path(__file__).parent.parent / MULTI_EXAMPLE)
+    small = synthetic_answers(definition, 100, respondents=PER_UNIT)
+    points = aggregate(definition, small)
+    reference = reference_aggregate(definition, small)
+    for unit in points.units:
+        for code in points.leaf_codes:
+            assert points.points(unit, code) == reference.points[(unit, code)], (unit, code)
+    answers = synthetic_answers(definition, n // PER_UNIT, respondents=PER_UNIT)
+    seconds, _ = _timed(lambda: aggregate(definition, answers), 3)
+    cells = answers.codes.size
+    return [
+        "| questionnaires | units | questions | leaves | answers | aggregate s | ns per answer |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {n:,} | {n // PER_UNIT:,} | {len(definition.questions)} | {len(definition.leaves)} "
+        f"| {cells:,} | {seconds:.3f} | {seconds / cells * 1e9:.1f} |",
+    ]
+
+
 def rank_bootstrap_timing(n_units: int = 1000, resamples: int = 1000) -> list[str]:
     import parindex
     from parindex.survey.combine import without_leaves
@@ -117,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     print("## Survey aggregation (SYNTHETIC answers)\n")
     print("\n".join(aggregation(sizes)))
+    print("\n## Survey aggregation, multi-select (SYNTHETIC)\n")
+    print("\n".join(multi_select(sizes[-1])))
     print("\n## Survey rank bootstrap (SYNTHETIC)\n")
     print("\n".join(rank_bootstrap_timing()))
     return 0
