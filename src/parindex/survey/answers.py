@@ -459,7 +459,9 @@ def build_answers(
                 problems.append(
                     InputProblem(
                         msg(
-                            "survey.question_column_missing",
+                            "survey.question_column_missing"
+                            if table.answer_rows is None
+                            else "survey.question_rows_missing",
                             question=Found(definition.questions[q].code),
                             text=Found(definition.questions[q].text),
                         ),

@@ -40,6 +40,7 @@ from parindex.io.readers import input_files
 from parindex.messages import Found, msg
 from parindex.survey.answers import Answers, AnswerTable, Pieces, build_answers, not_answer_code
 from parindex.survey.model import ScaleKind, SurveyDefinition
+from parindex.survey.problems import ANSWER_PROBLEMS
 from parindex.survey.validation import (
     ANSWER_HEADERS,
     GROUP_HEADERS,
@@ -514,5 +515,5 @@ def read_answers(
             if table is not None:
                 tables.append(table)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, ANSWER_PROBLEMS)
     return build_answers(definition, tables, units=units)
