@@ -12,8 +12,11 @@ benchmark pack, then calls ``read_input`` once and reports:
   interpreter and imported code;
 - *read s*: the wall time of ``read_input`` in the untraced process.
 
-Run: ``flock /tmp/parindex-bench.lock python benchmarks/read_memory.py [N ...]``
-(N: units, default 10⁴ and 10⁵; the files must exist: run whole_path.py once).
+Run: ``flock /tmp/parindex-bench.lock python benchmarks/read_memory.py [N ...]
+[--json N ...] [--workbooks N ...]`` (N: units of the long CSV, default 10⁴ and 10⁵;
+``--json``: the same entries as a JSON input document; ``--workbooks``: a folder of N
+filled one-unit workbooks; inputs missing from ``benchmarks/.data/`` are generated
+first, as whole_path.py generates them).
 """
 
 from __future__ import annotations
@@ -54,17 +57,34 @@ def measure(path: Path, traced: bool) -> tuple[float, float, float, float]:
     return start, peak, trace, took
 
 
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    sys.path.insert(0, str(DATA.parent.parent))
+    from benchmarks import whole_path
+    from benchmarks.data import bench_compiled
+
+    compiled = bench_compiled()
+    paths = [whole_path.long_csv(compiled, n) for n in args.units]
+    paths += [whole_path.json_input(compiled, n) for n in args.json]
+    paths += [whole_path.workbooks(compiled, n) for n in args.workbooks]
+    return paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("units", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("units", type=int, nargs="*", help="long CSV units (10⁴ 10⁵)")
+    parser.add_argument("--json", type=int, nargs="*", default=[], help="JSON input units")
+    parser.add_argument("--workbooks", type=int, nargs="*", default=[], help="workbook count")
     args = parser.parse_args()
-    print(
-        "| file | size MB | start MiB | peak MiB | added MiB | added / size | traced MiB | read s |"
-    )
+    if not (args.units or args.json or args.workbooks):
+        args.units = [10_000, 100_000]
+    paths = _inputs(args)
+    columns = ("input", "size MB", "start MiB", "peak MiB", "added MiB", "added / size")
+    print("| " + " | ".join((*columns, "traced MiB", "read s")) + " |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for units in args.units:
-        path = DATA / f"long-{units}.csv"
-        size = path.stat().st_size
+    for path in paths:
+        size = (
+            sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
+        )
         start, peak, _, took = measure(path, traced=False)
         _, _, trace, _ = measure(path, traced=True)
         added = peak - start

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import json
 import math
 import subprocess
 import sys
@@ -76,6 +77,38 @@ def long_csv(compiled: CompiledPack, n_units: int) -> Path:
             writer.writerows(
                 zip([unit] * compiled.n_leaves, compiled.leaf_codes, texts[row], strict=True)
             )
+    partial.rename(path)
+    return path
+
+
+def json_input(compiled: CompiledPack, n_units: int) -> Path:
+    """The same entries as :func:`long_csv` as a JSON input document (docs/io.md), one
+    unit at a time (written without holding the document)."""
+    path = DATA / f"input-{n_units}.json"
+    if path.exists():
+        return path
+    DATA.mkdir(exist_ok=True)
+    values, na, _, _ = bench_arrays(compiled, n_units)
+    texts = entry_texts(compiled, values, na)
+    width = len(str(n_units))
+    pack = compiled.pack
+    partial = path.with_suffix(".part")
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.write(f'{{"pack": {json.dumps(pack.id)}, "version": {json.dumps(pack.version)}, ')
+        handle.write('"units": [\n')
+        for row in range(n_units):
+            leaves = range(compiled.n_leaves)
+            unit = {
+                "id": f"SYN-{row + 1:0{width}d}",
+                "values": {
+                    compiled.leaf_codes[leaf]: _cell_value(texts[row, leaf])
+                    for leaf in leaves
+                    if not na[row, leaf]
+                },
+                "not_applicable": [compiled.leaf_codes[leaf] for leaf in leaves if na[row, leaf]],
+            }
+            handle.write(("" if row == 0 else ",\n") + json.dumps(unit, ensure_ascii=False))
+        handle.write("\n]}\n")
     partial.rename(path)
     return path
 

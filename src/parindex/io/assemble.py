@@ -23,12 +23,14 @@ from parindex.errors import InputError, InputProblem, Location
 from parindex.inputs import (
     Annotation,
     Coded,
+    Coder,
     Entries,
     Override,
     ScoringInput,
     Unit,
     from_entries,
 )
+from parindex.io.csv_bytes import compact
 from parindex.messages import Found, Message, msg
 from parindex.model import Pack, PointsSource
 
@@ -83,6 +85,80 @@ class EntryBuffer:
         return Entries(
             self.unit, self.code, self.value, self.stage, self.entry, self.place, self.locate
         )
+
+
+#: Entries a :class:`RunBuffer` holds as Python objects before coding them as integers.
+BUFFER_ENTRIES = 1 << 16
+
+
+class RunBuffer:
+    """Entries appended in runs (one unit's block of values at a time), coded into integer
+    columns every :data:`BUFFER_ENTRIES` entries: a document of millions of entries keeps
+    a few integers per entry, not six objects. A run keeps one place; ``locate(place,
+    code)`` says where an entry is from its run's place and its own criterion code."""
+
+    def __init__(self, locate: Callable[[Hashable, object], Location | None]) -> None:
+        self._locate = locate
+        self._coders = [Coder() for _ in range(5)]  # unit, code, value, stage, entry
+        self._pending: list[list[object]] = [[] for _ in range(5)]
+        self._parts: list[list[np.ndarray]] = [[] for _ in range(5)]
+        self._starts: list[int] = []
+        self._places: list[Hashable] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def extend(
+        self,
+        unit: object,
+        codes: Sequence[object],
+        values: Sequence[object],
+        stage: str,
+        place: Hashable,
+        entry: str = "value",
+    ) -> None:
+        """One run: many entries of one unit, stage and kind, found at ``place``."""
+        count = len(values)
+        if not count:
+            return
+        self._starts.append(self._count)
+        self._places.append(place)
+        units, code, value, stages, kinds = self._pending
+        units += [unit] * count
+        code += codes
+        value += values
+        stages += [stage] * count
+        kinds += [entry] * count
+        self._count += count
+        if len(value) >= BUFFER_ENTRIES:
+            self._flush()
+
+    def add(self, unit: object, code: object, value: object, stage: str, place: Hashable) -> None:
+        self.extend(unit, [code], [value], stage, place)
+
+    def _flush(self) -> None:
+        for coder, pending, parts in zip(self._coders, self._pending, self._parts, strict=True):
+            if pending:
+                parts.append(compact(coder.code(pending)))
+                pending.clear()
+
+    def entries(self) -> Entries:
+        self._flush()
+        unit, code, value, stage, entry = (
+            Coded(np.concatenate(parts) if len(parts) != 1 else parts[0], coder.distinct)
+            for coder, parts in zip(self._coders, self._parts, strict=True)
+        )
+        self._parts = [[] for _ in range(5)]
+        starts = np.array(self._starts, dtype=np.int64)
+        places, locate = self._places, self._locate
+
+        def where(index: int) -> Location | None:
+            run = int(np.searchsorted(starts, index, side="right")) - 1
+            return locate(places[run], code[int(index)])
+
+        numbers = compact(np.arange(self._count, dtype=np.int64))
+        return Entries(unit, code, value, stage, entry, numbers, where)
 
 
 @attrs.define

@@ -37,7 +37,7 @@ from parindex.compiled import CompiledPack
 from parindex.errors import InputProblem, Location, Text
 from parindex.inputs import NOT_APPLICABLE, Unit
 from parindex.io import text_encoding
-from parindex.io.assemble import Collected, EntryBuffer, appraisal_stage
+from parindex.io.assemble import Collected, RunBuffer, appraisal_stage
 from parindex.messages import Found, msg
 
 UNIT_KEYS = (
@@ -86,12 +86,14 @@ def _pairs_hook(seen: list[bool]) -> Callable[[list[tuple[str, Any]]], dict[str,
     return hook
 
 
-def _path(place: str | tuple[str, str, str]) -> str:
-    """A value's JSON path from its place: the path itself, or (unit, block, code)."""
+def _path(place: object, code: object) -> str:
+    """A value's JSON path from its run's place (the path itself, or (unit, block)) and
+    its criterion code."""
     if isinstance(place, str):
         return place
-    base, block, code = place
-    return f"{base}.{block}{_key_path('', code)}"
+    assert isinstance(place, tuple)
+    base, block = place
+    return f"{base}.{block}{_key_path('', str(code))}"
 
 
 def _key_path(base: str, key: str) -> str:
@@ -209,6 +211,7 @@ def _load(file: Path, out: Collected) -> Any:
             )
         )
         return None
+    del data  # the text is parsed: the file's bytes need not be held beside the document
     seen = [False]
     try:
         document = json.loads(
@@ -268,18 +271,19 @@ def collect_json(compiled: CompiledPack, path: str | Path) -> Collected:
             walker.wrong_kind("units", units, expected)
         return out
     file_name = file.name
-    buffer = EntryBuffer(lambda place: Location(file_name, path=_path(place)))
+    buffer = RunBuffer(lambda place, code: Location(file_name, path=_path(place, code)))
     appraisal = appraisal_stage(pack)
     first = pack.stages[0]
     for index, raw_entry in enumerate(units):
+        units[index] = None  # the parsed unit goes once read: the coded entries replace it
         _read_unit(walker, buffer, raw_entry, f"units[{index}]", first, appraisal)
-    if buffer.value:
+    if len(buffer):
         out.entries.append(buffer.entries())
     return out
 
 
 def _read_unit(
-    walker: _Walker, buffer: EntryBuffer, raw_entry: object, base: str, first: str, appraisal: str
+    walker: _Walker, buffer: RunBuffer, raw_entry: object, base: str, first: str, appraisal: str
 ) -> None:
     entry = walker.mapping(raw_entry, base, UNIT_KEYS)
     if entry is None:
@@ -320,7 +324,7 @@ def _read_unit(
             ]
             codes, raw = [c for c, _ in kept], [v for _, v in kept]
         # Paths are written out only for entries that turn out to have a problem.
-        buffer.extend(unit_id, codes, raw, stage, [(base, name_, code) for code in codes], kind)
+        buffer.extend(unit_id, codes, raw, stage, (base, name_), kind)
     not_applicable = entry.get("not_applicable", [])
     if not isinstance(not_applicable, list):
         walker.wrong_kind(f"{base}.not_applicable", not_applicable, msg("json.codes_expected"))
