@@ -57,7 +57,7 @@ def test_score_reports_located_errors_and_exits_2(tmp_path: Path, capsys: pytest
     code, _, err = run(capsys, "score", "bnv-province-1150-2019", str(path), "--allow-missing", "--lang", "en")
     assert code == 2
     assert "bad.csv, cell C3; unit “BD”; criterion 2: value 9 is not accepted" in err
-    assert "bad.csv, cell C4; unit “BD”; criterion 9: criterion code is unknown" in err
+    assert "bad.csv, cell B4; unit “BD”; criterion 9: criterion code is unknown" in err
 
 
 def test_demo_scores_synthetic_provinces_and_communes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -160,7 +160,7 @@ def test_ids_that_differ_only_by_case_are_an_error_naming_both_places(tmp_path: 
     problem = _only(_problems(lambda: read_input(compiled, path)), "input.id_slip")
     with use_lang("en"):
         text = str(problem)
-    assert "“BDI” (in.csv, row 2)" in text and problem.unit == "bdi" and "row 10" in text
+    assert "“BDI” (in.csv, cell A2)" in text and problem.unit == "bdi" and "cell A10" in text
 
 
 def test_a_pack_maximum_written_with_a_thousands_separator_is_refused(tmp_path: Path) -> None:

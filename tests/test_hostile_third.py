@@ -189,7 +189,7 @@ def test_an_empty_criterion_code_is_said_empty_not_an_internal_node(
     (tmp_path / "d.csv").write_text("unit,code,value\nXA-01, ,5\n", encoding="utf-8")
     code, _, err = run(["score", "synthetic-commune", str(tmp_path / "d.csv")], capsys)
     assert code == 2
-    assert "d.csv, ô C2; đơn vị “XA-01”: mã tiêu chí để trống" in err, err
+    assert "d.csv, ô B2; đơn vị “XA-01”: mã tiêu chí để trống" in err, err
     assert "lĩnh vực hoặc tiêu chí có tiêu chí thành phần" not in err
 
 

@@ -81,14 +81,14 @@ def unknown_code(tmp: Path) -> Case:
     c = _commune()
     rows = _rows(c)
     rows.append(["X01", "9.9.9", "1"])
-    return _csv(tmp / "in.csv", rows), c, "criterion 9.9.9: criterion code is unknown", f"cell C{len(rows) + 1}"
+    return _csv(tmp / "in.csv", rows), c, "criterion 9.9.9: criterion code is unknown", f"cell B{len(rows) + 1}"
 
 
 def internal_code(tmp: Path) -> Case:
     c = _commune()
     rows = _rows(c)
     rows.append(["X01", "1.1", "1"])
-    return _csv(tmp / "in.csv", rows), c, "criterion code is an internal node", f"cell C{len(rows) + 1}"
+    return _csv(tmp / "in.csv", rows), c, "criterion code is an internal node", f"cell B{len(rows) + 1}"
 
 
 def text_for_number(tmp: Path) -> Case:

@@ -195,6 +195,19 @@ def number_from_value(raw: object, *, percent: bool = False) -> Decimal:
     raise EntryError(msg("entry.unsupported_type", kind=msg(_kind(raw))))
 
 
+def whole_number(raw: object) -> int:
+    """A whole number a file states as one (a count, a year, a number of places): an
+    integer of at most 18 digits; text, decimals and true/false are refused, never
+    truncated (2000.7 is not the year 2000)."""
+    if isinstance(raw, np.integer):
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise _refuse("not_whole_number", raw)
+    if len(str(abs(raw))) > MAX_DIGITS:
+        raise _refuse("too_large", raw, digits=MAX_DIGITS)
+    return raw
+
+
 def _kind(raw: object) -> str:
     """What a value that is neither a number nor text is, in words (never a class name)."""
     if isinstance(raw, list | tuple | set | frozenset | np.ndarray):
@@ -335,4 +348,5 @@ __all__ = [
     "label_key",
     "number_from_text",
     "number_from_value",
+    "whole_number",
 ]

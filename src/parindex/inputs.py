@@ -227,6 +227,8 @@ class Entries:
     ``entry`` are one name for all entries or one per entry (``None``: the
     pack's first stage). ``place`` holds a cheap token per entry (a line number,
     a cell) that ``locate`` turns into a :class:`Location` when a problem needs one.
+    ``locate_column``, where given, locates a problem of the unit, code, stage or entry
+    column (``place`` and the column's name) at the cell that holds it, not the value.
     """
 
     unit: Coded | Sequence[object]
@@ -236,6 +238,7 @@ class Entries:
     entry: Coded | Sequence[str] | str = "value"
     place: Sequence[Hashable] | npt.NDArray[np.int64] | None = None
     locate: Callable[[Any], Location | None] = _no_location
+    locate_column: Callable[[Any, str], Location | None] | None = None
 
     def __len__(self) -> int:
         return len(self.value)
@@ -502,16 +505,22 @@ class _Locator:
     locating needs (each source's places), since the scoring input keeps it."""
 
     def __init__(self, sources: Sequence[Entries]) -> None:
-        self.places = [(source.place, source.locate) for source in sources if len(source)]
+        self.places = [
+            (source.place, source.locate, source.locate_column) for source in sources if len(source)
+        ]
         sizes = [len(source) for source in sources if len(source)]
         self.offsets = np.cumsum([0, *sizes[:-1]], dtype=np.int64)
 
-    def __call__(self, index: int) -> Location | None:
+    def __call__(self, index: int, column: str = "value") -> Location | None:
+        """Where entry ``index`` is; ``column``: the column a problem concerns."""
         source = int(np.searchsorted(self.offsets, index, side="right")) - 1
-        place, locate = self.places[source]
+        place, locate, locate_column = self.places[source]
         if place is None:
             return None
-        return locate(place[index - int(self.offsets[source])])
+        at = place[index - int(self.offsets[source])]
+        if column != "value" and locate_column is not None:
+            return locate_column(at, column)
+        return locate(at)
 
 
 @attrs.define
@@ -523,7 +532,7 @@ class _Batch:
     values: Coded
     stages: Coded
     kinds: Coded
-    locate: Callable[[int], Location | None]
+    locate: _Locator
 
     @classmethod
     def of(cls, sources: Sequence[Entries], first_stage: str) -> _Batch:
@@ -561,14 +570,17 @@ class _Reader:
         self.compiled = compiled
         self.batch = batch
         self.units = units
-        self.problems: list[tuple[int, Message, object]] = []
+        self.problems: list[tuple[int, Message, object, str]] = []
 
-    def problem(self, index: int, message: Message, expected: object = "") -> None:
-        self.problems.append((index, message, expected))
+    def problem(
+        self, index: int, message: Message, expected: object = "", column: str = "value"
+    ) -> None:
+        """A problem of entry ``index``, in its ``column`` (unit, code, stage, entry, value)."""
+        self.problems.append((index, message, expected, column))
 
     def located(self) -> list[InputProblem]:
         out = []
-        for index, message, expected in sorted(self.problems, key=lambda item: item[0]):
+        for index, message, expected, column in sorted(self.problems, key=lambda item: item[0]):
             unit, code = self.batch.units[index], self.batch.codes[index]
             unit = grammar.clean_text(unit) if isinstance(unit, str) else unit
             code = grammar.clean_text(code) if isinstance(code, str) else code
@@ -577,13 +589,15 @@ class _Reader:
                     message,
                     unit if isinstance(unit, str) else "",
                     code if isinstance(code, str) else "",
-                    self.batch.locate(index),
+                    self.batch.locate(index, column),
                     expected,  # type: ignore[arg-type]
                 )
             )
         return out
 
-    def table(self, column: Coded, read: Callable[[Any], int | Refusal]) -> IntArray:
+    def table(
+        self, column: Coded, read: Callable[[Any], int | Refusal], name: str = "value"
+    ) -> IntArray:
         """What each distinct value of the column reads as through ``read`` (−1: refused;
         a refusal is reported once, where the value first appears)."""
         results = [read(value) for value in column.distinct]
@@ -594,7 +608,7 @@ class _Reader:
         if len(refused):
             for code, at in zip(refused, _first_positions(column.ids, refused), strict=True):
                 message, expected = results[int(code)]  # type: ignore[misc]
-                self.problem(int(at), message, expected)
+                self.problem(int(at), message, expected, name)
         return table
 
 
@@ -692,9 +706,13 @@ def from_entries(
     reader = _Reader(compiled, batch, unit_tuple)
     positions = {unit.id: i for i, unit in enumerate(unit_tuple)}
     tables = (
-        reader.table(batch.units, lambda raw: _read_unit(raw, positions)),
-        reader.table(batch.stages, lambda raw: _read_name(raw, pack.stages, "input.unknown_stage")),
-        reader.table(batch.kinds, lambda raw: _read_name(raw, ENTRY_KINDS, "input.unknown_entry")),
+        reader.table(batch.units, lambda raw: _read_unit(raw, positions), "unit"),
+        reader.table(
+            batch.stages, lambda raw: _read_name(raw, pack.stages, "input.unknown_stage"), "stage"
+        ),
+        reader.table(
+            batch.kinds, lambda raw: _read_name(raw, ENTRY_KINDS, "input.unknown_entry"), "entry"
+        ),
     )
     codes = _CodeTables(compiled, batch)
     readings = _Readings(compiled, batch)
@@ -742,7 +760,7 @@ def _units_of(batch: _Batch) -> tuple[tuple[Unit, ...], dict[str, Location | Non
             continue
     wanted = np.array(list(ids.values()), dtype=np.int64)
     first = _first_positions(batch.units.ids, wanted) if len(wanted) else wanted
-    found = {unit_id: batch.locate(int(at)) for unit_id, at in zip(ids, first, strict=True)}
+    found = {unit_id: batch.locate(int(at), "unit") for unit_id, at in zip(ids, first, strict=True)}
     return tuple(Unit(unit_id) for unit_id in found), found
 
 
@@ -780,17 +798,21 @@ class _CodeTables:
             if isinstance(code, str) and not code.strip():
                 # "" is the root's code, never one a person meant: say the cell is empty
                 reader.problem(
-                    start + int(index), msg("input.code_empty"), msg("input.code_expected_leaf")
+                    start + int(index),
+                    msg("input.code_empty"),
+                    msg("input.code_expected_leaf"),
+                    "code",
                 )
             elif kind == 0:
                 known = isinstance(code, str) and code in compiled.node_index
                 message = msg("input.code_internal" if known else "input.code_unknown")
-                reader.problem(start + int(index), message, msg("input.code_expected_leaf"))
+                reader.problem(start + int(index), message, msg("input.code_expected_leaf"), "code")
             else:
                 reader.problem(
                     start + int(index),
                     msg("input.no_adjustment", entry=msg(f"input.entry_{ENTRY_KINDS[kind]}")),
                     ", ".join(compiled.adjustable_codes) or msg("input.no_adjustable"),
+                    "code",
                 )
         return result
 

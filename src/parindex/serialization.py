@@ -21,7 +21,7 @@ from cattrs.strategies import configure_tagged_union
 
 from parindex import limits
 from parindex.errors import Location, PackError, Severity, Violation
-from parindex.grammar import CODE_PATTERN, EntryError, number_from_value
+from parindex.grammar import CODE_PATTERN, EntryError, number_from_value, whole_number
 from parindex.messages import Found, Message, msg
 from parindex.model import Node, Pack
 from parindex.rules import BUILTIN_RULES, Rule
@@ -35,6 +35,12 @@ def _structure_decimal(value: object, _: type) -> Decimal:
     if abs(number) > cap:
         raise EntryError(limits.over("max_points", number, cap))
     return number
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise EntryError(msg("entry.not_true_false", found=Found(value)))
+    return value
 
 
 def structure_date(value: object, _: type) -> dt.date:
@@ -65,6 +71,10 @@ def make_converter(
     converter = cattrs.Converter(forbid_extra_keys=True)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_structure_hook(dt.date, structure_date)
+    # cattrs' own int() and bool() would read 2000.7 as 2000, "2000" and true as
+    # numbers, and "no" as true.
+    converter.register_structure_hook(int, lambda value, _: whole_number(value))
+    converter.register_structure_hook(bool, _structure_bool)
     if native_scalars:
         converter.register_unstructure_hook(Decimal, lambda value: value)
         converter.register_unstructure_hook(dt.date, lambda value: value)

@@ -15,7 +15,7 @@ import numpy as np
 
 from parindex.errors import PackError, Severity, Violation
 from parindex.fixedpoint import decimal_to_ticks
-from parindex.grammar import CODE_PATTERN
+from parindex.grammar import CODE_PATTERN, YEARS
 from parindex.messages import Found, Message, catalogue, msg
 from parindex.model import (
     MAPPING_ARITY,
@@ -259,6 +259,9 @@ def _head_checks(pack: Pack, codes: Counter[str]) -> Iterator[Violation]:
         twin = first_of.setdefault(code.casefold(), code)
         if twin != code:
             yield _error("duplicate-code", msg("pack.code_case_twin", other=Found(twin)), code)
+    for year in (pack.years.first, pack.years.last, *(b.year for b in pack.legal_basis)):
+        if year is not None and year not in YEARS:
+            yield _error("years", msg("pack.year_range", year=year, first=YEARS[0], last=YEARS[-1]))
     if pack.years.last is not None and pack.years.last < pack.years.first:
         yield _error("years", msg("pack.years_backwards", years=str(pack.years)))
     if not pack.synthetic and not pack.legal_basis:

@@ -179,6 +179,9 @@ class Collected:
     absent_columns: dict[str, Location] = attrs.field(factory=dict)
     #: Evidence and notes by (unit id, leaf code): not scored, carried to the results.
     notes: dict[tuple[str, str], Annotation] = attrs.field(factory=dict)
+    #: Units part of whose entries were not read because of a problem already reported
+    #: (a misspelt key): their criteria without a value are one problem, not one each.
+    unread: dict[str, Location] = attrs.field(factory=dict)
 
     def add_unit(self, unit: Unit, where: Location) -> bool:
         """Register a unit; a second registration in the same file is a problem."""
@@ -303,10 +306,14 @@ def _missing(
     problems = _survey_missing(compiled, data, owner, ~given & surveyed)
     given |= surveyed
     columns_reported: set[tuple[int, str]] = set()
+    unread: dict[str, int] = {}
     for row, column in zip(*np.nonzero(~given), strict=True):
         code = compiled.leaf_codes[column]
         unit = data.units[row].id
         source = owner.get(unit)
+        if source is not None and unit in source.unread:
+            unread[unit] = unread.get(unit, 0) + 1
+            continue
         if source is not None and code in source.absent_columns:
             if (id(source), code) not in columns_reported:
                 columns_reported.add((id(source), code))
@@ -342,7 +349,16 @@ def _missing(
                 msg("input.value_expected"),
             )
         )
-    return problems
+    said_once = [
+        InputProblem(
+            msg("input.unread_missing", count=count),
+            unit,
+            location=owner[unit].unread[unit],
+            expected=msg("input.unread_missing_expected"),
+        )
+        for unit, count in unread.items()
+    ]
+    return said_once + problems
 
 
 #: Survey leaves named in the one message about missing survey points (the rest counted).

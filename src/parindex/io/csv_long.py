@@ -479,7 +479,12 @@ def _entries(
         marked = at < len(na_lines) and int(na_lines[at]) == int(line)
         return Location(file, row=int(line), column=letters["na" if marked else "value"])
 
-    out.entries.append(Entries(unit, code, value, stage, entry, lines, locate))
+    def locate_column(line: int, name: str) -> Location:
+        if name not in letters:  # a stage or entry column left out: the row's value
+            return locate(line)
+        return Location(file, row=int(line), column=letters[name])
+
+    out.entries.append(Entries(unit, code, value, stage, entry, lines, locate, locate_column))
     if "appraised" in position:
         appraised = columns.coded("appraised")
         filled = np.array([bool(grammar.clean_text(v)) for v in appraised.distinct], dtype=bool)
@@ -503,6 +508,7 @@ def _entries(
                     pick(entry),  # type: ignore[arg-type]
                     lines[rows],
                     lambda line: Location(file, row=int(line), column=letters["appraised"]),
+                    locate_column,
                 )
             )
 
@@ -559,7 +565,7 @@ def _register_units(
     unit = columns.coded("unit")
     parts = [unit.ids]
     details = [key for key in ("name", "group") if key in position]
-    coded_details = {key: columns.coded(key) for key in details}
+    coded_details: dict[str, Coded] = {key: columns.coded(key) for key in details}
     parts += [coded_details[key].ids for key in details]
     if len(parts) == 1:
         keys, first = np.unique(unit.ids, return_index=True)
@@ -585,27 +591,34 @@ def _register_units(
             unit_id = grammar.identifier(unit.distinct[unit_code])
         except grammar.EntryError:
             continue  # reported once by the input builder, where the id first appears
-        where = Location(file, row=int(lines[at]))
-        try:
-            name = _text(coded_details["name"].distinct[name_code]) if name_code is not None else ""
-            group = (
-                _text(coded_details["group"].distinct[group_code]) if group_code is not None else ""
-            )
-        except grammar.EntryError as exc:
-            out.problems.append(InputProblem(exc.message, unit_id, location=where))
+        row = int(lines[at])
+
+        def cell(name: str, row: int | None = row) -> Location:
+            return Location(file, row=row, column=column_letter(position[name]))
+
+        texts: dict[str, str] = {}
+        for key, found_code in (("name", name_code), ("group", group_code)):
+            try:
+                given = coded_details[key].distinct[found_code] if found_code is not None else ""
+                texts[key] = _text(given)
+            except grammar.EntryError as exc:
+                out.problems.append(InputProblem(exc.message, unit_id, location=cell(key)))
+        if len(texts) < 2:
             continue
+        name, group = texts["name"], texts["group"]
         known = out.units.get(unit_id)
         candidate = Unit(unit_id, name, group)
         if known is None:
-            out.units[unit_id] = (candidate, where)
+            out.units[unit_id] = (candidate, cell("unit"))
         elif (name and name != known[0].name and known[0].name) or (
             group and group != known[0].group and known[0].group
         ):
+            differs = "name" if name and name != known[0].name and known[0].name else "group"
             out.problems.append(
                 InputProblem(
-                    msg("input.unit_details_differ", first=known[1]),
+                    msg("input.unit_details_differ", first=cell(differs, known[1].row)),
                     unit_id,
-                    location=where,
+                    location=cell(differs),
                     expected=msg(
                         "input.unit_details_expected",
                         name=Found(known[0].name),

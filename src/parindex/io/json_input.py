@@ -298,8 +298,10 @@ def _read_unit(
         return
     name = walker.text(entry.get("name", ""), f"{base}.name", "name") or ""
     group = walker.text(entry.get("group", ""), f"{base}.group", "name") or ""
-    if not walker.out.add_unit(Unit(unit_id, name, group), Location(walker.out.source, path=base)):
+    listed = Location(walker.out.source, path=base)
+    if not walker.out.add_unit(Unit(unit_id, name, group), listed):
         return
+    problems_before = len(walker.out.problems)
     blocks: list[tuple[str, str, str, object]] = [
         ("values", first, "value", entry.get("values", {})),
         ("appraised", appraisal, "value", entry.get("appraised", {})),
@@ -326,8 +328,13 @@ def _read_unit(
         # Paths are written out only for entries that turn out to have a problem.
         buffer.extend(unit_id, codes, raw, stage, (base, name_), kind)
     not_applicable = entry.get("not_applicable", [])
+    if any(key not in UNIT_KEYS for key in entry) or len(walker.out.problems) > problems_before:
+        # A misspelt key or a block of the wrong kind: the unit's criteria left without a
+        # value are a consequence, said once rather than once per criterion.
+        walker.out.unread[unit_id] = listed
     if not isinstance(not_applicable, list):
         walker.wrong_kind(f"{base}.not_applicable", not_applicable, msg("json.codes_expected"))
+        walker.out.unread[unit_id] = listed
         return
     for position, code in enumerate(not_applicable):
         where = f"{base}.not_applicable[{position}]"

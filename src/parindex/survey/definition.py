@@ -20,11 +20,12 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from parindex.errors import ParIndexError
-from parindex.grammar import EntryError, check_text, number_from_value
+from parindex.grammar import EntryError, check_text, number_from_value, whole_number
 from parindex.messages import Found, Message, msg
 from parindex.survey.model import (
     Leaf,
     NotAnswer,
+    Option,
     Policy,
     Question,
     RespondentGroup,
@@ -104,7 +105,10 @@ def _structure_text(value: object, _: type) -> str:
 def _structure_int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _WrongTypeError("survey.type_whole_number", value)
-    return value
+    try:
+        return whole_number(value)
+    except EntryError as exc:
+        raise _UnreadableError(exc.message) from None
 
 
 def _structure_bool(value: object, _: type) -> bool:
@@ -178,6 +182,44 @@ def _leaf_errors(exc: BaseException, path: tuple[object, ...] = ()) -> list[Mess
     return [msg("survey.def_bad_value", key=where, problem=msg("survey.type_unreadable"))]
 
 
+def _required_texts(cls: type[Any]) -> tuple[str, ...]:
+    """The text keys a definition must give (a ``str`` field without a default)."""
+    fields = attrs.fields(attrs.resolve_types(cls))
+    return tuple(f.name for f in fields if f.type is str and f.default is attrs.NOTHING)
+
+
+def _text_lists(cls: type[Any]) -> tuple[str, ...]:
+    """The keys holding lists of names (aliases, question codes, groups asked); a multi
+    scale's separators are marks, a space among them, checked with the scale."""
+    fields = attrs.fields(attrs.resolve_types(cls))
+    return tuple(f.name for f in fields if f.type == tuple[str, ...] and f.name != "separators")
+
+
+def _empty_texts(cls: type[Any], raw: object, path: tuple[object, ...] = ()) -> list[Message]:
+    """A required text key given as "" (or spaces): said empty, not missing, and never
+    taken for a name (an empty option label would match every empty answer cell)."""
+    if not isinstance(raw, Mapping):
+        return []
+    found = [
+        msg("survey.def_empty_key", key=_path_text((*path, name)))
+        for name in _required_texts(cls)
+        if isinstance(raw.get(name), str) and not raw[name].strip()
+    ]
+    for name in _text_lists(cls):
+        items = raw.get(name)
+        if isinstance(items, list):
+            found += [
+                msg("survey.def_empty_key", key=_path_text((*path, name, number)))
+                for number, item in enumerate(items)
+                if isinstance(item, str) and not item.strip()
+            ]
+    options = raw.get("options") if cls is Scale else None
+    if isinstance(options, list):
+        for number, option in enumerate(options):
+            found += _empty_texts(Option, option, (*path, "options", number))
+    return found
+
+
 def _structure(
     converter: cattrs.Converter,
     data: object,
@@ -187,14 +229,17 @@ def _structure(
     location: str,
     key: str = "",
 ) -> T | None:
+    empty = _empty_texts(cls, data, (key,) if key else ())
+    problems += [DefinitionProblem(subject, m, location) for m in empty]
     try:
-        return converter.structure(data, cls)
+        structured = converter.structure(data, cls)
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
         messages = _leaf_errors(exc, (key,) if key else ())
         if not messages:
             messages = [msg("survey.def_bad_value", key=key, problem=msg("survey.type_unreadable"))]
         problems += [DefinitionProblem(subject, m, location) for m in messages]
         return None
+    return None if empty else structured
 
 
 def _section_items(
@@ -226,7 +271,9 @@ def _section_items(
         name_of = item.get(key) if isinstance(item, Mapping) else None
         subject = (
             about(name_of)
-            if isinstance(name_of, str | int) and not isinstance(name_of, bool)
+            if isinstance(name_of, str | int)
+            and not isinstance(name_of, bool)
+            and str(name_of).strip()
             else msg("survey.subject_item", section=name, number=number)
         )
         if not isinstance(item, Mapping):
@@ -265,28 +312,23 @@ def definition_from_document(
         name: _section_items(converter, document, name, problems, location) for name in SECTIONS
     }
     head = {k: v for k, v in document.items() if k not in SECTIONS}
-    known = {f.name for f in attrs.fields(SurveyDefinition)}
+    keys = [f.name for f in attrs.fields(SurveyDefinition) if f.name != "file"]
+    known = set(keys)
     unknown = sorted(k for k in head if k not in known)
     if unknown:
         problems.append(
             DefinitionProblem(
                 about_definition(),
-                msg(
-                    "survey.def_unknown_keys",
-                    keys=", ".join(unknown),
-                    expected=", ".join(f.name for f in attrs.fields(SurveyDefinition)),
-                ),
+                msg("survey.def_unknown_keys", keys=", ".join(unknown), expected=", ".join(keys)),
                 location,
             )
         )
         head = {k: v for k, v in head.items() if k in known}
     for key in _HEAD_REQUIRED:
-        if key not in head:
-            problems.append(
-                DefinitionProblem(
-                    about_definition(), msg("survey.def_missing_key", key=key), location
-                )
-            )
+        given = head.get(key)
+        if key not in head or (isinstance(given, str) and not given.strip()):
+            said = "survey.def_missing_key" if key not in head else "survey.def_empty_key"
+            problems.append(DefinitionProblem(about_definition(), msg(said, key=key), location))
     policy = Policy()
     if "policy" in head:
         policy = (
@@ -314,7 +356,7 @@ def definition_from_document(
             )
             if value is not None:
                 scalars[field.name] = value
-    identity = str(scalars.get("id", document.get("id", location or "?")))
+    identity = _identity(scalars.get("id", document.get("id")), location)
     if problems:
         raise SurveyDefinitionError(identity, problems)
     definition = SurveyDefinition(
@@ -324,15 +366,24 @@ def definition_from_document(
         leaves=sections["leaves"],
         not_answers=sections["not_answers"] if "not_answers" in document else default_not_answers(),
         policy=policy,
+        file=location,
         **scalars,
     )
     if check:
         found = check_definition(definition)
         if found:
             raise SurveyDefinitionError(
-                definition.id, [attrs.evolve(p, location=location) for p in found]
+                _identity(definition.id, location),
+                [attrs.evolve(p, location=location) for p in found],
             )
     return definition
+
+
+def _identity(given: object, location: str) -> str:
+    """What heads a definition's problems: its id, else its file (an empty id is no name)."""
+    if isinstance(given, str | int) and not isinstance(given, bool) and str(given).strip():
+        return str(given)
+    return location or "?"
 
 
 def read_definition(path: str | Path, *, check: bool = True) -> SurveyDefinition:

@@ -15,6 +15,7 @@ from parindex.survey.definition import read_definition
 from parindex.survey.installed import get_survey, surveys_for_pack
 from parindex.survey.model import SurveyDefinition, SurveyKind
 from parindex.survey.points import SurveyPoints
+from parindex.survey.problems import DefinitionProblem, SurveyDefinitionError, about_definition
 from parindex.survey.readers import read_answers
 
 if TYPE_CHECKING:
@@ -57,9 +58,9 @@ def survey_definition_for(
     else:
         chosen = definition
     if chosen.pack != compiled.pack.id:
-        raise ParIndexError(
-            msg("survey.pack_mismatch", pack=Found(chosen.pack), given=Found(compiled.pack.id))
-        )
+        found = msg("survey.pack_mismatch", pack=Found(chosen.pack), given=Found(compiled.pack.id))
+        problem = DefinitionProblem(about_definition(), found, chosen.file)
+        raise SurveyDefinitionError(chosen.id, [problem])
     return chosen
 
 

@@ -221,6 +221,8 @@ class SurveyDefinition:
     description: str = ""
     #: Where the questionnaire comes from (a decision, a plan), or why it is a draft.
     source: str = ""
+    #: The file it was read from, which locates its problems (not a key of the file).
+    file: str = attrs.field(default="", eq=False, repr=False, kw_only=True)
 
     def group(self, group_id: str) -> RespondentGroup:
         for group in self.groups:

@@ -33,7 +33,7 @@ from parindex.survey.model import (
     SurveyKind,
 )
 from parindex.survey.multi import MaskArray, popcount
-from parindex.survey.problems import SurveyDefinitionError
+from parindex.survey.problems import SurveyDefinitionError, located
 from parindex.survey.validation import (
     check_against_pack,
     check_definition,
@@ -218,7 +218,7 @@ def plan_survey(definition: SurveyDefinition, pack: Pack | None = None) -> Surve
     if not problems:
         problems = check_against_pack(definition, pack)
     if problems:
-        raise SurveyDefinitionError(definition.id, problems)
+        raise SurveyDefinitionError(definition.id, [located(p, definition) for p in problems])
     bound = pack if definition.kind is SurveyKind.PAR_INDEX else None
     decimals = bound.point_decimals if bound is not None else definition.point_decimals
     leaves = tuple(_leaf_plan(definition, leaf, bound, decimals) for leaf in definition.leaves)

@@ -8,6 +8,7 @@ import attrs
 
 from parindex.errors import MESSAGE_LIMIT, ParIndexError
 from parindex.messages import Found, Message, msg, render, text
+from parindex.survey.model import SurveyDefinition
 
 #: The line above the problems of answer files (an InputError's heading).
 ANSWER_PROBLEMS = "survey.answer_problems"
@@ -46,6 +47,13 @@ class SurveyDefinitionError(ParIndexError):
         more = len(lines) - MESSAGE_LIMIT
         tail = "\n  " + text("core.and_more", lang, count=more) if more > 0 else ""
         return f"{super().render(lang)}\n{shown}{tail}"
+
+
+def located(problem: DefinitionProblem, definition: SurveyDefinition) -> DefinitionProblem:
+    """``problem`` headed by the definition's file, where it came from one."""
+    if problem.location or not definition.file:
+        return problem
+    return attrs.evolve(problem, location=definition.file)
 
 
 def about_definition() -> Message:

@@ -317,7 +317,7 @@ def check_definition(definition: SurveyDefinition) -> list[DefinitionProblem]:
 
     head: list[Message] = []
     if not definition.id.strip():
-        head.append(msg("survey.def_missing_key", key="id"))
+        head.append(msg("survey.def_empty_key", key="id"))
     if definition.kind is SurveyKind.PAR_INDEX and not definition.pack:
         head.append(msg("survey.par_needs_pack"))
     if not 0 <= definition.point_decimals <= 6:
