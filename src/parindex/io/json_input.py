@@ -89,11 +89,10 @@ def _pairs_hook(seen: list[bool]) -> Callable[[list[tuple[str, Any]]], dict[str,
 def _path(place: object, code: object) -> str:
     """A value's JSON path from its run's place (the path itself, or (unit, block)) and
     its criterion code."""
-    if isinstance(place, str):
-        return place
-    assert isinstance(place, tuple)
-    base, block = place
-    return f"{base}.{block}{_key_path('', str(code))}"
+    if isinstance(place, tuple):
+        base, block = place
+        return f"{base}.{block}{_key_path('', str(code))}"
+    return str(place)
 
 
 def _key_path(base: str, key: str) -> str:
