@@ -250,3 +250,68 @@ def test_long_csv_problems_point_at_the_faulty_column(
         "d.csv, ô F10; đơn vị “XA-01”: tên hoặc nhóm của đơn vị khác với ở d.csv, ô F2",
     ):
         assert expected in err, (expected, err)
+
+
+# --- 6. -o names ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["KQ.XLSX", "kq.csv.xlsx", "k q.xlsx", "kết quả.xlsx", "a" * 250 + ".xlsx", "ế" * 83 + ".xlsx"],
+)
+def test_output_names_a_file_system_takes_are_written(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert len(name.encode()) <= 255
+    code, _, err = run(["score", "synthetic-commune", DON_VI, "-o", name, "-q"], capsys)
+    assert code == 0, err  # a 250-byte name was 'file name too long': the temporary's
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("kq", "không ghi được kq: tên tệp chưa có phần mở rộng (dùng một trong: .xlsx, .csv"),
+        ("a.csv/b.xlsx", "không ghi được a.csv/b.xlsx: a.csv là một tệp, không phải thư mục"),
+        ("a.csv/c/b.xlsx", "a.csv là một tệp, không phải thư mục"),
+        ("-", "-o - (ghi ra màn hình) không được hỗ trợ"),
+        ("x/b.xlsx", "không ghi được x/b.xlsx: thư mục x không tồn tại"),
+    ],
+)
+def test_output_names_that_cannot_be_written_say_why(
+    name: str,
+    expected: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.csv").write_text("unit,code,value\n", encoding="utf-8")
+    code, out, err = run(["score", "synthetic-commune", DON_VI, "-o", name, "-q"], capsys)
+    assert code == 2 and expected in err, err
+    assert out == "" and sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
+# --- 6. surveys: all "Không biết", nobody scored -------------------------------------------
+
+
+def test_a_respondent_answering_dont_know_throughout_is_counted_not_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = tmp_path / "tra-loi.csv"
+    answers.write_text(
+        "mã phiếu,mã đơn vị,nhóm,Q1,Q2\n"
+        "R1,XA-01,nguoi-dan,Không biết,Không biết\n"
+        "R2,XA-01,can-bo,kb,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(["survey", "aggregate", str(SURVEY), str(answers)], capsys)
+    assert code == 0, err
+    assert "1 đơn vị, 2 phiếu" in out
+    # no unit has points: the mean is not 0,00 but nothing
+    line = next(row for row in out.splitlines() if row.startswith("8.1.1"))
+    assert line.rstrip().endswith("—") and "0,00" not in line, out
+    answers.write_text("mã phiếu,mã đơn vị,nhóm,Q1,Q2\nR1,XA-01,nguoi-dan,,\n", encoding="utf-8")
+    code, _, err = run(["survey", "aggregate", str(SURVEY), str(answers)], capsys)
+    assert code == 2 and "phiếu “R1” không có câu trả lời hợp lệ nào" in err  # blank: refused

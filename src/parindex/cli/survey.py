@@ -437,7 +437,7 @@ def leaf_summary(survey: SurveyPoints, lang: str) -> tuple[list[str], list[list[
                 int(kept.sum()),
                 int(leaf.excluded.sum()),
                 int(leaf.valid.sum()),
-                format_decimal(mean.scaleb(-survey.point_decimals), 2, lang),
+                format_decimal(mean.scaleb(-survey.point_decimals), 2, lang) if kept.any() else "—",
             ]
         )
     headers = [

@@ -61,6 +61,20 @@ def _sync_folder(folder: Path) -> None:
             os.close(directory)
 
 
+#: Bytes of a file name most file systems allow (ext4, NTFS in UTF-16 units, APFS).
+NAME_BYTES = 255
+
+
+def _temp_prefix(final: Path) -> str:
+    """The temporary file's prefix, ``.NAME.``, with NAME shortened (whole characters)
+    so that the temporary name fits wherever ``final``'s own name does: a 255-byte
+    output name was refused as too long because of the temporary's additions."""
+    # mkstemp adds 8 random characters; the suffix is ".tmp" and the extension.
+    room = NAME_BYTES - len(f"..{'x' * 8}.tmp{final.suffix}".encode())
+    name = final.name.encode()[: max(room, 1)].decode("utf-8", "ignore")
+    return f".{name}."
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target`` atomically.
@@ -74,7 +88,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     folder = final.parent
     try:
         handle, name = tempfile.mkstemp(
-            dir=folder, prefix=f".{final.name}.", suffix=f".tmp{final.suffix}"
+            dir=folder, prefix=_temp_prefix(final), suffix=f".tmp{final.suffix}"
         )
     except OSError as exc:
         raise _failed(target, exc) from exc

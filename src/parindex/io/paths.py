@@ -131,17 +131,24 @@ def check_output(
     or not writable, it is the same file as one of ``inputs`` (or a file directly
     inside an input folder), or it is an entry workbook that holds entries.
     """
+    if str(output) == "-":  # the Unix "standard output": outputs are files (--json prints)
+        raise ParIndexError("output.stdout", kinds=list(kinds))
     path = Path(output)
     suffix = path.suffix.lower()
     if path.is_dir():
         raise ParIndexError("output.is_folder", path=str(path))
+    if kinds and not suffix:
+        raise ParIndexError("output.no_extension", path=str(path), kinds=list(kinds))
     if kinds and suffix not in kinds:
         raise ParIndexError(
-            "output.unknown_extension", path=str(path), found=suffix or "—", kinds=list(kinds)
+            "output.unknown_extension", path=str(path), found=suffix, kinds=list(kinds)
         )
     real = Path(os.path.realpath(path))
     folder = real.parent
     if not folder.is_dir():
+        through = next((p for p in path.parents if p.exists()), None)
+        if through is not None and not through.is_dir():  # "a.csv/b.xlsx"
+            raise ParIndexError("output.folder_is_file", path=str(path), folder=str(through))
         raise ParIndexError("output.no_folder", path=str(path), folder=str(path.parent))
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ParIndexError("output.folder_not_writable", path=str(path), folder=str(folder))

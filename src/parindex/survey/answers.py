@@ -470,7 +470,9 @@ def build_answers(
                 )
                 bad[:] = True
                 break
-        empty = ~(codes >= 0).any(axis=0) & ~bad
+        # A questionnaire left blank is refused; one answered "Không biết" throughout is
+        # a respondent like any other (its not-answers are excluded and counted).
+        empty = ~(codes != BLANK).any(axis=0) & ~bad
         for empty_index in np.flatnonzero(empty).tolist():
             problem(
                 empty_index,
