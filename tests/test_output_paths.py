@@ -156,7 +156,7 @@ def test_filled_batch_workbook_and_other_workbooks(commune: CompiledPack, tmp_pa
         ("missing/r.csv", "thư mục"),
         ("folder", "đó là một thư mục"),
         ("r.txt", "phần mở rộng “.txt”"),
-        ("in.csv/r.csv", "không tồn tại"),
+        ("in.csv/r.csv", "in.csv là một tệp, không phải thư mục"),
     ],
 )
 def test_bad_outputs_are_reported_before_reading(
