@@ -33,7 +33,7 @@ import math
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 
@@ -276,9 +276,13 @@ def _bad_character(text: str) -> tuple[int, str] | None:
     return None
 
 
-def check_text(text: str, *, what: str = "name", limit: int = MAX_NAME_CHARS) -> str:
+TextField = Literal["id", "name", "group", "title", "label", "set_label", "evidence", "note", "gap"]
+
+
+def check_text(text: str, *, what: TextField, limit: int = MAX_NAME_CHARS) -> str:
     """NFC text for a name or title; refuses control characters, lone surrogates, and
-    text longer than ``limit`` (``what`` is a catalogue key: id, name, title, label)."""
+    text longer than ``limit``. ``what`` names the field the text was given as (the
+    message says "the group ... holds an invalid character", not "the name ...")."""
     bad = _bad_character(text)
     if bad is not None:
         position, ch = bad

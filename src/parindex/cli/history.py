@@ -80,11 +80,14 @@ def _target(args: argparse.Namespace) -> str:
     return str(args.store or os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> HistoryStore:
-    """The store named by ``--store`` (or the default); only ``create`` may make one."""
+def _open(
+    args: argparse.Namespace, *, create: bool = False, read_only: bool = False
+) -> HistoryStore:
+    """The store named by ``--store`` (or the default); only ``create`` may make one;
+    ``read_only`` commands read a store they may not write."""
     from parindex.history.store import HistoryStore
 
-    store = HistoryStore.open(_target(args), create=create)
+    store = HistoryStore.open(_target(args), create=create, read_only=read_only)
     if store.created:
         note(args, text("history.created", store=store.location))
     return store
@@ -233,7 +236,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from parindex.history.records import origin_named
 
-    with _open(args) as store:
+    with _open(args, read_only=True) as store:
         counts = store.unit_counts()
         rows = [
             (
@@ -309,7 +312,7 @@ def cmd_yoy(args: argparse.Namespace) -> int:
     from parindex.history.yoy import FINAL, Aggregate, year_over_year
 
     lang = args.lang
-    with _open(args) as store:
+    with _open(args, read_only=True) as store:
         report = year_over_year(
             store,
             args.pack,
@@ -394,7 +397,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
     plan = read_plan(args.plan)
     years = _parse_years(args.years)
-    with _open(args) as store:
+    with _open(args, read_only=True) as store:
         checks = check_targets(store, plan, years=years, mappings=_mappings(args.mapping))
     print(plan.title + (f"\n{plan.source}" if plan.source else ""))
     rows = [

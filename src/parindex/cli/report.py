@@ -91,7 +91,7 @@ def _previous(args: argparse.Namespace, results: Results) -> PreviousYear | None
         return None
     if args.year is None:
         raise ParIndexError("report.previous_needs_year")
-    with HistoryStore.open(args.previous) as store:  # refuses a missing store
+    with HistoryStore.open(args.previous, read_only=True) as store:  # refuses a missing store
         return compare_with_store(
             results,
             store,

@@ -96,6 +96,27 @@ def connect_existing(path: Path, timeout: float, *, read_only: bool = False) -> 
     return sqlite3.connect(uri + mode, uri=True, timeout=timeout, isolation_level=None)
 
 
+def writable(path: Path) -> bool:
+    """Whether this process may write the store and the folder its side files go in."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def connect_unwritable(path: Path) -> sqlite3.Connection:
+    """A reading connection to a store this process may not write.
+
+    SQLite reads a WAL store only by writing its shared-memory file beside it, which
+    a read-only folder forbids; the file is read as it stands instead (immutable).
+    That is the whole store only when no write-ahead log is left beside it: a log
+    holding changes is refused, never read past.
+    """
+    log = Path(f"{path}-wal")
+    with contextlib.suppress(FileNotFoundError):
+        if log.stat().st_size > 0:
+            raise ParIndexError("history.store_read_only_log", store=str(path), log=str(log))
+    return connect_existing(path, 0, read_only=True)
+
+
 def create_new(path: Path, initialise: Callable[[sqlite3.Connection], None]) -> bool:
     """Build a store at ``path`` unless something is there; True if this call made it.
 

@@ -148,6 +148,7 @@ class HistoryStore:
         create: bool = False,
         timeout: float = DEFAULT_TIMEOUT,
         check: bool = True,
+        read_only: bool = False,
     ) -> HistoryStore:
         """Open the store at a SQLite path (``sqlite:///path``, ``:memory:``) or a
         ``postgresql://`` URL.
@@ -157,7 +158,9 @@ class HistoryStore:
         or database that is not a parindex store is refused and left untouched.
         Writers wait up to ``timeout`` seconds for each other. ``check`` runs
         SQLite's structural check on an existing file (about 4 ms per MB), so a
-        damaged store is refused instead of answering wrongly.
+        damaged store is refused instead of answering wrongly. ``read_only``: the
+        caller only reads, so a SQLite store the user may not write (file or folder
+        read-only) is still read.
         """
         text = str(target)
         if _is_postgres(text):
@@ -167,10 +170,12 @@ class HistoryStore:
             connection = sqlite3.connect(":memory:", isolation_level=None)
             _initialise_sqlite(connection)
             return cls(connection, "sqlite", location=path, created=True, timeout=timeout)
-        return cls._open_sqlite(Path(path), create, timeout, check)
+        return cls._open_sqlite(Path(path), create, timeout, check, read_only)
 
     @classmethod
-    def _open_sqlite(cls, path: Path, create: bool, timeout: float, check: bool) -> HistoryStore:
+    def _open_sqlite(
+        cls, path: Path, create: bool, timeout: float, check: bool, read_only: bool = False
+    ) -> HistoryStore:
         header = sqlite_file.read_header(path)
         created = False
         if header is None:
@@ -191,7 +196,10 @@ class HistoryStore:
                 supported=STORE_VERSION,
             )
         try:
-            connection = sqlite_file.connect_existing(path, timeout)
+            if read_only and not sqlite_file.writable(path):
+                connection = sqlite_file.connect_unwritable(path)
+            else:
+                connection = sqlite_file.connect_existing(path, timeout)
             connection.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise _sqlite_problem(exc, str(path), timeout) from None

@@ -28,7 +28,13 @@ import attrs
 import cattrs
 
 from parindex.errors import InputError, Location, PackError, ParIndexError, Severity, Violation
-from parindex.grammar import EntryError, check_text, clean_text, number_from_value
+from parindex.grammar import (
+    EntryError,
+    TextField,
+    check_text,
+    clean_text,
+    number_from_value,
+)
 from parindex.io import text_encoding
 from parindex.io.cells import column_letter
 from parindex.io.info_rows import read_info
@@ -291,7 +297,7 @@ def _number(raw: object) -> Decimal:
     return number_from_value(raw)
 
 
-def _text(what: str) -> Callable[[object], str]:
+def _text(what: TextField) -> Callable[[object], str]:
     def read(raw: object) -> str:
         return check_text(clean_text(raw), what=what, limit=5000)
 
@@ -403,8 +409,9 @@ def _node_entry(
         value = problems.read(row, key, code, _number)
         if value is not None:
             entry[key] = value
-    for key in ("gap", "note"):
-        value = problems.read(row, key, code, _text("title"))
+    texts: tuple[TextField, ...] = ("gap", "note")
+    for key in texts:
+        value = problems.read(row, key, code, _text(key))
         if value:
             entry[key] = value
     provenance = _provenances(row, code, problems)

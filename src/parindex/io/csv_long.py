@@ -537,7 +537,7 @@ def _annotate(
             try:
                 texts[name] = grammar.check_text(
                     grammar.clean_text(coded[name][index]),
-                    what="note",
+                    what=name,
                     limit=grammar.MAX_NOTE_CHARS,
                 )
             except grammar.EntryError as exc:
@@ -597,14 +597,19 @@ def _register_units(
             return Location(file, row=row, column=column_letter(position[name]))
 
         texts: dict[str, str] = {}
-        for key, found_code in (("name", name_code), ("group", group_code)):
+        fields: tuple[tuple[grammar.TextField, int | None], ...] = (
+            ("name", name_code),
+            ("group", group_code),
+        )
+        for key, found_code in fields:
             try:
                 given = coded_details[key].distinct[found_code] if found_code is not None else ""
-                texts[key] = _text(given)
+                texts[key] = _text(given, key)
             except grammar.EntryError as exc:
+                # reported here; the unit stays known, so its entries are not refused
+                # again as entries of an unknown unit
                 out.problems.append(InputProblem(exc.message, unit_id, location=cell(key)))
-        if len(texts) < 2:
-            continue
+                texts[key] = ""
         name, group = texts["name"], texts["group"]
         known = out.units.get(unit_id)
         candidate = Unit(unit_id, name, group)
@@ -633,8 +638,8 @@ def _register_units(
             )
 
 
-def _text(raw: object) -> str:
-    return grammar.check_text(grammar.clean_text(raw), what="name") if raw else ""
+def _text(raw: object, what: grammar.TextField) -> str:
+    return grammar.check_text(grammar.clean_text(raw), what=what) if raw else ""
 
 
 def read_long_csv(

@@ -155,7 +155,7 @@ class _Walker:
                 )
         return value
 
-    def text(self, value: object, path: str, what: str) -> str | None:
+    def text(self, value: object, path: str, what: grammar.TextField) -> str | None:
         if not isinstance(value, str):
             self.wrong_kind(path, value, msg("json.text_expected"))
             return None
@@ -296,7 +296,7 @@ def _read_unit(
         walker.problem(f"{base}.id", exc.message)
         return
     name = walker.text(entry.get("name", ""), f"{base}.name", "name") or ""
-    group = walker.text(entry.get("group", ""), f"{base}.group", "name") or ""
+    group = walker.text(entry.get("group", ""), f"{base}.group", "group") or ""
     listed = Location(walker.out.source, path=base)
     if not walker.out.add_unit(Unit(unit_id, name, group), listed):
         return

@@ -244,9 +244,11 @@ class _Sheet:
             self.problem(exc.message, row=row, column=column)
             return None
 
-    def name_text(self, raw: object, row: int, column: int) -> str:
+    def name_text(
+        self, raw: object, row: int, column: int, what: grammar.TextField = "name"
+    ) -> str:
         try:
-            return grammar.check_text(_text(raw), what="name")
+            return grammar.check_text(_text(raw), what=what)
         except grammar.EntryError as exc:
             self.problem(exc.message, row=row, column=column)
             return ""
@@ -262,7 +264,7 @@ class _Sheet:
             try:
                 texts[key] = grammar.check_text(
                     grammar.clean_text(_cell(row, columns[key])),
-                    what="note",
+                    what=key,
                     limit=grammar.MAX_NOTE_CHARS,
                 )
             except grammar.EntryError as exc:
@@ -298,7 +300,9 @@ def _read_unit(compiled: CompiledPack, sheet: _Sheet, header_row: int) -> None:
     if unit_id is None:
         return
     name = sheet.name_text(found.get("name", (None, 0))[0], found.get("name", (None, 0))[1], 1)
-    group = sheet.name_text(found.get("group", (None, 0))[0], found.get("group", (None, 0))[1], 1)
+    group = sheet.name_text(
+        found.get("group", (None, 0))[0], found.get("group", (None, 0))[1], 1, "group"
+    )
     sheet.out.add_unit(Unit(unit_id, name, group), sheet.at(unit_row, 1))
 
     if len(rows) < header_row:
@@ -517,7 +521,7 @@ def _read_batch(
             else ""
         )
         group = (
-            sheet.name_text(_cell(row, fixed["group"]), number, fixed["group"])
+            sheet.name_text(_cell(row, fixed["group"]), number, fixed["group"], "group")
             if "group" in fixed
             else ""
         )

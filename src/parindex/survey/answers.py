@@ -299,6 +299,15 @@ def build_answers(
     )
     for table in tables:
         n = len(table.rows)
+        if n == 0:  # a header and nothing under it: refused, like an empty scoring input
+            problems.append(
+                InputProblem(
+                    msg("survey.no_questionnaires"),
+                    location=Location(table.file, table.sheet, 2),
+                    expected=msg("survey.expected_questionnaires"),
+                )
+            )
+            continue
         masks: dict[int, MaskArray] = {}
         bad = np.zeros(n, dtype=bool)
         ids: list[str] = [""] * n
