@@ -252,8 +252,11 @@ def is_not_applicable(raw: object) -> bool:
     return isinstance(raw, str) and label_key(raw) in NOT_APPLICABLE_LABELS
 
 
-def flag_from_value(raw: object) -> bool:
-    """A yes/no mark: empty is no; x, 1, có, yes, true, kps are yes; 0, không, no are no."""
+def flag_from_value(
+    raw: object, *, yes: frozenset[str] = FLAG_TRUE, no: frozenset[str] = FLAG_FALSE
+) -> bool:
+    """A yes/no mark: empty is no; x, 1, có, yes, true, kps are yes; 0, không, no are no
+    (``yes``/``no``: the words of a mark that means something narrower, e.g. a tick)."""
     if raw is None or raw is False or (isinstance(raw, np.bool_) and not raw):
         return False
     if raw is True or (isinstance(raw, np.bool_) and raw):
@@ -261,9 +264,9 @@ def flag_from_value(raw: object) -> bool:
     if isinstance(raw, int | float | Decimal) and raw in (0, 1):
         return bool(raw)
     key = label_key(clean_text(raw))
-    if not key or key in FLAG_FALSE:
+    if not key or key in no:
         return False
-    if key in FLAG_TRUE:
+    if key in yes:
         return True
     raise _refuse("not_a_flag", raw)
 

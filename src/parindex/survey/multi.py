@@ -12,12 +12,19 @@ option or an unreadable tick is refused and located by the reader.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
-from parindex.grammar import FLAG_FALSE, FLAG_TRUE, NOT_APPLICABLE_LABELS, clean_text, label_key
+from parindex.grammar import (
+    FLAG_FALSE,
+    FLAG_TRUE,
+    NOT_APPLICABLE_LABELS,
+    EntryError,
+    clean_text,
+    flag_from_value,
+    label_key,
+)
 from parindex.messages import Found, Message, msg
 from parindex.survey.model import Scale
 
@@ -44,18 +51,10 @@ def popcount(masks: MaskArray) -> npt.NDArray[np.int64]:
 
 def read_tick(raw: object) -> bool | Message:
     """A cell of a tick column: True for x/1/có, False for 0/không or empty, else why not."""
-    if raw is None or raw is False or (isinstance(raw, np.bool_) and not raw):
-        return False
-    if raw is True or (isinstance(raw, np.bool_) and raw):
-        return True
-    if isinstance(raw, int | float | Decimal) and raw in (0, 1):
-        return bool(raw)
-    key = label_key(clean_text(raw))
-    if not key or key in TICK_FALSE:
-        return False
-    if key in TICK_TRUE:
-        return True
-    return msg("survey.multi_bad_tick", found=Found(raw))
+    try:
+        return flag_from_value(raw, yes=TICK_TRUE, no=TICK_FALSE)
+    except EntryError:
+        return msg("survey.multi_bad_tick", found=Found(raw))
 
 
 class MultiCells:
