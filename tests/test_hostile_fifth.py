@@ -4,16 +4,23 @@ corners a careless or hostile user reaches."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
+from openpyxl.utils import range_boundaries
 
 from parindex.cli import main
 
@@ -201,3 +208,311 @@ def test_outputs_into_a_folder_the_user_may_not_write_leave_nothing(
     assert sorted(p.name for p in shared_folder.iterdir()) == sorted(
         [*(n for n, *_ in before), "kq.csv"]
     )
+
+
+# --- 1. the paper-entry workbook filled as an official would ------------------------------
+
+
+def _template(tmp_path: Path, survey: str, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "nhap.xlsx"
+    assert run(["survey", "template", survey, "-o", str(path), "-q"], capsys)[0] == 0
+    return path
+
+
+def _drop_downs(book: openpyxl.Workbook) -> dict[int, list[str]]:
+    """Each answer column's drop-down values, as the template's validations list them."""
+    sheet, lists = book["Phiếu"], book["lists"]
+    choices: dict[int, list[str]] = {}
+    for rule in sheet.data_validations.dataValidation:
+        first_column, first_row, _, last_row = range_boundaries(
+            str(rule.formula1).split("!")[1].replace("$", "")
+        )
+        values = [str(lists.cell(r, first_column).value) for r in range(first_row, last_row + 1)]
+        for cells in rule.sqref.ranges:
+            for column in range(cells.min_col, cells.max_col + 1):
+                choices[column] = values
+    return choices
+
+
+def test_the_entry_workbook_filled_with_its_drop_downs_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _template(tmp_path, "synthetic-commune-survey", capsys)
+    book = openpyxl.load_workbook(path)
+    choices = _drop_downs(book)
+    asked = {
+        str(row[0]): str(row[3])
+        for row in book["Câu hỏi"].iter_rows(min_row=2, values_only=True)
+        if row[0]
+    }
+    sheet = book["Phiếu"]
+    header = [cell.value for cell in sheet[1]]
+    groups = choices[3]
+    number = 0
+    for unit in ("XA-12", "XA-03"):
+        for g, group in enumerate(groups):
+            for k in range(4):
+                number += 1
+                row: list[object] = [f"P{number:03d}", unit, group]
+                for column in range(4, len(header) + 1):
+                    code = str(header[column - 1])
+                    if asked[code] != "mọi nhóm" and group not in asked[code]:
+                        row.append(None)  # not asked of this group: left empty
+                        continue
+                    options = choices[column][:-2]  # not "Không biết" / "Không trả lời"
+                    row.append(options[(number + column + g + k) % len(options)])
+                if number % 7 == 0:
+                    row[-1] = None  # a question left blank on paper
+                sheet.append(row)
+            sheet.append([])  # officials leave blank rows between bundles
+    book.save(path)
+    code, out, err = run(["survey", "aggregate", "synthetic-commune-survey", str(path)], capsys)
+    assert code == 0, err
+    assert f"2 đơn vị, {number} phiếu" in out, out
+    # the same units' other entries, their survey criteria left to the answers
+    entries = tmp_path / "don-vi.csv"
+    lines = LONG_CSV.read_text(encoding="utf-8").splitlines()
+    entries.write_text(
+        "\n".join(line for line in lines if line.split(",")[2][:2] != "8.") + "\n", "utf-8"
+    )
+    code, out, err = run(
+        ["score", "synthetic-commune", str(entries), "--survey", str(path), "-q"], capsys
+    )
+    assert code == 0, err
+    assert "XA-12" in out and "XA-03" in out
+
+
+NHIEU = str(EXAMPLES / "survey" / "nhieu-lua-chon.toml")
+TICKED = [
+    ["R1", "XA-01", "Người dân", "x", None, "X", None, None, None, "Có"],
+    ["R2", "XA-01", "nguoi-dan", None, " x ", None, None, None, None, "Không"],
+    ["R3", "XA-02", "Người dân", 1, None, None, None, None, None, "co"],
+    ["R4", "XA-02", "Người dân", None, None, None, None, "x", None, "Có"],
+]
+
+
+def _ticked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> openpyxl.Workbook:
+    book = openpyxl.load_workbook(_template(tmp_path, NHIEU, capsys))
+    for number, row in enumerate(TICKED):
+        book["Phiếu"].append(row)
+        if number == 1:
+            book["Phiếu"].append([])
+    return book
+
+
+def _aggregate(
+    book: openpyxl.Workbook, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    book.save(tmp_path / "nhap.xlsx")
+    return run(["survey", "aggregate", NHIEU, str(tmp_path / "nhap.xlsx")], capsys)
+
+
+def test_tick_columns_marked_x_and_extra_sheets_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = _ticked(tmp_path, capsys)
+    book.create_sheet("Ghi chép", 0).append(["ghi chú của cán bộ nhập phiếu"])
+    code, out, err = _aggregate(book, tmp_path, capsys)
+    assert code == 0 and "2 đơn vị, 4 phiếu" in out, err
+    line = next(row for row in out.splitlines() if row.startswith("XA-01"))
+    assert line.split() == ["XA-01", "2", "10,00", "0,00", "3,33"], out
+
+
+def test_a_renamed_answer_sheet_is_found_by_its_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Renamed, behind a sheet of notes: the sheet whose header names the respondent,
+    unit and group columns is read (it was the notes, refused for their header)."""
+    book = _ticked(tmp_path, capsys)
+    book["Phiếu"].title = "Phiếu xã A"
+    book.create_sheet("Ghi chép", 0).append(["ghi chú"])
+    code, out, err = _aggregate(book, tmp_path, capsys)
+    assert code == 0 and "2 đơn vị, 4 phiếu" in out, err
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda sheet: sheet.append(["R5"]),
+            [
+                "nhap.xlsx, trang tính “Phiếu”, ô B7: mã đơn vị: để trống",
+                "nhap.xlsx, trang tính “Phiếu”, ô C7: nhóm đối tượng để trống",
+            ],
+        ),
+        (
+            lambda sheet: sheet.append(["R5", "XA-01", "Người dân", "v", None, "✓"]),
+            [
+                "ô D7; đơn vị “XA-01”: phiếu “R5”, câu “K1”: “v” không phải dấu đánh dấu",
+                "ô F7; đơn vị “XA-01”: phiếu “R5”, câu “K1”: “✓” không phải dấu đánh dấu",
+            ],
+        ),
+        (
+            lambda sheet: sheet.append(["R5", "XA-01", "Người dân", "x", *[None] * 3, "x"]),
+            ["ô H7; đơn vị “XA-01”: phiếu “R5”, câu “K1”: “Không biết” là câu trả lời không tính"],
+        ),
+        (
+            lambda sheet: sheet.cell(1, 10, "Câu 2"),
+            ["nhap.xlsx, trang tính “Phiếu”, ô J1: cột “Câu 2” không phải mã phiếu"],
+        ),
+        (
+            lambda sheet: sheet.append(["R1", "XA-02", "Người dân", "x"]),
+            ["ô A7; đơn vị “XA-02”: mã phiếu “R1” đã có (nhap.xlsx, trang tính “Phiếu”, ô A2)"],
+        ),
+    ],
+    ids=["only a respondent id", "other tick marks", "ticked with don't know", "header", "twice"],
+)
+def test_careless_edits_are_located(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[Any], object],
+    expected: list[str],
+) -> None:
+    book = _ticked(tmp_path, capsys)
+    edit(book["Phiếu"])
+    code, _, err = _aggregate(book, tmp_path, capsys)
+    assert code == 2
+    assert f"có {len(expected)} vấn đề" in err, err
+    for line in expected:
+        assert line in err, (line, err)
+
+
+# --- 2. a criteria table as an official edits it -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def criteria_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bang")
+    path = folder / "tieu-chi.xlsx"
+    assert main(["pack", "export", "synthetic-commune", "-o", str(path), "-q"]) == 0
+    return path
+
+
+def _edited(source: Path, tmp_path: Path, edit: Callable[[Any], object]) -> Path:
+    book = openpyxl.load_workbook(source)
+    edit(book)
+    path = tmp_path / "bang.xlsx"
+    book.save(path)
+    return path
+
+
+def _row(sheet: Any, code: str) -> int:
+    return next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
+
+
+def _import(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    return run(["pack", "import", str(path), "-o", str(path.with_suffix(".toml")), "-q"], capsys)
+
+
+def _same_pack(path: Path, reference: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _import(path, capsys)
+    assert code == 0, err
+    assert code == 0 and _import(reference, capsys)[0] == 0
+    assert path.with_suffix(".toml").read_text("utf-8") == reference.with_suffix(".toml").read_text(
+        "utf-8"
+    ).replace(reference.stem, path.stem)
+
+
+def _typed_numbers(book: Any) -> None:
+    sheet = book.worksheets[0]
+    sheet.cell(_row(sheet, "1.1.1"), 3).value = 1
+    sheet.cell(_row(sheet, "1.1.2"), 3).value = 0.5
+
+
+def _hidden_filtered_merged(book: Any) -> None:
+    sheet = book.worksheets[0]
+    sheet.row_dimensions[_row(sheet, "1.1.3")].hidden = True
+    sheet.column_dimensions["G"].hidden = True
+    sheet.auto_filter.ref = f"A1:O{sheet.max_row}"
+    area = _row(sheet, "2")
+    sheet.merge_cells(start_row=area, start_column=2, end_row=area, end_column=3)
+    book.create_sheet("Ghi chú").append(["ghi chú của người soạn"])
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_typed_numbers, _hidden_filtered_merged],
+    ids=["numbers typed", "hidden, filtered, merged, second sheet"],
+)
+def test_a_criteria_workbook_edited_harmlessly_reads_the_same(
+    criteria_workbook: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[Any], object],
+) -> None:
+    reference = tmp_path / "goc.xlsx"
+    shutil.copy(criteria_workbook, reference)
+    _same_pack(_edited(criteria_workbook, tmp_path, edit), reference, capsys)
+
+
+def _percent(book: Any) -> None:
+    cell = book.worksheets[0].cell(_row(book.worksheets[0], "1.1.2"), 3)
+    cell.value, cell.number_format = 0.005, "0.0%"
+
+
+def _date(book: Any) -> None:
+    cell = book.worksheets[0].cell(_row(book.worksheets[0], "1.1.2"), 3)
+    cell.value, cell.number_format = dt.datetime(2026, 1, 1), "d-mmm"
+
+
+def _formula(book: Any) -> None:
+    book.worksheets[0].cell(_row(book.worksheets[0], "1.1.1"), 3).value = "=0.5*2"
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (_percent, "ô C19): cột “điểm tối đa”: “0.5%” có dấu %"),
+        (_date, "ô C19): cột “điểm tối đa”: ngày hoặc giờ (“2026-01-01 00:00:00”)"),
+        (_formula, "ô C18): cột “điểm tối đa”: ô có công thức nhưng không lưu kết quả"),
+    ],
+    ids=["percentage", "date", "formula without its result"],
+)
+def test_a_criteria_workbook_cell_excel_changed_is_refused_at_the_cell(
+    criteria_workbook: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[Any], object],
+    expected: str,
+) -> None:
+    code, _, err = _import(_edited(criteria_workbook, tmp_path, edit), capsys)
+    assert code == 2
+    assert f"(bang.xlsx, trang tính “Tiêu chí”, {expected}" in err, err
+    # the cell is the fault: no "a leaf needs a maximum" follows from it
+    assert "cần điểm tối đa" not in err, err
+
+
+def test_a_formula_with_its_saved_result_is_read(
+    criteria_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _edited(criteria_workbook, tmp_path, _formula)
+    # the result a spreadsheet saves beside the formula (openpyxl writes none)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet], count = re.subn(
+        rb"(<c r=\"C18\"[^>]*>)<f>0.5\*2</f><v\s*/?>(</v>)?",
+        rb"\1<f>0.5*2</f><v>1</v>",
+        parts[sheet],
+    )
+    assert count == 1
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    reference = tmp_path / "goc.xlsx"
+    shutil.copy(criteria_workbook, reference)
+    _same_pack(path, reference, capsys)
+
+
+def test_a_criteria_csv_saved_with_semicolons_reads_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    comma = tmp_path / "goc.csv"
+    assert main(["pack", "export", "synthetic-commune", "-o", str(comma), "-q"]) == 0
+    with comma.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert any("," in cell for row in rows for cell in row)  # decimal commas, lists
+    semicolon = tmp_path / "bang.csv"
+    with semicolon.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows(rows)
+    _same_pack(semicolon, comma, capsys)

@@ -318,6 +318,8 @@ def identifier(raw: object, *, empty: str = "entry.id_empty") -> str:
     other ids, such as respondents, names its own)."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
+    if raw is None:  # an empty cell of a workbook
+        raise EntryError(msg(empty))
     if not isinstance(raw, str | int) or isinstance(raw, bool):
         raise EntryError(msg("entry.id_not_text", found=Found(raw)))
     text = str(raw)

@@ -58,6 +58,7 @@ from parindex.io.vocabulary import (
     read_choice,
     read_flag,
 )
+from parindex.io.xlsx_input import uncached_formulas
 from parindex.messages import LANGS, Found, Message, msg, text
 from parindex.model import NotApplicable, Pack
 from parindex.rules import Rule
@@ -104,6 +105,7 @@ class Table:
 def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
+        from openpyxl.utils.cell import coordinate_to_tuple
 
         try:  # a damaged part may show only when its rows are read (read-only mode)
             book = load_workbook(path, read_only=True, data_only=True)
@@ -116,11 +118,10 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
                 # openpyxl pads each row to the width the file claims: its real extent
                 # is checked first, and bounds what is read.
                 extent = check_sheet_extent(path, name) or (None, None)
+                uncached = {coordinate_to_tuple(cell) for cell in uncached_formulas(path, name)}
                 rows: list[list[object]] = [
-                    list(row)
-                    for row in sheet.iter_rows(
-                        max_row=extent[0] or None, max_col=extent[1] or None, values_only=True
-                    )
+                    [_as_shown(cell, uncached) for cell in row]
+                    for row in sheet.iter_rows(max_row=extent[0] or None, max_col=extent[1] or None)
                 ]
             finally:
                 book.close()
@@ -143,6 +144,33 @@ def _raw_rows(path: Path) -> tuple[list[list[object]], str]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)], ""
+
+
+@attrs.frozen
+class UncachedFormula:
+    """A cell holding a formula saved without its result (a file written by a program):
+    refused where it is read, never taken as empty."""
+
+    def __str__(self) -> str:
+        return "="
+
+
+def _as_shown(cell: Any, uncached: set[tuple[int, int]]) -> object:
+    """A workbook cell's value as the person typing it meant it: a number formatted as a
+    percentage is the text shown ("10%", refused where a number of points is read, never
+    taken as 0.1); a formula without a saved result is marked."""
+    value = cell.value
+    if value is None:
+        row, column = getattr(cell, "row", None), getattr(cell, "column", None)
+        return UncachedFormula() if (row, column) in uncached else None
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in str(getattr(cell, "number_format", ""))
+    ):
+        shown = (Decimal(repr(value)) * 100).normalize()
+        return f"{shown:f}%"
+    return value
 
 
 def _mangled(text: str) -> str | None:
@@ -284,6 +312,9 @@ class _CellProblems:
 
     def read(self, row: Row, key: str, code: str, reader: Callable[[object], Any]) -> Any:
         raw = row.values.get(key)
+        if isinstance(raw, UncachedFormula):
+            self.add(msg("authoring.formula_without_value"), row, key, code)
+            return None
         if raw is None or clean_text(raw) == "":
             return None
         try:

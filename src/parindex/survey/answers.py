@@ -387,10 +387,14 @@ def build_answers(
             if key in lookup.groups:
                 groups_here[index] = lookup.groups[key]
             else:
+                given = table.group[index]
+                blank = given is None or (isinstance(given, str) and not clean_text(given))
                 problem(
                     index,
                     column_of["group"],
-                    msg("survey.unknown_group", found=Found(table.group[index])),
+                    msg("survey.blank_group")
+                    if blank
+                    else msg("survey.unknown_group", found=Found(given)),
                     clean_text(table.unit[index]),
                     expected_groups,
                 )
@@ -526,7 +530,7 @@ def _unit_position(
     positions: dict[str, int],
 ) -> int | Message:
     try:
-        unit = identifier(raw)
+        unit = identifier(raw, empty="entry.blank")
     except EntryError as exc:
         return msg("survey.bad_unit", problem=exc.message)
     if known is None:

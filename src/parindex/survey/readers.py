@@ -447,8 +447,7 @@ def _workbook_sheets(definition: SurveyDefinition, path: Path) -> list[tuple[str
                         location=Location(path.name, META_SHEET),
                     )
                 )
-    visible = [name for name in names if name != META_SHEET]
-    sheet_name = DATA_SHEET if DATA_SHEET in names else visible[0] if visible else names[0]
+    sheet_name = DATA_SHEET if DATA_SHEET in names else _answer_sheet(book, names)
     formulas = xlsx_input.uncached_formulas(path, sheet_name)
     if formulas:
         cell = formulas[0]
@@ -465,6 +464,20 @@ def _workbook_sheets(definition: SurveyDefinition, path: Path) -> list[tuple[str
             )
         )
     return [(sheet_name, _sheet_rows(book, sheet_name))]
+
+
+def _answer_sheet(book: Any, names: list[str]) -> str:
+    """The sheet holding the answers when none is called "Phiếu" (renamed, or a workbook
+    of the user's own): the one sheet whose first row names the respondent, unit and
+    group columns, else the first sheet (its header's problems are then reported)."""
+    sheets = [name for name in names if name != META_SHEET] or names
+    found = []
+    for name in sheets:
+        rows = _sheet_rows(book, name)
+        head = {_ROLES.get(label_key(clean_text(cell))) for cell in rows[0]} if rows else set()
+        if {"respondent", "unit", "group"} <= head:
+            found.append(name)
+    return found[0] if len(found) == 1 else sheets[0]
 
 
 def _sheet_rows(book: Any, name: str) -> list[list[Any]]:
