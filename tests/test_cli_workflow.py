@@ -367,7 +367,14 @@ def test_lines_after_writing_are_notes_in_the_users_language(
     store = ["--store", str(tmp_path / "h.sqlite")]
     assert run(capsys, "history", "import", PACK, str(inputs["csv"]), "--year", "2024", *store, "-q") == (0, "", "")
     code, out, err = run(capsys, "history", "lineage", str(lineage), *store, "--lang", "en")
-    assert (code, out, err) == (0, "", f"recorded 1 new lineage event(s) of 1 in {lineage}\n")
+    # a and b have no 2024 result in the store: said, in the user's language
+    assert (code, out, err) == (
+        0,
+        "",
+        f"recorded 1 new lineage event(s) of 1 in {lineage}\n"
+        "note: the store holds no result of “a”, “b” yet (unit ids compare exactly; if "
+        "mistyped, year comparisons will report this id's results missing)\n",
+    )
 
 
 def _help_texts(lang: str) -> dict[tuple[str, str], str]:

@@ -32,6 +32,7 @@ from parindex.textable import format_table
 
 if TYPE_CHECKING:
     from parindex.history.importing import PreparedSets
+    from parindex.history.lineage import Lineage
     from parindex.history.mapping import VersionMapping
     from parindex.history.records import ResultsDocument
     from parindex.history.store import HistoryStore
@@ -267,11 +268,26 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     lineage = read_lineage(args.file)
     with _open(args) as store:
         added = store.add_lineage(lineage.events)
+        unheld = store.units_without_results(_expected_before(lineage, store.years()))
     note(
         args,
         text("history.recorded_events", added=added, total=len(lineage.events), file=args.file),
     )
+    if unheld:  # a typo shows now, not as a missing previous result in every comparison
+        note(args, text("history.event_units_unheld", units=[Found(u) for u in unheld]))
     return 0
+
+
+def _expected_before(lineage: Lineage, years: list[int]) -> list[str]:
+    """Predecessors that should have a result of the year before their event (the store
+    holds that year, and no earlier event made them): one with none is likely mistyped."""
+    made: set[str] = set()
+    expected: list[str] = []
+    for event in lineage.events:  # in date order
+        if event.year - 1 in years:
+            expected += [unit for unit in event.predecessors if unit not in made]
+        made.update(event.successors)
+    return expected
 
 
 def _mappings(paths: list[str]) -> list[VersionMapping]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from parindex.history.documents import (
     refuse_document,
 )
 from parindex.history.problems import SetProblem
-from parindex.messages import msg, text
+from parindex.messages import Found, Message, msg, text
 from parindex.serialization import structure_date
 
 
@@ -165,6 +165,93 @@ class Lineage:
         return Lineage((*self.events, *events))
 
 
+def conflicts(events: Sequence[LineageEvent]) -> list[tuple[int, Message]]:
+    """Events that cannot all be true, as (index of the later event, why), in date order.
+
+    Events of one date have no order, so on a date a unit is made by one event, is not
+    both made and a predecessor, and a renamed unit takes part in no other event (a
+    cycle "a → b, b → a", a unit both merged and renamed). A unit shared by several
+    mergers of a day is a unit divided among them, and allowed. Across dates a unit
+    gone in an event is no predecessor later unless an event brings it back, and a
+    unit an event made is not made again by another.
+    """
+    found: list[tuple[int, Message]] = []
+    order = sorted(range(len(events)), key=lambda i: events[i].date)
+    made_on: dict[tuple[dt.date, str], int] = {}
+    used_on: dict[tuple[dt.date, str], list[int]] = {}
+    gone: dict[str, int] = {}
+    made: dict[str, int] = {}
+
+    def clash(index: int, unit: str, first: int) -> None:
+        found.append(
+            (index, msg("history.event_same_day", unit=Found(unit), first=described(events[first])))
+        )
+
+    for index in order:
+        event = events[index]
+        renamed = event.kind is EventKind.RENAMED
+        for unit in event.successors:
+            key = (event.date, unit)
+            others = [i for i in used_on.get(key, []) if i != index]
+            if key in made_on or others:
+                clash(index, unit, made_on.get(key, others[0] if others else index))
+            made_on[key] = index
+        for unit in event.predecessors:
+            key = (event.date, unit)
+            earlier = used_on.setdefault(key, [])
+            if made_on.get(key, index) != index:
+                clash(index, unit, made_on[key])
+            elif earlier and (renamed or any(events[i].kind is EventKind.RENAMED for i in earlier)):
+                clash(index, unit, earlier[0])
+            earlier.append(index)
+            if unit in gone and events[gone[unit]].date < event.date:
+                found.append(
+                    (
+                        index,
+                        msg(
+                            "history.event_unit_gone",
+                            unit=Found(unit),
+                            first=described(events[gone[unit]]),
+                        ),
+                    )
+                )
+        for unit in event.successors:
+            if (
+                unit in made
+                and unit not in event.predecessors
+                and events[made[unit]].date < event.date
+            ):
+                found.append(
+                    (
+                        index,
+                        msg(
+                            "history.event_unit_made",
+                            unit=Found(unit),
+                            first=described(events[made[unit]]),
+                        ),
+                    )
+                )
+        for unit in event.predecessors:
+            if unit not in event.successors:
+                gone[unit] = index
+                made.pop(unit, None)
+        for unit in event.successors:
+            made[unit] = index
+            gone.pop(unit, None)
+    return found
+
+
+def described(event: LineageEvent) -> Message:
+    """The event in words ("sáp nhập 01/07/2025: a, b → ab"), rendered when shown."""
+    return msg(
+        "history.event_described",
+        kind=msg(f"history.kind_{event.kind.value}"),
+        date=f"{event.date:%d/%m/%Y}",
+        predecessors=", ".join(event.predecessors),
+        successors=", ".join(event.successors),
+    )
+
+
 def _converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
 
@@ -192,6 +279,12 @@ def lineage_from_document(document: Mapping[str, Any], origin: str = "") -> Line
         events = CONVERTER.structure(document.get("events", []), tuple[LineageEvent, ...])
     except cattrs.BaseValidationError as exc:
         raise refuse_document(exc, document, origin, prefix=("events",)) from None
+    found = conflicts(events)
+    if found:
+        raise DocumentError(
+            origin,
+            [SetProblem(document_place(origin, ("events", index)), why) for index, why in found],
+        )
     return Lineage(events)
 
 

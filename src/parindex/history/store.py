@@ -40,7 +40,7 @@ from parindex.history.importing import (
     set_key,
     set_problems,
 )
-from parindex.history.lineage import EventKind, Lineage, LineageEvent
+from parindex.history.lineage import EventKind, Lineage, LineageEvent, conflicts, described
 from parindex.history.problems import HistoryImportError, SetProblem, set_place
 from parindex.history.records import FigureRecord, Origin, ResultSetRecord, UnitRecord
 from parindex.history.schema import (
@@ -607,6 +607,16 @@ class HistoryStore:
             rows = self._execute("SELECT set_id, COUNT(*) FROM set_units GROUP BY set_id")
         return {int(set_id): int(count) for set_id, count in rows}
 
+    def units_without_results(self, units: Iterable[str]) -> list[str]:
+        """Those of ``units`` (in order) that no stored result set holds."""
+        wanted = list(dict.fromkeys(units))
+        if not wanted:
+            return []
+        with self._read():
+            rows = self._execute("SELECT DISTINCT unit FROM set_units")
+        held = {str(row[0]) for row in rows}
+        return [unit for unit in wanted if unit not in held]
+
     @staticmethod
     def _info(row: Sequence[Any]) -> ResultSetInfo:
         return ResultSetInfo(
@@ -670,8 +680,19 @@ class HistoryStore:
         """Record lineage events in one transaction (an identical event already stored is
         skipped); returns how many were new."""
         added = 0
+        events = list(events)
         with self._write():
-            stored = set(self.lineage().events)
+            known = self.lineage().events
+            stored = set(known)
+            new = [event for event in dict.fromkeys(events) if event not in stored]
+            for index, why in conflicts([*known, *new]):
+                if index >= len(known):  # what is stored was checked when it was added
+                    raise ParIndexError(
+                        "history.event_conflicts_store",
+                        store=self.location,
+                        event=described(new[index - len(known)]),
+                        problem=why,
+                    )
             for event in events:
                 if event in stored:
                     continue
