@@ -38,7 +38,7 @@ from parindex.history.documents import (
     refuse_document,
 )
 from parindex.history.problems import SetProblem
-from parindex.messages import Found, Message, msg, text
+from parindex.messages import Found, Message, msg, render
 from parindex.serialization import structure_date
 
 
@@ -92,13 +92,7 @@ class LineageEvent:
 
     def describe(self) -> str:
         """ "merged 01/07/2025: a, b → ab", in the reader's language."""
-        return text(
-            "history.event_described",
-            kind=msg(f"history.kind_{self.kind.value}"),
-            date=f"{self.date:%d/%m/%Y}",
-            predecessors=", ".join(self.predecessors),
-            successors=", ".join(self.successors),
-        )
+        return render(described(self))
 
 
 @attrs.frozen
@@ -182,9 +176,9 @@ def conflicts(events: Sequence[LineageEvent]) -> list[tuple[int, Message]]:
     gone: dict[str, int] = {}
     made: dict[str, int] = {}
 
-    def clash(index: int, unit: str, first: int) -> None:
+    def problem(index: int, code: str, unit: str, first: int) -> None:
         found.append(
-            (index, msg("history.event_same_day", unit=Found(unit), first=described(events[first])))
+            (index, msg(f"history.{code}", unit=Found(unit), first=described(events[first])))
         )
 
     for index in order:
@@ -194,43 +188,24 @@ def conflicts(events: Sequence[LineageEvent]) -> list[tuple[int, Message]]:
             key = (event.date, unit)
             others = [i for i in used_on.get(key, []) if i != index]
             if key in made_on or others:
-                clash(index, unit, made_on.get(key, others[0] if others else index))
+                problem(
+                    index, "event_same_day", unit, made_on.get(key, others[0] if others else index)
+                )
             made_on[key] = index
         for unit in event.predecessors:
             key = (event.date, unit)
             earlier = used_on.setdefault(key, [])
             if made_on.get(key, index) != index:
-                clash(index, unit, made_on[key])
+                problem(index, "event_same_day", unit, made_on[key])
             elif earlier and (renamed or any(events[i].kind is EventKind.RENAMED for i in earlier)):
-                clash(index, unit, earlier[0])
+                problem(index, "event_same_day", unit, earlier[0])
             earlier.append(index)
             if unit in gone and events[gone[unit]].date < event.date:
-                found.append(
-                    (
-                        index,
-                        msg(
-                            "history.event_unit_gone",
-                            unit=Found(unit),
-                            first=described(events[gone[unit]]),
-                        ),
-                    )
-                )
+                problem(index, "event_unit_gone", unit, gone[unit])
         for unit in event.successors:
-            if (
-                unit in made
-                and unit not in event.predecessors
-                and events[made[unit]].date < event.date
-            ):
-                found.append(
-                    (
-                        index,
-                        msg(
-                            "history.event_unit_made",
-                            unit=Found(unit),
-                            first=described(events[made[unit]]),
-                        ),
-                    )
-                )
+            made_before = unit in made and events[made[unit]].date < event.date
+            if made_before and unit not in event.predecessors:
+                problem(index, "event_unit_made", unit, made[unit])
         for unit in event.predecessors:
             if unit not in event.successors:
                 gone[unit] = index
