@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -108,24 +107,24 @@ def test_a_bad_character_names_its_field(
 
 
 def _as_nobody() -> list[str]:
-    """A command prefix running as the unprivileged user 65534, or skip with the reason."""
+    """A command prefix under which file permissions hold: none for an ordinary user; for
+    root, root without the capabilities that override them (a process as another user
+    could not read a checkout in a private folder, such as a fresh clone under mktemp)."""
     if os.geteuid() != 0:
-        pytest.skip("needs root to run a command as another user (permissions are enforced)")
+        return []
     if shutil.which("setpriv"):
-        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    if shutil.which("runuser"):
-        return ["runuser", "-u", "nobody", "--"]
-    pytest.skip("neither setpriv nor runuser is installed to run as another user")
+        return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+    pytest.skip("root, and setpriv (util-linux) is not installed to drop its file capabilities")
 
 
 @pytest.fixture
 def shared_folder() -> Iterator[Path]:
-    """A folder everyone may read (pytest's own temporary folders are root's alone)."""
+    """A folder that becomes read-only (mode 555) once the test has filled it."""
     folder = Path(tempfile.mkdtemp(prefix="parindex-ro-", dir="/tmp"))
     try:
-        folder.chmod(0o755)
         yield folder
     finally:
+        folder.chmod(0o755)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -153,7 +152,8 @@ def test_a_store_the_user_may_not_write_is_read_and_never_written(
     store = shared_folder / "kho.sqlite"
     argv = ["history", "import", "synthetic-commune", DON_VI, "--year", "2024"]
     assert run([*argv, "--store", str(store), "-q"], capsys)[0] == 0
-    store.chmod(0o644)
+    store.chmod(0o444)
+    shared_folder.chmod(0o555)
     before = _listing(shared_folder)
     # reading commands read it (SQLite alone would need to write beside a WAL store)
     listed = _parindex(nobody, "history", "list", "--store", str(store))
@@ -187,6 +187,7 @@ def test_outputs_into_a_folder_the_user_may_not_write_leave_nothing(
     shared_folder: Path,
 ) -> None:
     nobody = _as_nobody()
+    shared_folder.chmod(0o555)
     before = _listing(shared_folder)
     for name in ("kq.xlsx", "kq.csv", "kq.json"):
         target = shared_folder / name
@@ -199,10 +200,10 @@ def test_outputs_into_a_folder_the_user_may_not_write_leave_nothing(
     result = _parindex(nobody, "template", "synthetic-commune", "-o", str(template))
     assert result.returncode == 2 and "không có quyền ghi vào thư mục" in result.stderr
     # a read-only file in a folder the user may write: refused, left as it was
-    shared_folder.chmod(0o777 | stat.S_ISVTX)
+    shared_folder.chmod(0o755)
     kept = shared_folder / "kq.csv"
     kept.write_text("giữ nguyên\n", encoding="utf-8")
-    kept.chmod(0o644)
+    kept.chmod(0o444)
     result = _parindex(nobody, "score", "synthetic-commune", DON_VI, "-o", str(kept))
     assert result.returncode == 2 and f"không ghi được {kept}" in result.stderr, result.stderr
     assert kept.read_text(encoding="utf-8") == "giữ nguyên\n"
