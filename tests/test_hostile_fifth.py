@@ -649,3 +649,35 @@ def test_yoy_follows_a_divided_unit_and_a_unit_renamed_back(
     rows = {line.split()[0]: line for line in out.splitlines() if " Σ " in line}
     assert "XA-01" in rows["XA-12"] and "XA-02" in rows["XA-12"], out
     assert "đổi tên 01/03/2025: XA-03 → XA-33 | đổi tên 01/07/2025: XA-33 → XA-03" in rows["XA-03"]
+
+
+def _code_to_date(book: Any) -> None:
+    sheet = book.worksheets[0]
+    cell = sheet.cell(_row(sheet, "1.1"), 1)
+    cell.value, cell.number_format = dt.datetime(2026, 1, 1), "d-mmm"
+
+
+def _code_to_date_text(book: Any) -> None:
+    sheet = book.worksheets[0]
+    sheet.cell(_row(sheet, "1.1"), 1).value = "1-Jan"
+
+
+@pytest.mark.parametrize(
+    ("edit", "shown"),
+    [(_code_to_date, "2026-01-01"), (_code_to_date_text, "1-Jan")],
+    ids=["date cell", "date saved as text"],
+)
+def test_a_code_the_spreadsheet_turned_into_a_date_is_said_so_once(
+    criteria_workbook: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[Any], object],
+    shown: str,
+) -> None:
+    book = openpyxl.load_workbook(criteria_workbook)
+    row = _row(book.worksheets[0], "1.1")
+    code, _, err = _import(_edited(criteria_workbook, tmp_path, edit), capsys)
+    assert code == 2
+    assert f"ô A{row}): cột “mã”: mã tiêu chí đã bị bảng tính đổi thành ngày (“{shown}”)" in err, err
+    # its children (1.1.1, 1.1.2, …) are not each reported as lacking their parent
+    assert "chưa có mục cha" not in err, err

@@ -18,7 +18,9 @@ method given only in words (``phương pháp đánh giá``) is read by
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -467,6 +469,8 @@ class TableReading:
     methods: tuple[MethodRow, ...]
     #: (node code, column) of every cell that could not be read.
     failed: frozenset[tuple[str, str]] = frozenset()
+    #: Some rows' codes were turned into dates: their children's missing parent is that.
+    codes_lost: bool = False
 
 
 def table_document(
@@ -520,12 +524,19 @@ def table_document(
                     )
                 )
         head_places[_head_field(name)] = _OPTIONS.get(name, name)
-    codes = [row.text("code") for row in table.rows]
+    rows = []
+    for row in table.rows:
+        shown = _code_as_date(row.values.get("code"))
+        if shown is None:
+            rows.append(row)
+        else:  # the code is lost: set the row aside, saying how to type it again
+            problems.add(msg("authoring.code_is_date", found=Found(shown)), row, "code")
+    codes = [row.text("code") for row in rows]
     parents = {code.rpartition(".")[0] for code in codes}
     nodes = []
     places = []
     methods: list[MethodRow] = []
-    for row, code in zip(table.rows, codes, strict=True):
+    for row, code in zip(rows, codes, strict=True):
         nodes.append(_node_entry(row, kinds, code not in parents, problems, methods))
         places.append(table.at(row.number))
     return TableReading(
@@ -535,7 +546,25 @@ def table_document(
         tuple(table.problems) + tuple(problems.found),
         tuple(methods),
         frozenset(problems.failed),
+        codes_lost=len(rows) < len(table.rows),
     )
+
+
+#: A code a spreadsheet turned into a date and saved as text ("1-Jan", "01/01/2026").
+_DATE_TEXT = re.compile(
+    r"^\d{1,2}[-/ ](?:\d{1,2}|[A-Za-z]{3,9})(?:[-/ ]\d{2,4})?$|^\d{4}-\d{2}-\d{2}( 00:00(:00)?)?$"
+)
+
+
+def _code_as_date(raw: object) -> str | None:
+    """How a code cell shows, when a spreadsheet has turned the code (1.1) into a date."""
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, str) and _DATE_TEXT.match(raw.strip()):
+        return raw.strip()
+    return None
 
 
 #: The command-line options that give (or override) an information row.
@@ -752,6 +781,7 @@ def lint_table(
         v
         for v in violations
         if not any((v.code, key) in reading.failed for key in _FOLLOW_UPS.get(v.check, ()))
+        and not (reading.codes_lost and v.check == "orphan")
     ]
     everything = problems + violations
     if any(v.severity is Severity.ERROR for v in everything):
