@@ -20,27 +20,10 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hostile_support import DON_VI, EXAMPLES, LONG_CSV, SURVEY, run
 from openpyxl.utils import range_boundaries
 
 from parindex.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "docs" / "examples"
-DON_VI = str(EXAMPLES / "don-vi")
-LONG_CSV = EXAMPLES / "don-vi-2025.csv"
-SURVEY = EXAMPLES / "survey" / "vi-du.toml"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exited:  # argparse's own refusals (usage errors)
-        code = int(exited.code or 0)
-    out, err = capsys.readouterr()
-    for leak in ("Traceback", "lỗi nội bộ", "internal error"):
-        assert leak not in err, err
-    return code, out, err
-
 
 # --- 4. an answers file with a header and no questionnaire is refused ------------------
 
@@ -678,6 +661,8 @@ def test_a_code_the_spreadsheet_turned_into_a_date_is_said_so_once(
     row = _row(book.worksheets[0], "1.1")
     code, _, err = _import(_edited(criteria_workbook, tmp_path, edit), capsys)
     assert code == 2
-    assert f"ô A{row}): cột “mã”: mã tiêu chí đã bị bảng tính đổi thành ngày (“{shown}”)" in err, err
+    assert f"ô A{row}): cột “mã”: mã tiêu chí đã bị bảng tính đổi thành ngày (“{shown}”)" in err, (
+        err
+    )
     # its children (1.1.1, 1.1.2, …) are not each reported as lacking their parent
     assert "chưa có mục cha" not in err, err

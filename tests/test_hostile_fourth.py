@@ -8,24 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hostile_support import DON_VI, SURVEY, run
 
 from parindex.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "docs" / "examples"
-DON_VI = str(EXAMPLES / "don-vi")
-SURVEY = EXAMPLES / "survey" / "vi-du.toml"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exited:  # argparse's own refusals (usage errors)
-        code = int(exited.code or 0)
-    out, err = capsys.readouterr()
-    for leak in ("Traceback", "lỗi nội bộ", "internal error"):
-        assert leak not in err, err
-    return code, out, err
 
 
 def _survey(tmp_path: Path, *edits: tuple[str, str], name: str = "phieu.toml") -> Path:
