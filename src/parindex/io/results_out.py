@@ -38,7 +38,6 @@ from typing import Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -68,9 +67,11 @@ from parindex.io.sheets import (
     number_format,
     print_setup,
     put,
+    set_value,
     set_widths,
     signature_block,
     wrapped_lines,
+    writable_cell,
 )
 from parindex.labels import label, stages_label
 from parindex.messages import text
@@ -202,13 +203,8 @@ class _Cells:
                 cell.border = border
             self._styles[key] = (copy(cell._style), (font, align, border))  # type: ignore[attr-defined]
             return
-        target = sheet.cell(row=row, column=column)
-        assert isinstance(target, Cell), "parindex never writes into a merged cell's hidden part"
-        if is_text:
-            target.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-            target.data_type = "s"
-        else:
-            target.value = value
+        target = writable_cell(sheet, row, column)
+        set_value(target, value)
         target._style = copy(found[0])  # type: ignore[attr-defined]
 
 

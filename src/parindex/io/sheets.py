@@ -65,23 +65,34 @@ def put(
     them in names and notes, but a library caller may pass them) are written
     as U+FFFD rather than failing the whole write.
     """
-    cell = sheet.cell(row=row, column=column)
-    assert isinstance(cell, Cell), "parindex never writes into a merged cell's hidden part"
+    cell = writable_cell(sheet, row, column)
+    set_value(cell, value)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-        cell.value = value
-        cell.data_type = "s"
         if looks_like_formula(value):
             cell.quotePrefix = True
-    else:
-        cell.value = value
-        if number is not None and value is not None:
-            cell.number_format = number
+    elif number is not None and value is not None:
+        cell.number_format = number
     if font is not None:
         cell.font = font
     if align is not None:
         cell.alignment = align
     return cell
+
+
+def writable_cell(sheet: Worksheet, row: int, column: int) -> Cell:
+    cell = sheet.cell(row=row, column=column)
+    assert isinstance(cell, Cell), "parindex never writes into a merged cell's hidden part"
+    return cell
+
+
+def set_value(cell: Cell, value: Any) -> None:
+    """A cell's value only: text always stored as text, with the characters no workbook can
+    hold written as U+FFFD (its style, formula guard included, is the caller's)."""
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def csv_text(value: str) -> str:
