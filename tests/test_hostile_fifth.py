@@ -666,3 +666,18 @@ def test_a_code_the_spreadsheet_turned_into_a_date_is_said_so_once(
     )
     # its children (1.1.1, 1.1.2, …) are not each reported as lacking their parent
     assert "chưa có mục cha" not in err, err
+
+
+def test_a_code_lost_to_a_date_hides_no_other_missing_parent(
+    criteria_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def edit(book: Any) -> None:
+        _code_to_date(book)
+        sheet = book.worksheets[0]
+        sheet.cell(_row(sheet, "3.1.1"), 1).value = "3.9.1"  # a typo elsewhere
+
+    code, _, err = _import(_edited(criteria_workbook, tmp_path, edit), capsys)
+    assert code == 2
+    assert "đổi thành ngày" in err, err
+    assert "chưa có mục cha 3.9" in err, err
+    assert "chưa có mục cha 1.1;" not in err, err

@@ -469,8 +469,9 @@ class TableReading:
     methods: tuple[MethodRow, ...]
     #: (node code, column) of every cell that could not be read.
     failed: frozenset[tuple[str, str]] = frozenset()
-    #: Some rows' codes were turned into dates: their children's missing parent is that.
-    codes_lost: bool = False
+    #: Codes lost where a spreadsheet turned them into dates, as the rows right after them
+    #: show them (their children name a parent no row has): said once, at the date.
+    lost_parents: frozenset[str] = frozenset()
 
 
 def table_document(
@@ -525,13 +526,23 @@ def table_document(
                 )
         head_places[_head_field(name)] = _OPTIONS.get(name, name)
     rows = []
+    after_lost: list[int] = []  # where, among the kept rows, a lost row stood
     for row in table.rows:
         shown = _code_as_date(row.values.get("code"))
         if shown is None:
             rows.append(row)
         else:  # the code is lost: set the row aside, saying how to type it again
             problems.add(msg("authoring.code_is_date", found=Found(shown)), row, "code")
+            after_lost.append(len(rows))
     codes = [row.text("code") for row in rows]
+    known = set(codes)
+    lost_parents = {
+        parent
+        for index in after_lost
+        if index < len(codes)
+        and (parent := codes[index].rpartition(".")[0])
+        and parent not in known
+    }
     parents = {code.rpartition(".")[0] for code in codes}
     nodes = []
     places = []
@@ -546,7 +557,7 @@ def table_document(
         tuple(table.problems) + tuple(problems.found),
         tuple(methods),
         frozenset(problems.failed),
-        codes_lost=len(rows) < len(table.rows),
+        lost_parents=frozenset(lost_parents),
     )
 
 
@@ -781,7 +792,11 @@ def lint_table(
         v
         for v in violations
         if not any((v.code, key) in reading.failed for key in _FOLLOW_UPS.get(v.check, ()))
-        and not (reading.codes_lost and v.check == "orphan")
+        and not (
+            v.check == "orphan"
+            and isinstance(v.message, Message)
+            and v.message.params.get("parent") in reading.lost_parents
+        )
     ]
     everything = problems + violations
     if any(v.severity is Severity.ERROR for v in everything):
