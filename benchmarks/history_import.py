@@ -15,7 +15,6 @@ Prints a markdown table.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,24 +23,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.data import bench_compiled
-from benchmarks.whole_path import DATA, LAUNCHER, long_csv
+from benchmarks.whole_path import DATA, long_csv, run_process
 from parindex.history.importing import prepare_results
 from parindex.history.store import HistoryStore
 from parindex.io import read_input, write_pack_toml
 from parindex.scoring import score
-
-
-def run_process(*arguments: str) -> tuple[float, float]:
-    """(wall seconds, peak MiB) of one ``parindex`` process."""
-    command = [sys.executable, "-c", LAUNCHER, *arguments, "-q"]
-    started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    wall = time.perf_counter() - started
-    error = done.stderr.decode(errors="replace")
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(arguments)} failed ({done.returncode}): {error[-2000:]}")
-    peak = next(int(line[8:]) for line in error.splitlines() if line.startswith("PEAK_KB="))
-    return wall, peak / 1024
 
 
 def main() -> None:

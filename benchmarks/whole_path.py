@@ -162,25 +162,15 @@ runpy.run_module("parindex", run_name="__main__")
 """
 
 
-def run_process(pack: Path, source: Path, output: Path) -> tuple[float, float]:
-    """(wall seconds, peak MiB) of one ``parindex score`` process."""
-    command = [
-        sys.executable,
-        "-c",
-        LAUNCHER,
-        "score",
-        str(pack),
-        str(source),
-        "-o",
-        str(output),
-        "-q",
-    ]
+def run_process(*arguments: str) -> tuple[float, float]:
+    """(wall seconds, peak MiB) of one quiet ``parindex ARGUMENTS`` process."""
+    command = [sys.executable, "-c", LAUNCHER, *arguments, "-q"]
     started = time.perf_counter()
     done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     wall = time.perf_counter() - started
     error = done.stderr.decode(errors="replace")
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command[3:])} failed ({done.returncode}): {error[-2000:]}")
+        raise SystemExit(f"{' '.join(arguments)} failed ({done.returncode}): {error[-2000:]}")
     peak = next(int(line[8:]) for line in error.splitlines() if line.startswith("PEAK_KB="))
     return wall, peak / 1024
 
@@ -227,7 +217,7 @@ def main() -> None:
             if source.is_dir()
             else source.stat().st_size
         )
-        wall, peak = run_process(pack, source, output)
+        wall, peak = run_process("score", str(pack), str(source), "-o", str(output))
         read, scoring, writing = phases(compiled, source, output)
         walls[name] = (n_units, wall)
         target = TARGETS.get(name)
