@@ -161,3 +161,36 @@ def test_template_workbook_reads_back(capsys: pytest.CaptureFixture[str], tmp_pa
     rows = json.loads(out)
     assert {r["unit"] for r in rows} == {"X01"}
     assert all(r["excluded"] for r in rows)  # one questionnaire: below every minimum
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["synthetic", "synthetic-commune-survey", "--units", "-5", "-o", "x.csv"],
+        ["synthetic", "synthetic-commune-survey", "--units", "3", "--respondents", "0", "-o", "x.csv"],
+        ["demo", "vd", "--units", "0"],
+        ["template", "synthetic-commune-survey", "-o", "t.xlsx", "--rows", "0"],
+        ["ranks", "synthetic-commune-survey", "x.csv", "--resamples", "0"],
+    ],
+    ids=["units", "respondents", "demo units", "rows", "resamples"],
+)
+def test_counts_are_usage_errors_like_every_other_count(
+    argv: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main(["survey", *argv])
+    assert exited.value.code == 2
+    assert "cần một số nguyên từ 1 trở lên" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_library_refuses_an_entry_workbook_without_rows(tmp_path: Path) -> None:
+    from parindex.errors import ParIndexError
+    from parindex.survey import get_survey
+    from parindex.survey.template import write_survey_template
+
+    with pytest.raises(ParIndexError) as caught:
+        write_survey_template(get_survey("synthetic-commune-survey"), tmp_path / "t.xlsx", rows=0)
+    assert caught.value.code == "survey.rows_positive"
+    assert not (tmp_path / "t.xlsx").exists()

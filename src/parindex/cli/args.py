@@ -115,27 +115,27 @@ def add_inputs(parser: argparse.ArgumentParser, *, required: bool = True) -> Non
     )
 
 
-def positive(value: str) -> int:
-    """A whole number from 1 up (``--level``, ``--rows``, ``--communes``), or a usage error."""
+def _whole_number(value: str, least: int, expected: str) -> int:
+    """``value`` as a whole number from ``least`` up, or a usage error saying ``expected``."""
     try:
         number = int(value)
     except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(text("cli.positive_expected", found=Found(value)))
+        number = least - 1
+    if number < least:
+        raise argparse.ArgumentTypeError(text(expected, found=Found(value)))
     return number
+
+
+def positive(value: str) -> int:
+    """A whole number from 1 up (``--level``, ``--rows``, ``--communes``, ``--units``), or a
+    usage error."""
+    return _whole_number(value, 1, "cli.positive_expected")
 
 
 def natural(value: str) -> int:
     """A whole number from 0 up (``--seed``, ``--depth``, ``--criteria-level`` where 0 means
     the leaves, ``--expanded``), or a usage error."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(text("cli.seed_expected", found=Found(value)))
-    return number
+    return _whole_number(value, 0, "cli.seed_expected")
 
 
 #: A random seed: a whole number from 0 up.

@@ -99,7 +99,9 @@ def register(commands: Any) -> None:
     )
     _survey_argument(template)
     add_output(template, (".xlsx",), required=True)
-    template.add_argument("--rows", type=int, default=1000, help=text("survey.help_rows"))
+    template.add_argument(
+        "--rows", type=positive, metavar="N", default=1000, help=text("survey.help_rows")
+    )
     template.set_defaults(handler=cmd_template)
 
     synthetic = add_command(
@@ -111,10 +113,14 @@ def register(commands: Any) -> None:
     _survey_argument(synthetic)
     add_output(synthetic, (".csv",), required=True)
     synthetic.add_argument(
-        "--units", type=int, metavar="N", required=True, help=text("survey.help_units")
+        "--units", type=positive, metavar="N", required=True, help=text("survey.help_units")
     )
     synthetic.add_argument(
-        "--respondents", type=int, metavar="N", default=30, help=text("survey.help_respondents")
+        "--respondents",
+        type=positive,
+        metavar="N",
+        default=30,
+        help=text("survey.help_respondents"),
     )
     synthetic.add_argument("--seed", type=seed, default=2024, help=text("survey.help_seed"))
     synthetic.add_argument("--by-text", action="store_true", help=text("survey.help_by_text"))
@@ -127,9 +133,15 @@ def register(commands: Any) -> None:
         examples=("parindex survey demo vi-du --units 200",),
     )
     demo.add_argument("folder", metavar="FOLDER", help=text("survey.help_demo_folder"))
-    demo.add_argument("--units", type=int, metavar="N", default=200, help=text("survey.help_units"))
     demo.add_argument(
-        "--respondents", type=int, metavar="N", default=30, help=text("survey.help_respondents")
+        "--units", type=positive, metavar="N", default=200, help=text("survey.help_units")
+    )
+    demo.add_argument(
+        "--respondents",
+        type=positive,
+        metavar="N",
+        default=30,
+        help=text("survey.help_respondents"),
     )
     demo.add_argument("--seed", type=seed, default=2024, help=text("survey.help_seed"))
     demo.set_defaults(handler=cmd_demo)
@@ -190,7 +202,7 @@ def register(commands: Any) -> None:
 
 def _resampling(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--resamples", type=int, metavar="N", default=1000, help=text("survey.help_resamples")
+        "--resamples", type=positive, metavar="N", default=1000, help=text("survey.help_resamples")
     )
     parser.add_argument("--seed", type=seed, default=0, help=text("survey.help_seed"))
 
@@ -308,8 +320,6 @@ def cmd_template(args: argparse.Namespace) -> int:
     from parindex.survey.template import write_survey_template
 
     check_output_args(args)
-    if args.rows < 1:
-        raise ParIndexError("survey.rows_positive", rows=args.rows)
     path = write_survey_template(_definition(args), args.output, rows=args.rows, lang=args.lang)
     note(args, text("cli.wrote", path=str(path)))
     return 0

@@ -21,6 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from parindex.errors import ParIndexError
 from parindex.io.atomic import atomic_path
 from parindex.io.sheets import BOLD, fit_rows, header_row, print_setup, put, set_widths
 from parindex.io.template import _Lists
@@ -35,6 +36,8 @@ def write_survey_template(
     definition: SurveyDefinition, path: str | Path, *, rows: int = 1000, lang: str = "vi"
 ) -> Path:
     """Write the entry workbook of ``definition`` with ``rows`` questionnaire rows (atomically)."""
+    if rows < 1:
+        raise ParIndexError("survey.rows_positive", rows=rows)
     book = Workbook()
     default = book.active
     if default is not None:
