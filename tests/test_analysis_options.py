@@ -97,3 +97,20 @@ def test_the_library_refuses_a_spread_outside_0_to_1(spread: float | Decimal) ->
         sensitivity(results, spread=spread, samples=3)
     assert refused.value.code == "analysis.bad_spread"
     assert "từ 0 đến 1" in refused.value.render("vi")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lost-points", "synthetic-commune", "--demo", "0"],
+        ["what-if", "synthetic-commune", "--demo", "5", "--unit", "SYN-1", "--target-rank", "0"],
+    ],
+    ids=["demo", "target rank"],
+)
+def test_counts_are_refused_before_any_synthetic_banner(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # no "DỮ LIỆU MÔ PHỎNG" banner for a command that does not run
+    assert "cần một số nguyên từ 1 trở lên, nhận được “0”" in err

@@ -118,7 +118,9 @@ def register(commands: Any) -> None:
         help=text("cli.help_set"),
     )
     whatif.add_argument("--unit", default=None, help=text("cli.help_target_unit"))
-    whatif.add_argument("--target-rank", type=int, default=None, help=text("cli.help_target_rank"))
+    whatif.add_argument(
+        "--target-rank", type=positive, metavar="N", default=None, help=text("cli.help_target_rank")
+    )
     whatif.add_argument("--target-class", default=None, help=text("cli.help_target_class"))
     whatif.add_argument(
         "--criteria-level",

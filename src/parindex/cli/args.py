@@ -214,7 +214,7 @@ def add_scoring(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
     if demo:
         parser.add_argument(
             "--demo",
-            type=int,
+            type=positive,
             default=None,
             metavar="N",
             help=text("cli.help_demo"),
@@ -347,8 +347,6 @@ def demo_input(compiled: CompiledPack, units: int) -> ScoringInput:
     from parindex.analysis.synthetic_appraisal import synthetic_appraisal
     from parindex.synthetic import synthetic_input
 
-    if units < 1:
-        raise ParIndexError("cli.demo_units", found=Found(units))
     data = synthetic_input(compiled, units)
     if "self" in data.stages and "appraisal_1" in compiled.pack.stages:
         data = synthetic_appraisal(compiled, data)
