@@ -256,7 +256,12 @@ def test_argparse_speaks_the_language_too(capsys: pytest.CaptureFixture[str]) ->
     assert err.endswith("parindex: lỗi cú pháp lệnh: thiếu tham số bắt buộc: --unit\n")
     with pytest.raises(SystemExit):
         main(["explain", PACK, "--demo", "x", "--unit", "A", "--lang", "en"])
-    assert "parindex: usage error: argument --demo: invalid int value: 'x'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "parindex: usage error: argument --demo: expected a whole number from 1 up" in err
+    with pytest.raises(SystemExit):
+        main(["template", PACK, "-o", "t.xlsx", "--layout", "x", "--lang", "en"])
+    err = capsys.readouterr().err
+    assert "parindex: usage error: argument --layout: invalid choice: 'x'" in err
     with pytest.raises(SystemExit):
         main(["lost-points", "--help"])
     out = capsys.readouterr().out
